@@ -1,0 +1,202 @@
+"""Checkers for the Try-it exercises.
+
+Each ``check_*`` function takes whatever the learner typed, prints one
+verdict - correct, not quite (with a hint), or not attempted yet - and
+returns ``None``. A checker never raises, whatever the type of the answer.
+
+The right answers are computed with ``course_utils`` itself, never typed in,
+so the exercises stay consistent with the functions the notebooks teach.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Callable
+
+from .geometry import conv_output_size, receptive_field, same_padding
+
+CORRECT = "✔ Correct!"
+NOT_QUITE = "✘ Not quite."
+NOT_ATTEMPTED = "… Not attempted yet: replace None with your answer and run the cell again."
+
+
+def _print_feedback(checker: Callable[[object], str]) -> Callable[[object], None]:
+    """Run ``checker`` and print its verdict; report a crash as feedback, not a traceback."""
+
+    def run(answer: object = None) -> None:
+        try:
+            print(checker(answer))
+        except Exception as error:  # a checker must never fail on a learner's answer
+            print(
+                f"Sorry, the checker could not read this answer ({type(error).__name__}: "
+                f"{error}). Please give a plain number."
+            )
+
+    run.__name__ = checker.__name__
+    run.__doc__ = checker.__doc__
+    return run
+
+
+def _whole_number(answer: object) -> tuple[int | None, str | None]:
+    """Read a whole number from an answer, or explain why it is not one.
+
+    Returns ``(value, None)`` on success, ``(None, message)`` otherwise.
+    """
+    if answer is None or answer is Ellipsis:
+        return None, NOT_ATTEMPTED
+    if isinstance(answer, bool):
+        return None, f"{NOT_QUITE} You wrote {answer}, a yes/no value; the answer is a number."
+    if isinstance(answer, numbers.Integral):
+        return int(answer), None
+    if isinstance(answer, numbers.Real):
+        if float(answer).is_integer():
+            return int(answer), None
+        return None, (
+            f"{NOT_QUITE} You wrote {answer}, which is not a whole number. "
+            "A layer has a whole number of outputs: if the formula gives a fraction, "
+            "the windows do not fit."
+        )
+    if isinstance(answer, str):
+        stripped = answer.strip()
+        if stripped.lstrip("-").isdigit():
+            return None, (
+                f"{NOT_QUITE} You wrote the text {answer!r}; write the number without quotes, "
+                f"e.g. answer = {stripped}"
+            )
+        return None, f"{NOT_QUITE} The answer is a number, not the text {answer!r}."
+    return None, (
+        f"{NOT_QUITE} The answer is a single whole number, "
+        f"but you gave a {type(answer).__name__}: {answer!r}"
+    )
+
+
+def _integer_verdict(answer: object, expected: int, hints: dict[int, str], explain: str) -> str:
+    value, problem = _whole_number(answer)
+    if problem is not None:
+        return problem
+    if value == expected:
+        return f"{CORRECT} {explain}"
+    hint = hints.get(value, "Write the formula out with the numbers put in, then evaluate it.")
+    return f"{NOT_QUITE} {value} is not it. Hint: {hint}"
+
+
+# --------------------------------------------------------------------------
+# Notebook 01: conv arithmetic
+# --------------------------------------------------------------------------
+
+#: Exercise 1: a 64-pixel input, 5x5 kernel, padding 2, stride 3.
+OUTPUT_WIDTH_EXERCISE = {"size": 64, "kernel_size": 5, "padding": 2, "stride": 3}
+
+
+@_print_feedback
+def check_output_width(answer: object) -> str:
+    """Exercise: output width for W=64, K=5, P=2, S=3."""
+    w, k, p, s = (OUTPUT_WIDTH_EXERCISE[key] for key in ("size", "kernel_size", "padding", "stride"))
+    expected = conv_output_size(w, k, p, s)
+    hints: dict[int, str] = {}
+    # Most likely slips first; a later slip never overwrites an earlier hint.
+    hints.setdefault(expected - 1, "did you forget the '+ 1'? The first window counts too.")
+    hints.setdefault(w - k + 2 * p + 1, "that is the answer for stride 1; divide by the stride.")
+    hints.setdefault((w - k) // s + 1, "did you leave out the padding? It adds 2P cells to W.")
+    hints.setdefault((w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells, not P.")
+    return _integer_verdict(
+        answer, expected, hints, f"({w} - {k} + 2*{p})/{s} + 1 = {expected}."
+    )
+
+
+#: Exercise 2: keep a 32-pixel input at 32 with a 7x7 kernel, stride 1.
+SAME_PADDING_EXERCISE = {"size": 32, "kernel_size": 7}
+
+
+@_print_feedback
+def check_same_padding(answer: object) -> str:
+    """Exercise: padding per side that keeps 32 at 32 with K=7, S=1."""
+    k = SAME_PADDING_EXERCISE["kernel_size"]
+    before, after = same_padding(k)
+    expected = before  # odd kernel: the split is even
+    hints = {
+        before + after: "that is the total over both sides; P is added on each side.",
+        k: "the padding per side is (K - 1)/2, not K.",
+        k - 1: "K - 1 is the total over both sides; halve it.",
+    }
+    size = SAME_PADDING_EXERCISE["size"]
+    return _integer_verdict(
+        answer, expected, hints,
+        f"P = (K - 1)/2 = {expected}: ({size} - {k} + 2*{expected})/1 + 1 = {size}.",
+    )
+
+
+#: Exercise 3: which strides from 1 to 5 fit a 32-pixel input with K=4, P=1?
+FITTING_STRIDES_EXERCISE = {"size": 32, "kernel_size": 4, "padding": 1, "strides": range(1, 6)}
+
+
+def _fitting_strides_expected() -> set[int]:
+    setting = FITTING_STRIDES_EXERCISE
+    fits = set()
+    for stride in setting["strides"]:
+        try:
+            conv_output_size(setting["size"], setting["kernel_size"], setting["padding"], stride)
+            fits.add(stride)
+        except ValueError:
+            pass
+    return fits
+
+
+@_print_feedback
+def check_fitting_strides(answer: object) -> str:
+    """Exercise: the strides from 1 to 5 that fit W=32, K=4, P=1 exactly."""
+    if answer is None or answer is Ellipsis:
+        return NOT_ATTEMPTED
+    give_a_list = f"{NOT_QUITE} Give a list of strides, e.g. [1, 2], not {answer!r}."
+    if isinstance(answer, (str, bytes)):
+        return give_a_list
+    try:
+        items = list(answer)
+    except TypeError:  # a single number, or a 0-d array
+        return give_a_list
+    values = set()
+    for item in items:
+        value, problem = _whole_number(item)
+        if problem is not None:
+            return f"{NOT_QUITE} Every stride in the list must be a whole number; {item!r} is not."
+        values.add(value)
+    expected = _fitting_strides_expected()
+    w, k, p = (FITTING_STRIDES_EXERCISE[key] for key in ("size", "kernel_size", "padding"))
+    room = w - k + 2 * p
+    if values == expected:
+        return f"{CORRECT} The room W - K + 2P = {room} must divide by S: {sorted(expected)}."
+    wrong = sorted(values - expected)
+    missing = sorted(expected - values)
+    parts = [NOT_QUITE]
+    if wrong:
+        s = wrong[0]
+        parts.append(f"Stride {s} does not fit: ({w} - {k} + 2*{p})/{s} + 1 = {room / s + 1:g}.")
+    if missing:
+        parts.append(
+            f"You left out {len(missing)} stride{'s' if len(missing) > 1 else ''} that "
+            f"{'do' if len(missing) > 1 else 'does'} fit: try each one in the formula."
+        )
+    return " ".join(parts)
+
+
+#: Exercise 4: receptive field of conv 3x3 s1 -> conv 3x3 s2 -> conv 3x3 s1.
+RECEPTIVE_FIELD_EXERCISE = [(3, 1), (3, 2), (3, 1)]
+
+
+@_print_feedback
+def check_receptive_field(answer: object) -> str:
+    """Exercise: receptive field of 3x3 s1, 3x3 s2, 3x3 s1 stacked."""
+    rows = receptive_field(RECEPTIVE_FIELD_EXERCISE)
+    expected = rows[-1].size
+    naive = 1 + sum(k - 1 for k, _ in RECEPTIVE_FIELD_EXERCISE)
+    hints = {
+        naive: "that would be right with stride 1 everywhere. After the stride-2 layer, "
+        "neighbouring units are 2 input cells apart, so the third layer's window "
+        "spans more input.",
+        expected + 2: "close: the stride of the *last* layer does not widen the field; "
+        "only the strides before it do.",
+    }
+    sizes = ", ".join(str(r.size) for r in rows)
+    return _integer_verdict(
+        answer, expected, hints, f"Layer by layer the field grows {sizes}."
+    )

@@ -1,0 +1,98 @@
+"""Argument checks shared by every public function of ``course_utils``.
+
+Learners call these functions with whatever they typed, so every check
+raises a ``TypeError`` or ``ValueError`` whose message names the argument,
+shows the value it got and says what is allowed.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Union
+
+IntOrPair = Union[int, tuple[int, int]]
+
+
+def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
+    """Return ``value`` as a Python int, or raise a clear error.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed. Python and NumPy integers are accepted;
+        ``bool`` is refused even though it is a subclass of ``int``, because
+        ``kernel_size=True`` is always a mistake.
+    name : str
+        The argument's name, used in the error message.
+    minimum : int, optional
+        Smallest allowed value.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (floats such as ``3.0`` included).
+    ValueError
+        If ``value`` is smaller than ``minimum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an integer, got {value!r} of type {type(value).__name__}"
+        )
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def is_pair(value: object) -> bool:
+    """True when ``value`` is a tuple or list (a candidate ``(h, w)`` pair)."""
+    return isinstance(value, (tuple, list))
+
+
+def check_int_or_pair(
+    value: object, name: str, *, minimum: int | None = None
+) -> tuple[int, int]:
+    """Return ``value`` as an ``(h, w)`` pair of ints, or raise a clear error.
+
+    Parameters
+    ----------
+    value : int or tuple of two ints
+        A single int applies to both height and width.
+    name : str
+        The argument's name, used in the error message.
+    minimum : int, optional
+        Smallest allowed value for each entry.
+
+    Returns
+    -------
+    tuple of (int, int)
+        ``(height_value, width_value)``.
+    """
+    if is_pair(value):
+        if len(value) != 2:
+            raise ValueError(
+                f"{name} must be an int or a pair (height, width) of two ints, "
+                f"got {len(value)} values: {value!r}"
+            )
+        return (
+            check_int(value[0], f"{name}[0] (height)", minimum=minimum),
+            check_int(value[1], f"{name}[1] (width)", minimum=minimum),
+        )
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an int or a pair (height, width) of ints, "
+            f"got {value!r} of type {type(value).__name__}"
+        )
+    single = check_int(value, name, minimum=minimum)
+    return (single, single)
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is a bool, else raise ``TypeError``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return value

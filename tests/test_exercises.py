@@ -1,0 +1,121 @@
+"""Every checker gives clear feedback for any answer and never raises."""
+
+import numpy as np
+import pytest
+
+from course_utils import (
+    check_fitting_strides,
+    check_output_width,
+    check_receptive_field,
+    check_same_padding,
+    conv_output_size,
+    receptive_field,
+)
+from course_utils.exercises import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    NOT_QUITE,
+    FITTING_STRIDES_EXERCISE,
+    OUTPUT_WIDTH_EXERCISE,
+    RECEPTIVE_FIELD_EXERCISE,
+)
+
+ODD_ANSWERS = [
+    "22", "twenty-two", 22.5, True, False, [22], (1, 2), {"a": 1}, np.array([[1, 2]]),
+    np.array(3.5), float("nan"), float("inf"), -1, 10**30, b"22", object(), lambda: 1,
+]
+SINGLE_NUMBER_CHECKERS = [check_output_width, check_same_padding, check_receptive_field]
+ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [check_fitting_strides]
+
+
+def verdict(capsys, checker, answer):
+    result = checker(answer)
+    assert result is None  # nothing extra printed as the cell's value
+    out = capsys.readouterr().out.strip()
+    assert out, "a checker must always print feedback"
+    assert "Traceback" not in out
+    return out
+
+
+@pytest.mark.parametrize("checker", ALL_CHECKERS)
+def test_none_means_not_attempted(capsys, checker):
+    assert verdict(capsys, checker, None) == NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("checker", ALL_CHECKERS)
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=repr)
+def test_odd_answers_get_feedback_not_a_traceback(capsys, checker, answer):
+    out = verdict(capsys, checker, answer)
+    assert out.startswith(NOT_QUITE), out
+
+
+# The right answers, worked out independently of the checkers' code.
+def output_width_answer():
+    e = OUTPUT_WIDTH_EXERCISE
+    return (e["size"] - e["kernel_size"] + 2 * e["padding"]) // e["stride"] + 1
+
+
+RIGHT_ANSWERS = {
+    check_output_width: output_width_answer(),  # (64 - 5 + 4)/3 + 1 = 22
+    check_same_padding: 3,                      # (7 - 1)/2
+    check_receptive_field: 9,                   # 3, then 3 + 2, then 5 + 2*2
+}
+
+
+@pytest.mark.parametrize("checker", SINGLE_NUMBER_CHECKERS)
+@pytest.mark.parametrize("kind", [int, float, np.int64, np.int32, np.float64])
+def test_right_answer_in_any_numeric_type_is_correct(capsys, checker, kind):
+    out = verdict(capsys, checker, kind(RIGHT_ANSWERS[checker]))
+    assert out.startswith(CORRECT), out
+
+
+def test_exercise_values_are_what_the_functions_give():
+    assert output_width_answer() == 22
+    e = OUTPUT_WIDTH_EXERCISE
+    assert conv_output_size(e["size"], e["kernel_size"], e["padding"], e["stride"]) == 22
+    assert receptive_field(RECEPTIVE_FIELD_EXERCISE)[-1].size == RIGHT_ANSWERS[check_receptive_field]
+
+
+@pytest.mark.parametrize(
+    "checker, answer, hint",
+    [
+        (check_output_width, 21, "forget the '+ 1'"),
+        (check_output_width, 64, "stride 1"),
+        (check_output_width, 20, "leave out the padding"),
+        (check_same_padding, 6, "total over both sides"),
+        (check_same_padding, 7, "(K - 1)/2"),
+        (check_receptive_field, 7, "stride 1 everywhere"),
+        (check_receptive_field, 11, "last* layer"),
+        (check_output_width, "22", "without quotes"),
+        (check_output_width, 22.5, "not a whole number"),
+    ],
+)
+def test_common_slips_get_a_specific_hint(capsys, checker, answer, hint):
+    out = verdict(capsys, checker, answer)
+    assert out.startswith(NOT_QUITE) and hint in out, out
+
+
+def test_fitting_strides():
+    e = FITTING_STRIDES_EXERCISE
+    room = e["size"] - e["kernel_size"] + 2 * e["padding"]  # 30
+    expected = [s for s in e["strides"] if room % s == 0]
+    assert expected == [1, 2, 3, 5]
+
+
+@pytest.mark.parametrize(
+    "answer, starts, fragment",
+    [
+        ([1, 2, 3, 5], CORRECT, "[1, 2, 3, 5]"),
+        ((5, 3, 2, 1), CORRECT, ""),
+        (np.array([1, 2, 3, 5]), CORRECT, ""),
+        ({1.0, 2.0, 3.0, 5.0}, CORRECT, ""),
+        ([1, 2, 3, 4, 5], NOT_QUITE, "Stride 4 does not fit: (32 - 4 + 2*1)/4 + 1 = 8.5"),
+        ([1, 2], NOT_QUITE, "left out 2 strides"),
+        ([1, "2"], NOT_QUITE, "'2' is not"),
+        ("1, 2, 3, 5", NOT_QUITE, "Give a list"),
+        (3, NOT_QUITE, "Give a list"),
+    ],
+)
+def test_fitting_strides_feedback(capsys, answer, starts, fragment):
+    out = verdict(capsys, check_fitting_strides, answer)
+    assert out.startswith(starts) and fragment in out, out

@@ -1,0 +1,256 @@
+"""The setup a newcomer relies on: pins, Binder, CI, README, and `make lab`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from course_utils import NOTEBOOKS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_start_lab():
+    spec = importlib.util.spec_from_file_location("start_lab", ROOT / "tools" / "start_lab.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pins(requirements):
+    """{'numpy': '2.2.6', ...} from 'numpy==2.2.6' strings; fails on unpinned ones."""
+    found = {}
+    for requirement in requirements:
+        requirement = requirement.split(";")[0]  # drop an environment marker
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)==([A-Za-z0-9_.+-]+)", requirement.strip())
+        assert match, f"not pinned exactly: {requirement!r}"
+        found[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return found
+
+
+# --------------------------------------------------------------------------
+# Pins: pyproject.toml and environment.yml agree
+# --------------------------------------------------------------------------
+
+
+def test_runtime_and_test_dependencies_are_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = pins(project["dependencies"])
+    assert {"jupyterlab", "numpy", "matplotlib", "ipywidgets"} <= set(runtime)
+    test = pins(project["optional-dependencies"]["test"])
+    assert {"pytest", "nbval", "hypothesis"} <= set(test)
+
+
+def test_environment_yml_pins_the_same_packages_and_versions():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = pins(project["dependencies"])
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    python = [d for d in conda if d.startswith("python")]
+    assert python and re.fullmatch(r"python=3\.\d+", python[0]), "environment.yml must pin Python"
+    local = [line for line in pip_section if line.strip() in ("-e .", ".")]
+    assert local, "environment.yml must install course_utils from the repository"
+    packages = pins([line for line in pip_section if line not in local])
+    assert packages == runtime, (
+        f"environment.yml and pyproject.toml disagree: "
+        f"only in environment.yml {sorted(set(packages.items()) - set(runtime.items()))}, "
+        f"only in pyproject.toml {sorted(set(runtime.items()) - set(packages.items()))}"
+    )
+
+
+def test_requires_python_and_the_makefile_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.10"
+    assert "sys.version_info >= (3, 10)" in (ROOT / "Makefile").read_text()
+
+
+# --------------------------------------------------------------------------
+# CI and make
+# --------------------------------------------------------------------------
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    script = (ROOT / ".ci" / "run").read_text().splitlines()
+    commands = [
+        line.strip() for line in script
+        if line.strip() and not line.lstrip().startswith("#")
+        and not line.startswith(("set ", "cd "))
+    ]
+    assert commands == ["make test"], commands
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_make_targets_use_the_venv():
+    dry = subprocess.run(
+        ["make", "-n", "-W", "pyproject.toml", "test", "lab", "execute"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    assert "-m venv .venv" in dry and 'pip install --disable-pip-version-check -e ".[test]"' in dry
+    assert ".venv/bin/python -m pytest" in dry
+    assert ".venv/bin/python tools/start_lab.py --port 8888" in dry
+    assert ".venv/bin/python tools/execute_notebooks.py" in dry
+
+
+# --------------------------------------------------------------------------
+# README
+# --------------------------------------------------------------------------
+
+
+def test_readme_has_the_two_commands_the_badge_and_the_index():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/[^)]*\)", readme)
+    assert badge, "no Binder badge"
+    assert "urlpath=lab/tree/notebooks/01_conv_arithmetic.ipynb" in badge.group(0)
+    for notebook in NOTEBOOKS:
+        line = next(
+            (line for line in readme.splitlines()
+             if line.startswith("|") and notebook.filename in line),
+            None,
+        )
+        assert line, f"README does not list {notebook.filename}"
+        assert f"{notebook.minutes} min" in line, f"README gives no time for {notebook.filename}"
+    for heading in ("Troubleshooting", "Licence", "Credits"):
+        assert re.search(rf"^## .*{heading}", readme, re.M), f"README has no {heading} section"
+
+
+def test_readme_links_to_files_that_exist_or_are_planned():
+    readme = (ROOT / "README.md").read_text()
+    planned = {f"notebooks/{n.filename}" for n in NOTEBOOKS}
+    for target in re.findall(r"\]\(((?!https?://|#)[^)]+)\)", readme):
+        assert (ROOT / target).exists() or target in planned, f"README links to missing {target}"
+
+
+# --------------------------------------------------------------------------
+# make lab: 127.0.0.1, a token, --allow-root only for root
+# --------------------------------------------------------------------------
+
+
+def test_lab_command_listens_on_localhost_with_a_token():
+    start_lab = load_start_lab()
+    command = start_lab.build_command(8888, "secret-token", is_root=False)
+    assert "--ServerApp.ip=127.0.0.1" in command
+    assert "--IdentityProvider.token=secret-token" in command
+    assert "--allow-root" not in command
+    assert not any("token=''" in part or 'token=""' in part for part in command)
+    assert not any("password" in part.lower() for part in command)
+    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in command
+
+
+def test_allow_root_only_for_root():
+    start_lab = load_start_lab()
+    assert "--allow-root" in start_lab.build_command(8888, "t", is_root=True)
+    assert "--allow-root" not in start_lab.build_command(8888, "t", is_root=False)
+
+
+def test_an_empty_token_is_refused():
+    start_lab = load_start_lab()
+    with pytest.raises(ValueError, match="token must be a non-empty string"):
+        start_lab.build_command(8888, "", is_root=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except urllib.error.URLError:
+        return None  # not listening yet
+
+
+def test_lab_really_serves_with_a_token(tmp_path):
+    port = free_port()
+    env = dict(os.environ)  # conftest.py points the Jupyter folders at a temp folder
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tools" / "start_lab.py"), "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        start_new_session=True,
+    )
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            match = re.search(r"(http://127\.0\.0\.1:\d+/lab/tree/\S+\?token=(\w+))", line)
+            if match:
+                url, token = match.group(1), match.group(2)
+        assert url, "start_lab.py printed no URL"
+        assert len(token) >= 32
+        base = f"http://127.0.0.1:{port}"
+        while time.monotonic() < deadline:
+            if get(f"{base}/api/status?token={token}") == 200:
+                break
+            time.sleep(0.5)
+        assert get(f"{base}/api/status?token={token}") == 200
+        assert get(f"{base}/api/status") == 403, "the server answered without a token"
+        assert get(f"{base}/api/status?token=wrong") == 403
+        assert get(url) == 200  # the printed URL opens notebook 01
+        contents = json.loads(
+            urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5).read()
+        )
+        names = {item["name"] for item in contents["content"]}
+        assert "01_conv_arithmetic.ipynb" in names, "the server is not rooted in notebooks/"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# --------------------------------------------------------------------------
+# nbval strict mode catches a number changed by hand
+# --------------------------------------------------------------------------
+
+
+def test_nbval_fails_when_a_printed_number_is_changed_by_hand(tmp_path):
+    source = ROOT / "notebooks" / "01_conv_arithmetic.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    changed = False
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and "290,400" in output.get("text", ""):
+                output["text"] = output["text"].replace("290,400", "290,401")
+                changed = True
+    assert changed, "notebook 01 no longer prints 290,400"
+    copy = tmp_path / source.name
+    nbformat.write(nb, copy)
+    shutil.copy(ROOT / "tests" / "nbval_sanitize.cfg", tmp_path / "sanitize.cfg")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
+         "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "sanitize.cfg",
+         "--rootdir", str(tmp_path), "-q", copy.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 1, report[-3000:]
+    assert "1 failed" in report and "290,401" in report and "290,400" in report, report[-3000:]

@@ -1,0 +1,71 @@
+"""Start JupyterLab for the course: on 127.0.0.1 only, with a token.
+
+`make lab` runs this with the course's virtual environment. The token is
+random for every start and is never empty; `--allow-root` is added only when
+the user really is root (Jupyter refuses to run as root without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+FIRST_NOTEBOOK = "01_conv_arithmetic.ipynb"
+
+
+def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = True) -> list[str]:
+    """The ``jupyter lab`` command line.
+
+    Parameters
+    ----------
+    port : int
+        TCP port on 127.0.0.1.
+    token : str
+        Authentication token; must be non-empty.
+    is_root : bool
+        Whether the current user is root.
+    open_browser : bool
+        Let Jupyter open a browser tab.
+
+    Returns
+    -------
+    list of str
+    """
+    if not token:
+        raise ValueError("token must be a non-empty string: the server is never left open")
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={NOTEBOOK_DIR}",
+        f"--IdentityProvider.token={token}",
+    ]
+    if not open_browser:
+        command.append("--no-browser")
+    if is_root:
+        command.append("--allow-root")
+    return command
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    token = secrets.token_hex(24)
+    command = build_command(
+        args.port, token, is_root=os.geteuid() == 0, open_browser=not args.no_browser
+    )
+    url = f"http://127.0.0.1:{args.port}/lab/tree/{FIRST_NOTEBOOK}?token={token}"
+    print(f"\nStarting JupyterLab. Open this URL in your browser:\n\n    {url}\n", flush=True)
+    print("Stop it with Ctrl+C (twice). Port busy? Run: make lab PORT=8899\n", flush=True)
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()

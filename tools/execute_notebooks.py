@@ -19,6 +19,30 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def coalesce_streams(notebook) -> None:
+    """Join neighbouring stdout (or stderr) chunks of a cell into one output.
+
+    The kernel flushes print() output in chunks whose boundaries depend on
+    timing; joining them keeps a re-run's file identical to the last one.
+    """
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for output in cell.outputs:
+            previous = merged[-1] if merged else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        cell.outputs = merged
+
+
 def execute(path: Path, timeout: int) -> float:
     """Execute one notebook in place; return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
@@ -31,6 +55,7 @@ def execute(path: Path, timeout: int) -> float:
     )
     start = time.perf_counter()
     client.execute()
+    coalesce_streams(notebook)
     nbformat.write(notebook, path)
     return time.perf_counter() - start
 

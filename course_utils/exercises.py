@@ -52,9 +52,8 @@ def _whole_number(answer: object) -> tuple[int | None, str | None]:
         if float(answer).is_integer():
             return int(answer), None
         return None, (
-            f"{NOT_QUITE} You wrote {answer}, which is not a whole number. "
-            "A layer has a whole number of outputs: if the formula gives a fraction, "
-            "the windows do not fit."
+            f"{NOT_QUITE} You wrote {answer}, which is not a whole number; "
+            "sizes and paddings are counted in whole cells."
         )
     if isinstance(answer, str):
         stripped = answer.strip()
@@ -70,13 +69,20 @@ def _whole_number(answer: object) -> tuple[int | None, str | None]:
     )
 
 
+def _add_hint(hints: dict[int, str], value: int, text: str) -> None:
+    """Attach a hint to a wrong answer; two slips that give one number share it."""
+    hints[value] = f"{hints[value]} Or: {text}" if value in hints else text
+
+
 def _integer_verdict(answer: object, expected: int, hints: dict[int, str], explain: str) -> str:
     value, problem = _whole_number(answer)
     if problem is not None:
         return problem
     if value == expected:
         return f"{CORRECT} {explain}"
-    hint = hints.get(value, "Write the formula out with the numbers put in, then evaluate it.")
+    hint = hints.get(
+        value, "write the rule from the notebook out with the numbers put in, one step at a time."
+    )
     return f"{NOT_QUITE} {value} is not it. Hint: {hint}"
 
 
@@ -94,31 +100,29 @@ def check_output_width(answer: object) -> str:
     w, k, p, s = (OUTPUT_WIDTH_EXERCISE[key] for key in ("size", "kernel_size", "padding", "stride"))
     expected = conv_output_size(w, k, p, s)
     hints: dict[int, str] = {}
-    # Most likely slips first; a later slip never overwrites an earlier hint.
-    hints.setdefault(expected - 1, "did you forget the '+ 1'? The first window counts too.")
-    hints.setdefault(w - k + 2 * p + 1, "that is the answer for stride 1; divide by the stride.")
-    hints.setdefault((w - k) // s + 1, "did you leave out the padding? It adds 2P cells to W.")
-    hints.setdefault((w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells, not P.")
+    _add_hint(hints, expected - 1, "did you forget the '+ 1'? The first window counts too.")
+    _add_hint(hints, w - k + 2 * p + 1, "that is the answer for stride 1; divide by the stride.")
+    _add_hint(hints, (w - k) // s + 1, "did you leave out the padding? It adds 2P cells to W.")
+    _add_hint(hints, (w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells, not P.")
     return _integer_verdict(
         answer, expected, hints, f"({w} - {k} + 2*{p})/{s} + 1 = {expected}."
     )
 
 
-#: Exercise 2: keep a 32-pixel input at 32 with a 7x7 kernel, stride 1.
-SAME_PADDING_EXERCISE = {"size": 32, "kernel_size": 7}
+#: Exercise 2: keep a 32-pixel input at 32 with a 9x9 kernel, stride 1.
+SAME_PADDING_EXERCISE = {"size": 32, "kernel_size": 9}
 
 
 @_print_feedback
 def check_same_padding(answer: object) -> str:
-    """Exercise: padding per side that keeps 32 at 32 with K=7, S=1."""
+    """Exercise: padding per side that keeps 32 at 32 with K=9, S=1."""
     k = SAME_PADDING_EXERCISE["kernel_size"]
     before, after = same_padding(k)
     expected = before  # odd kernel: the split is even
-    hints = {
-        before + after: "that is the total over both sides; P is added on each side.",
-        k: "the padding per side is (K - 1)/2, not K.",
-        k - 1: "K - 1 is the total over both sides; halve it.",
-    }
+    hints: dict[int, str] = {}
+    _add_hint(hints, before + after, "that is the total over both sides; P is added on each side.")
+    _add_hint(hints, k, "the padding per side is (K - 1)/2, not K.")
+    _add_hint(hints, k // 2 + 1, "close: the window removes K - 1 cells, so each side needs (K - 1)/2.")
     size = SAME_PADDING_EXERCISE["size"]
     return _integer_verdict(
         answer, expected, hints,
@@ -126,8 +130,8 @@ def check_same_padding(answer: object) -> str:
     )
 
 
-#: Exercise 3: which strides from 1 to 5 fit a 32-pixel input with K=4, P=1?
-FITTING_STRIDES_EXERCISE = {"size": 32, "kernel_size": 4, "padding": 1, "strides": range(1, 6)}
+#: Exercise 3: which strides from 1 to 5 fit a 35-pixel input with K=5, P=0?
+FITTING_STRIDES_EXERCISE = {"size": 35, "kernel_size": 5, "padding": 0, "strides": range(1, 6)}
 
 
 def _fitting_strides_expected() -> set[int]:
@@ -144,7 +148,7 @@ def _fitting_strides_expected() -> set[int]:
 
 @_print_feedback
 def check_fitting_strides(answer: object) -> str:
-    """Exercise: the strides from 1 to 5 that fit W=32, K=4, P=1 exactly."""
+    """Exercise: the strides from 1 to 5 that fit W=35, K=5, P=0 exactly."""
     if answer is None or answer is Ellipsis:
         return NOT_ATTEMPTED
     give_a_list = f"{NOT_QUITE} Give a list of strides, e.g. [1, 2], not {answer!r}."
@@ -154,11 +158,17 @@ def check_fitting_strides(answer: object) -> str:
         items = list(answer)
     except TypeError:  # a single number, or a 0-d array
         return give_a_list
+    allowed = list(FITTING_STRIDES_EXERCISE["strides"])
     values = set()
     for item in items:
         value, problem = _whole_number(item)
         if problem is not None:
             return f"{NOT_QUITE} Every stride in the list must be a whole number; {item!r} is not."
+        if value not in allowed:
+            return (
+                f"{NOT_QUITE} {value} is not one of the strides asked about: "
+                f"list only strides from {allowed[0]} to {allowed[-1]}."
+            )
         values.add(value)
     expected = _fitting_strides_expected()
     w, k, p = (FITTING_STRIDES_EXERCISE[key] for key in ("size", "kernel_size", "padding"))
@@ -179,23 +189,33 @@ def check_fitting_strides(answer: object) -> str:
     return " ".join(parts)
 
 
-#: Exercise 4: receptive field of conv 3x3 s1 -> conv 3x3 s2 -> conv 3x3 s1.
-RECEPTIVE_FIELD_EXERCISE = [(3, 1), (3, 2), (3, 1)]
+#: Exercise 4: receptive field of conv 3x3 s1 -> conv 3x3 s2 -> conv 5x5 s1.
+RECEPTIVE_FIELD_EXERCISE = [(3, 1), (3, 2), (5, 1)]
 
 
 @_print_feedback
 def check_receptive_field(answer: object) -> str:
-    """Exercise: receptive field of 3x3 s1, 3x3 s2, 3x3 s1 stacked."""
+    """Exercise: receptive field of 3x3 s1, 3x3 s2, 5x5 s1 stacked."""
     rows = receptive_field(RECEPTIVE_FIELD_EXERCISE)
     expected = rows[-1].size
-    naive = 1 + sum(k - 1 for k, _ in RECEPTIVE_FIELD_EXERCISE)
-    hints = {
-        naive: "that would be right with stride 1 everywhere. After the stride-2 layer, "
-        "neighbouring units are 2 input cells apart, so the third layer's window "
-        "spans more input.",
-        expected + 2: "close: the stride of the *last* layer does not widen the field; "
-        "only the strides before it do.",
-    }
+    hints: dict[int, str] = {}
+    ignoring_strides = 1 + sum(k - 1 for k, _ in RECEPTIVE_FIELD_EXERCISE)
+    _add_hint(
+        hints, ignoring_strides,
+        "that would be right with stride 1 everywhere. After the stride-2 layer, "
+        "neighbouring units are 2 input pixels apart, so the next window spans more input.",
+    )
+    # The slip of letting a layer's stride widen its own window.
+    field, jump = 1, 1
+    for kernel, stride in RECEPTIVE_FIELD_EXERCISE:
+        jump *= stride
+        field += (kernel - 1) * jump
+    _add_hint(
+        hints, field,
+        "a layer's stride spaces out the units of its *output*; it does not widen its own "
+        "window. Use the spacing of the layer's input: field += (K - 1) x jump_before.",
+    )
+    _add_hint(hints, RECEPTIVE_FIELD_EXERCISE[-1][0], "that is only the last layer's own window.")
     sizes = ", ".join(str(r.size) for r in rows)
     return _integer_verdict(
         answer, expected, hints, f"Layer by layer the field grows {sizes}."

@@ -58,7 +58,8 @@ def conv_arithmetic_report(
     lines = ["W_out = (W - K + 2P)/S + 1"]
     if dilation != 1:
         lines.append(
-            f"dilation {dilation}: the kernel spans K = {dilation}*({kernel_size} - 1) + 1 = {span} cells"
+            f"dilation {dilation}: the kernel spans D*(K - 1) + 1 = "
+            f"{dilation}*({kernel_size} - 1) + 1 = {span} cells, used for K below"
         )
     lines.append(f"      = {_formula_text(size, span, padding, stride)}")
     if span > size + 2 * padding:

@@ -156,7 +156,7 @@ def plot_window_positions(
             )
         ax.text(-0.4, y + 0.5, f"out[{position}]", ha="right", va="center", fontsize=min(font, 14))
 
-    legend = "numbers: input cell index"
+    legend = "numbers: input cell index" if width <= MAX_LABELLED_CELLS else "blue: input cells"
     if layout.padding:
         legend += "   hatched: zero padding"
     if layout.dropped_inputs:
@@ -214,7 +214,7 @@ def plot_coverage_grid(
     n_rows, n_cols = counts.shape
     labelled = max(n_rows, n_cols) <= MAX_LABELLED_CELLS
     cell_inches = min(0.7, 7.0 / max(n_rows, n_cols))
-    fig, ax = plt.subplots(figsize=(n_cols * cell_inches + 1.0, n_rows * cell_inches + 1.3))
+    fig, ax = plt.subplots(figsize=(max(5.2, n_cols * cell_inches + 1.0), n_rows * cell_inches + 1.3))
     font = _cell_font_size(max(n_rows, n_cols)) + 2
     for r in range(n_rows):
         for c in range(n_cols):
@@ -222,7 +222,9 @@ def plot_coverage_grid(
             if inside and counts[r, c] == 0:
                 face, hatch, colour = DROPPED_COLOUR, None, "white"
             elif inside:
-                face, hatch, colour = INPUT_COLOUR, None, "black"
+                # Darker blue = read more often; a single hue stays readable in grey.
+                shade = 0.1 + 0.45 * counts[r, c] / counts.max()
+                face, hatch, colour = plt.get_cmap("Blues")(shade), None, "black"
             else:
                 face, hatch, colour = PADDING_COLOUR, "//", "black"
             ax.add_patch(
@@ -240,7 +242,7 @@ def plot_coverage_grid(
     if title is None:
         out = conv_output_size(size, kernel_size, padding, stride, dilation, strict=False)
         out_text = f"{out[0]}x{out[1]}" if isinstance(out, tuple) else f"{out}x{out}"
-        title = f"windows reading each cell → output {out_text}"
+        title = f"how many windows read each input cell\n(output: {out_text})"
     ax.set_title(title, fontsize=16)
     fig.tight_layout()
     return fig

@@ -451,7 +451,9 @@ def _same_padding_1d(kernel_size: int, dilation: int) -> tuple[int, int]:
     return (total // 2, total - total // 2)
 
 
-def same_padding(kernel_size: IntOrPair, dilation: IntOrPair = 1):
+def same_padding(
+    kernel_size: IntOrPair, dilation: IntOrPair = 1
+) -> tuple[int, int] | tuple[tuple[int, int], tuple[int, int]]:
     """Padding that keeps the size at stride 1, split as PyTorch splits it.
 
     The total padding is ``D(K - 1)``; when it is odd the extra cell goes
@@ -627,15 +629,24 @@ def receptive_field(layers: Sequence[Sequence[int]]) -> list[ReceptiveFieldRow]:
 
 @dataclass(frozen=True)
 class FitResult:
-    """Whether one (kernel, stride, padding) setting fits an input exactly."""
+    """Whether one (kernel, stride, padding) setting fits an input exactly.
+
+    Attributes
+    ----------
+    kernel_size, stride, padding : int
+        The setting.
+    fits : bool
+        True when the windows tile the padded input with nothing left over.
+    output_size : int or None
+        The exact output size, or the floored one when ``fits`` is False;
+        None when not even one window fits.
+    """
 
     kernel_size: int
     stride: int
     padding: int
     fits: bool
     output_size: int | None
-    """The exact output size, or the floored one when ``fits`` is False;
-    None when not even one window fits."""
 
 
 def fitting_configurations(

@@ -155,7 +155,10 @@ def test_exercises_have_checkers_and_hidden_solutions(notebook):
         assert "Not attempted yet" in printed, f"{path.name}: committed attempt cell is not blank"
         solution = cells[i + 1]
         assert solution.cell_type == "code" and solution.source.startswith("# Solution")
-        assert solution.metadata.get("jupyter", {}).get("source_hidden") is True
+        collapsed = solution.metadata.get("jupyter", {})
+        assert collapsed.get("source_hidden") is True and collapsed.get("outputs_hidden") is True, (
+            f"{path.name}: a solution cell (code and verdict) must be collapsed"
+        )
         solved = "".join(o.get("text", "") for o in solution.outputs)
         assert "Correct" in solved, f"{path.name}: a solution does not pass its own checker"
 

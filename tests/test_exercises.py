@@ -57,8 +57,8 @@ def output_width_answer():
 
 RIGHT_ANSWERS = {
     check_output_width: output_width_answer(),  # (64 - 5 + 4)/3 + 1 = 22
-    check_same_padding: 3,                      # (7 - 1)/2
-    check_receptive_field: 9,                   # 3, then 3 + 2, then 5 + 2*2
+    check_same_padding: 4,                      # (9 - 1)/2
+    check_receptive_field: 13,                  # 3, then 3 + 2*1, then 5 + 4*2
 }
 
 
@@ -80,12 +80,15 @@ def test_exercise_values_are_what_the_functions_give():
     "checker, answer, hint",
     [
         (check_output_width, 21, "forget the '+ 1'"),
+        (check_output_width, 21, "2P cells, not P"),
         (check_output_width, 64, "stride 1"),
         (check_output_width, 20, "leave out the padding"),
-        (check_same_padding, 6, "total over both sides"),
-        (check_same_padding, 7, "(K - 1)/2"),
-        (check_receptive_field, 7, "stride 1 everywhere"),
-        (check_receptive_field, 11, "last* layer"),
+        (check_same_padding, 8, "total over both sides"),
+        (check_same_padding, 9, "(K - 1)/2"),
+        (check_same_padding, 1.5, "not a whole number"),
+        (check_receptive_field, 9, "stride 1 everywhere"),
+        (check_receptive_field, 15, "does not widen its own"),
+        (check_receptive_field, 5, "only the last layer"),
         (check_output_width, "22", "without quotes"),
         (check_output_width, 22.5, "not a whole number"),
     ],
@@ -97,7 +100,7 @@ def test_common_slips_get_a_specific_hint(capsys, checker, answer, hint):
 
 def test_fitting_strides():
     e = FITTING_STRIDES_EXERCISE
-    room = e["size"] - e["kernel_size"] + 2 * e["padding"]  # 30
+    room = e["size"] - e["kernel_size"] + 2 * e["padding"]  # 35 - 5 + 0 = 30
     expected = [s for s in e["strides"] if room % s == 0]
     assert expected == [1, 2, 3, 5]
 
@@ -109,7 +112,10 @@ def test_fitting_strides():
         ((5, 3, 2, 1), CORRECT, ""),
         (np.array([1, 2, 3, 5]), CORRECT, ""),
         ({1.0, 2.0, 3.0, 5.0}, CORRECT, ""),
-        ([1, 2, 3, 4, 5], NOT_QUITE, "Stride 4 does not fit: (32 - 4 + 2*1)/4 + 1 = 8.5"),
+        ([1, 2, 3, 4, 5], NOT_QUITE, "Stride 4 does not fit: (35 - 5 + 2*0)/4 + 1 = 8.5"),
+        ([1, 2, 3, 5, 6], NOT_QUITE, "6 is not one of the strides asked about"),
+        ([0], NOT_QUITE, "from 1 to 5"),
+        ([-1], NOT_QUITE, "from 1 to 5"),
         ([1, 2], NOT_QUITE, "left out 2 strides"),
         ([1, "2"], NOT_QUITE, "'2' is not"),
         ("1, 2, 3, 5", NOT_QUITE, "Give a list"),

@@ -36,7 +36,7 @@ def test_report_when_they_do_not_fit():
 
 def test_report_with_dilation_shows_the_span():
     text = conv_arithmetic_report(9, 3, 0, 2, 2)
-    assert "K = 2*(3 - 1) + 1 = 5 cells" in text and "= (9 - 5 + 2*0)/2 + 1" in text
+    assert "D*(K - 1) + 1 = 2*(3 - 1) + 1 = 5 cells" in text and "= (9 - 5 + 2*0)/2 + 1" in text
     assert "fit exactly: 3 output values" in text
 
 
@@ -119,7 +119,7 @@ def test_coverage_grid_writes_the_counts_on_the_cells():
     fig = plot_coverage_grid(5, 3)
     numbers = np.array([int(t) for t in _texts(fig.axes[0])]).reshape(5, 5)
     assert numbers[0, 0] == 1 and numbers[2, 2] == 9 and numbers[0, 2] == 3
-    assert "output 3x3" in fig.axes[0].get_title()
+    assert "(output: 3x3)" in fig.axes[0].get_title()
     plt.close(fig)
 
 

@@ -285,9 +285,13 @@ def _does_not_fit_message(
     leftover_text = f"{layout.leftover} cell{'s' if layout.leftover != 1 else ''}"
     lines.append(
         f"The last window ends {leftover_text} before the end of the padded input; "
-        f"frameworks floor the result to {layout.output_size} and ignore "
-        f"{'input cells ' + str(list(layout.dropped_inputs)) if layout.dropped_inputs else 'padding only'}. "
-        "Pass strict=False to get that floored size."
+        f"frameworks floor the result to {layout.output_size} and "
+        + (
+            f"ignore input cells {list(layout.dropped_inputs)}. "
+            if layout.dropped_inputs
+            else "what they skip is only padding, so no input is lost. "
+        )
+        + "Pass strict=False to get that floored size."
     )
     paddings = _fitting_paddings(size, span, stride, padding)
     if paddings:

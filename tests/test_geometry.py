@@ -338,3 +338,9 @@ def test_numpy_integers_are_accepted():
 def test_other_errors_name_the_argument(call, error, fragment):
     with pytest.raises(error, match=fragment):
         call()
+
+
+def test_message_says_when_only_padding_is_skipped():
+    with pytest.raises(ValueError, match="only padding, so no input is lost"):
+        conv_output_size(10, 3, 1, 2)
+    assert window_layout(10, 3, 1, 2).dropped_inputs == ()

@@ -141,5 +141,7 @@ def conv_arithmetic_explorer(**start: int):
     for slider in sliders.values():
         slider.observe(update, names="value")
     update()
-    controls = widgets.VBox(list(sliders.values()))
+    # Fixed-width controls keep each slider's value readout visible beside it.
+    controls = widgets.VBox(list(sliders.values()), layout=widgets.Layout(min_width="460px"))
+    report.layout = widgets.Layout(margin="0 0 0 16px", flex="1 1 auto")
     return widgets.VBox([widgets.HBox([controls, report]), drawing])

@@ -141,7 +141,7 @@ def conv_arithmetic_explorer(**start: int):
     for slider in sliders.values():
         slider.observe(update, names="value")
     update()
-    # Fixed-width controls keep each slider's value readout visible beside it.
+    # A minimum width keeps the sliders from being squeezed by a long report.
     controls = widgets.VBox(list(sliders.values()), layout=widgets.Layout(min_width="460px"))
     report.layout = widgets.Layout(margin="0 0 0 16px", flex="1 1 auto")
     return widgets.VBox([widgets.HBox([controls, report]), drawing])

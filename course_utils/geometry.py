@@ -164,7 +164,7 @@ def window_layout(
     ValueError
         If not even one window fits in the padded input.
     """
-    __tracebackhide__ = True  # learners see their own line and this message, not our internals
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     size = check_int(size, "size", minimum=1)
     kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
     padding = check_int(padding, "padding", minimum=0)
@@ -322,7 +322,7 @@ def _output_size_1d(
     strict: bool,
     dimension: str | None,
 ) -> int:
-    __tracebackhide__ = True  # learners see their own line and this message, not our internals
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     span = _effective_kernel(kernel_size, dilation)
     if span > size + 2 * padding:
         message = _no_room_message(size, kernel_size, padding, dilation, span)
@@ -339,7 +339,7 @@ def _resolve_padding(
     padding: PaddingArg, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """Padding as ``((top, bottom), (left, right))`` from an int, pair or name."""
-    __tracebackhide__ = True  # learners see their own line and this message, not our internals
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     if isinstance(padding, str):
         if padding == "valid":
             return ((0, 0), (0, 0))
@@ -417,7 +417,7 @@ def conv_output_size(
     >>> conv_output_size((224, 224), 11, stride=4, strict=False)
     (54, 54)
     """
-    __tracebackhide__ = True  # learners see their own line and this message, not our internals
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     sizes = check_int_or_pair(size, "size", minimum=1)
     kernels = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
     strides = check_int_or_pair(stride, "stride", minimum=1)

@@ -38,7 +38,7 @@ def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
     ValueError
         If ``value`` is smaller than ``minimum``.
     """
-    __tracebackhide__ = True  # learners see their own line and this message, not our internals
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
             f"{name} must be an integer, got {value!r} of type {type(value).__name__}"
@@ -73,7 +73,7 @@ def check_int_or_pair(
     tuple of (int, int)
         ``(height_value, width_value)``.
     """
-    __tracebackhide__ = True  # learners see their own line and this message, not our internals
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     if is_pair(value):
         if len(value) != 2:
             raise ValueError(
@@ -95,7 +95,7 @@ def check_int_or_pair(
 
 def check_bool(value: object, name: str) -> bool:
     """Return ``value`` if it is a bool, else raise ``TypeError``."""
-    __tracebackhide__ = True  # learners see their own line and this message, not our internals
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, got {value!r}")
     return value

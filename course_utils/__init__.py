@@ -4,22 +4,37 @@ Everything a notebook needs is importable from the top level, e.g.
 ``from course_utils import conv_output_size``. Modules, one idea each:
 
 - ``geometry``: output sizes, padding, window positions, receptive fields;
+- ``padding``: padding an image with zeros, reflect, replicate or circular;
+- ``conv``: the convolution layer, as readable loops and vectorised;
+- ``sliding``: one step of a window sliding over a grid, as numbers;
 - ``counting``: parameter counts of layers;
 - ``figures``: the course's figures, drawn from parameters;
+- ``grid_figures``: small grids with their values written in the cells;
 - ``explorer``: the interactive conv-arithmetic explorer;
+- ``window_explorer``: the sliding-window explorer of notebook 02;
+- ``examples``: the 5x5 grid and the filters of notebook 02;
 - ``tables``: plain-text tables;
-- ``exercises``: checkers for the Try-it exercises;
+- ``exercises``, ``exercises_padding``: checkers for the Try-it exercises;
 - ``course``: the list of notebooks;
 - ``validation``: argument checks with clear messages.
 """
 
+from .conv import ConvGeometry, conv2d, conv2d_reference, conv_geometry
 from .counting import conv_params, dense_params
+from .examples import grid_5x5, rgb_like_grid, vertical_edge_kernel
 from .course import NOTEBOOKS, Notebook
 from .exercises import (
     check_fitting_strides,
     check_output_width,
     check_receptive_field,
     check_same_padding,
+)
+from .exercises_padding import (
+    check_corner_output,
+    check_edge_reads,
+    check_filter_weights,
+    check_reflect_row,
+    check_strided_output_size,
 )
 from .explorer import conv_arithmetic_explorer, conv_arithmetic_report
 from .figures import (
@@ -42,37 +57,64 @@ from .geometry import (
     transposed_conv_output_size,
     window_layout,
 )
+from .grid_figures import plot_conv_step, plot_grid, plot_grid_row
+from .padding import PADDING_MODES, pad2d, padding_mask
+from .sliding import SlidingFrame, products_text, sliding_window_frame
 from .tables import fit_table, text_table
+from .window_explorer import explorer_frame_html, sliding_window_explorer
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConvGeometry",
     "FitResult",
     "NOTEBOOKS",
     "Notebook",
     "OKABE_ITO",
+    "PADDING_MODES",
     "ReceptiveFieldRow",
+    "SlidingFrame",
     "WindowLayout",
+    "check_corner_output",
+    "check_edge_reads",
+    "check_filter_weights",
     "check_fitting_strides",
     "check_output_width",
     "check_receptive_field",
+    "check_reflect_row",
     "check_same_padding",
+    "check_strided_output_size",
+    "conv2d",
+    "conv2d_reference",
     "conv_arithmetic_explorer",
     "conv_arithmetic_report",
+    "conv_geometry",
     "conv_output_size",
     "conv_params",
     "coverage_counts",
     "dense_params",
     "effective_kernel_size",
+    "explorer_frame_html",
     "fit_table",
     "fitting_configurations",
+    "grid_5x5",
+    "pad2d",
+    "padding_mask",
+    "plot_conv_step",
     "plot_coverage_grid",
+    "plot_grid",
+    "plot_grid_row",
     "plot_receptive_field",
     "plot_window_positions",
+    "products_text",
     "receptive_field",
+    "rgb_like_grid",
     "same_padding",
+    "sliding_window_explorer",
+    "sliding_window_frame",
     "text_table",
     "transposed_conv_output_size",
     "use_course_style",
+    "vertical_edge_kernel",
     "window_layout",
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numbers
 from typing import Union
 
+import numpy as np
+
 IntOrPair = Union[int, tuple[int, int]]
 
 
@@ -99,3 +101,50 @@ def check_bool(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, got {value!r}")
     return value
+
+
+def check_array(value: object, name: str, *, ndim: int, axes: str) -> np.ndarray:
+    """Return ``value`` as a numeric numpy array with ``ndim`` axes, or raise.
+
+    Parameters
+    ----------
+    value : array_like
+        What the caller passed: a numpy array, or nested lists of numbers.
+    name : str
+        The argument's name, used in the error message.
+    ndim : int
+        Number of axes required.
+    axes : str
+        What the axes mean, e.g. ``"(N, C_in, H, W)"``, for the message.
+
+    Returns
+    -------
+    ndarray
+        Integer or floating point; other dtypes (bool, complex, text,
+        objects) are refused with a ``TypeError``.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if value is None:
+        raise TypeError(f"{name} must be a numpy array of shape {axes}, got None")
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of shape {axes}: {error}") from None
+    kind = array.dtype.kind
+    if kind not in "iuf":
+        raise TypeError(
+            f"{name} must hold integers or floats, got an array of dtype {array.dtype}"
+            + (" (booleans: use x.astype(float))" if kind == "b" else "")
+        )
+    if array.ndim != ndim:
+        hint = ""
+        if ndim == 4 and array.ndim == 2:
+            hint = f"; for one single-channel image use {name}[None, None], shape (1, 1, H, W)"
+        elif ndim == 4 and array.ndim == 3:
+            hint = f"; for one image use {name}[None], which adds a batch axis of size 1"
+        raise ValueError(
+            f"{name} must have {ndim} axes {axes}, got {array.ndim} (shape {array.shape}){hint}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    return array

@@ -1,0 +1,276 @@
+"""The convolution layer's forward pass, twice: with loops and vectorised.
+
+Both functions compute exactly what ``torch.nn.functional.conv2d`` computes:
+a *cross-correlation* (the kernel is not flipped), on images laid out as
+``(N, C, H, W)``, with padding on each side, stride and dilation.
+
+* :func:`conv2d_reference` is written to be read: it loops over images,
+  filters and output positions, cuts out each window and sums its products
+  with the filter.
+* :func:`conv2d` gives the same numbers without a Python loop over output
+  positions: it views every window of the padded input at once and does
+  one matrix multiply (the "im2col" idea). The course uses this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .geometry import _effective_kernel, _resolve_padding
+from .padding import Padding2d, check_padding_mode, pad2d, padding_per_side
+from .validation import IntOrPair, check_array, check_int_or_pair
+
+ConvPadding = Union[Padding2d, str]
+
+
+@dataclass(frozen=True)
+class ConvGeometry:
+    """Every size of one convolution, worked out and checked once.
+
+    Attributes
+    ----------
+    batch, in_channels, out_channels : int
+        ``N``, ``C_in`` and ``C_out``.
+    input_size, kernel_size, output_size : (int, int)
+        ``(H, W)``, ``(KH, KW)`` and ``(H_out, W_out)``.
+    padding : ((int, int), (int, int))
+        ``((top, bottom), (left, right))``.
+    stride, dilation : (int, int)
+    span : (int, int)
+        Cells covered by a (dilated) kernel, ``D(K - 1) + 1`` per axis.
+    padding_mode : str
+    """
+
+    batch: int
+    in_channels: int
+    out_channels: int
+    input_size: tuple[int, int]
+    kernel_size: tuple[int, int]
+    output_size: tuple[int, int]
+    padding: tuple[tuple[int, int], tuple[int, int]]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    span: tuple[int, int]
+    padding_mode: str
+
+
+def _result_dtype(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> np.dtype:
+    # Integer images and filters give integer outputs, as worked by hand.
+    return np.result_type(x, w) if b is None else np.result_type(x, w, b)
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def conv_geometry(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> tuple[np.ndarray, np.ndarray, Optional[np.ndarray], ConvGeometry]:
+    """Check the arguments of a convolution and work out its sizes.
+
+    Parameters
+    ----------
+    As in :func:`conv2d`.
+
+    Returns
+    -------
+    x, w, b : ndarray
+        The inputs as numpy arrays (``b`` may be None).
+    geometry : ConvGeometry
+
+    Raises
+    ------
+    TypeError, ValueError
+        With a message that names the argument, and both shapes when two
+        arrays disagree.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
+    w = check_array(w, "w", ndim=4, axes="(C_out, C_in, KH, KW)")
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"kernel depth {w.shape[1]} vs input depth {x.shape[1]}: w has shape "
+            f"{_shape_text(w.shape)}, so each filter spans {w.shape[1]} channel(s), "
+            f"but x has shape "
+            f"{_shape_text(x.shape)} with {x.shape[1]} channel(s). A filter always reaches through "
+            f"the full depth of its input: w.shape[1] must equal x.shape[1]."
+        )
+    if b is not None:
+        b = check_array(b, "b", ndim=1, axes="(C_out,)")
+        if b.shape[0] != w.shape[0]:
+            raise ValueError(
+                f"b has shape {_shape_text(b.shape)} but w has shape {_shape_text(w.shape)}: "
+                f"one bias per filter, so b needs {w.shape[0]} values"
+            )
+    strides = check_int_or_pair(stride, "stride", minimum=1)
+    dilations = check_int_or_pair(dilation, "dilation", minimum=1)
+    kernel = (w.shape[2], w.shape[3])
+    if isinstance(padding, str):
+        sides = _resolve_padding(padding, kernel, strides, dilations)
+    else:
+        sides = padding_per_side(padding)
+    padding_mode = check_padding_mode(padding_mode, "padding_mode")
+    spans = (_effective_kernel(kernel[0], dilations[0]), _effective_kernel(kernel[1], dilations[1]))
+    size = (x.shape[2], x.shape[3])
+    outputs = []
+    for axis, dimension in enumerate(("height", "width")):
+        padded = size[axis] + sum(sides[axis])
+        if spans[axis] > padded:
+            raise ValueError(
+                f"the kernel does not fit along the {dimension}: w has shape {_shape_text(w.shape)}"
+                + (f" with dilation {dilations[axis]}" if dilations[axis] != 1 else "")
+                + f", spanning {spans[axis]} cells, but x has shape {_shape_text(x.shape)}, "
+                f"only {padded} cells with padding {sides[axis]}. Pad more or use a smaller kernel."
+            )
+        # Frameworks floor: a last window that would stick out is dropped.
+        outputs.append((padded - spans[axis]) // strides[axis] + 1)
+    geometry = ConvGeometry(
+        batch=x.shape[0],
+        in_channels=x.shape[1],
+        out_channels=w.shape[0],
+        input_size=size,
+        kernel_size=kernel,
+        output_size=(outputs[0], outputs[1]),
+        padding=sides,
+        stride=strides,
+        dilation=dilations,
+        span=spans,
+        padding_mode=padding_mode,
+    )
+    return x, w, b, geometry
+
+
+def conv2d_reference(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    """A 2-D convolution layer, written with loops to be read.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C_in, H, W)
+        A batch of images.
+    w : ndarray, shape (C_out, C_in, KH, KW)
+        One filter per output channel; each spans all ``C_in`` channels.
+    b : ndarray, shape (C_out,), optional
+        One bias per filter.
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        Cells added on each side (``'same'``: stride 1 only, an odd extra
+        cell at the bottom/right as in PyTorch).
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+        How the padding is filled, see :func:`course_utils.pad2d`.
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out)
+        ``out[n, f, i, j] = b[f] + sum over c, u, v of
+        x_padded[n, c, i*SH + u*DH, j*SW + v*DW] * w[f, c, u, v]``.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x, w, b, g = conv_geometry(
+        x, w, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
+    )
+    x_padded = pad2d(x, g.padding, g.padding_mode)
+    (stride_h, stride_w), (dilation_h, dilation_w) = g.stride, g.dilation
+    (span_h, span_w) = g.span
+    out_h, out_w = g.output_size
+    out = np.zeros((g.batch, g.out_channels, out_h, out_w), dtype=_result_dtype(x, w, b))
+    for n in range(g.batch):
+        for f in range(g.out_channels):
+            for i in range(out_h):
+                for j in range(out_w):
+                    top, left = i * stride_h, j * stride_w
+                    # Every channel of the window, skipping dilation gaps.
+                    window = x_padded[
+                        n, :, top : top + span_h : dilation_h, left : left + span_w : dilation_w
+                    ]
+                    out[n, f, i, j] = np.sum(window * w[f])
+            if b is not None:
+                out[n, f] += b[f]
+    return out
+
+
+def conv2d_windows(x_padded: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """Every window of a padded batch, as a view (no copy).
+
+    Parameters
+    ----------
+    x_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    geometry : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_in, H_out, W_out, KH, KW)
+        ``windows[n, :, i, j]`` is what filter taps read for output ``(i, j)``.
+    """
+    (stride_h, stride_w), (dilation_h, dilation_w) = geometry.stride, geometry.dilation
+    all_windows = sliding_window_view(x_padded, geometry.span, axis=(2, 3))
+    # Keep every stride-th window position and every dilation-th tap inside it.
+    return all_windows[:, :, ::stride_h, ::stride_w, ::dilation_h, ::dilation_w]
+
+
+def conv2d(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    """A 2-D convolution layer (cross-correlation, as in PyTorch), vectorised.
+
+    Same arguments and result as :func:`conv2d_reference`, computed as one
+    matrix multiply of all windows with all filters.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C_in, H, W)
+    w : ndarray, shape (C_out, C_in, KH, KW)
+    b : ndarray, shape (C_out,), optional
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out)
+
+    Examples
+    --------
+    >>> x = np.arange(25.0).reshape(1, 1, 5, 5)
+    >>> conv2d(x, np.ones((1, 1, 3, 3))).shape
+    (1, 1, 3, 3)
+    >>> conv2d(x, np.ones((1, 1, 3, 3)), padding="same").shape
+    (1, 1, 5, 5)
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x, w, b, g = conv_geometry(
+        x, w, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
+    )
+    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    # Sum over channel and both kernel axes: (N, H_out, W_out, C_out).
+    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))
+    out = np.ascontiguousarray(out.transpose(0, 3, 1, 2), dtype=_result_dtype(x, w, b))
+    if b is not None:
+        out += b.reshape(1, -1, 1, 1)
+    return out

@@ -1,0 +1,65 @@
+"""The small example arrays of notebook 02, one function each.
+
+Each function returns a new array, so a learner who edits it in a notebook
+cannot change what the next cell, or an exercise checker, sees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def grid_5x5() -> np.ndarray:
+    """The 5x5 grid of the classic padding example.
+
+    The values are those of the 5x5 input in Andrej Karpathy's
+    convolution demo for the Stanford course CS231n, as reproduced in many
+    write-ups on padding.
+
+    Returns
+    -------
+    ndarray of int64, shape (5, 5)
+    """
+    return np.array(
+        [
+            [2, 0, 1, 2, 2],
+            [1, 0, 1, 0, 2],
+            [1, 1, 0, 1, 1],
+            [1, 2, 2, 2, 2],
+            [2, 0, 2, 1, 1],
+        ],
+        dtype=np.int64,
+    )
+
+
+def vertical_edge_kernel() -> np.ndarray:
+    """A 3x3 filter that responds where values change from left to right.
+
+    It is the Sobel filter for horizontal gradients: a column of
+    ``1, 2, 1`` weights on the left and ``-1, -2, -1`` on the right, so
+    its output is "left minus right", large where the left side is
+    brighter. Used as a cross-correlation, as layers use it (no flip).
+
+    Returns
+    -------
+    ndarray of int64, shape (3, 3)
+    """
+    return np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=np.int64)
+
+
+def rgb_like_grid(seed: int = 0) -> np.ndarray:
+    """A 3-channel 5x5 image: the 5x5 grid as red and two seeded random channels.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of numpy's generator for the green and blue channels.
+
+    Returns
+    -------
+    ndarray of int64, shape (3, 5, 5)
+        Channels first, values 0, 1 or 2.
+    """
+    rng = np.random.default_rng(seed)
+    others = rng.integers(0, 3, size=(2, 5, 5))
+    return np.concatenate([grid_5x5()[None], others]).astype(np.int64)

@@ -1,0 +1,231 @@
+"""Checkers for the Try-it exercises of notebook 02 (padding on the 5x5 grid).
+
+Like those of notebook 01, each checker prints one verdict and never
+raises; every right answer is computed from the notebook's own grid and
+filter with ``course_utils``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .conv import conv2d
+from .counting import conv_params
+from .examples import grid_5x5, vertical_edge_kernel
+from .exercises import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    NOT_QUITE,
+    _add_hint,
+    _integer_verdict,
+    _print_feedback,
+    _whole_number,
+)
+from .geometry import conv_output_size, coverage_counts
+from .padding import pad2d
+
+
+def _edge_output(padding: int, flip: bool = False) -> np.ndarray:
+    kernel = vertical_edge_kernel()[:, ::-1] if flip else vertical_edge_kernel()
+    return conv2d(grid_5x5()[None, None], kernel[None, None], padding=padding)[0, 0]
+
+
+# --------------------------------------------------------------------------
+# Exercise 1: one value of the padded output
+# --------------------------------------------------------------------------
+
+
+@_print_feedback
+def check_corner_output(answer: object) -> str:
+    """Exercise: the top-right value of the 5x5 output (one ring of zeros)."""
+    expected = int(_edge_output(padding=1)[0, -1])
+    hints: dict[int, str] = {}
+    _add_hint(
+        hints,
+        int(_edge_output(padding=0)[0, -1]),
+        "that is the top-right value without padding; with one ring of zeros the window "
+        "is centred on the corner pixel, so its right column and top row are zeros.",
+    )
+    _add_hint(
+        hints,
+        int(_edge_output(padding=1, flip=True)[0, -1]),
+        "did you flip the kernel? Layers multiply each cell by the weight at the same "
+        "place in the window, without flipping.",
+    )
+    return _integer_verdict(
+        answer,
+        expected,
+        hints,
+        f"The window covers the corner's 2x2 neighbourhood and five zeros; the sum is {expected}.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 2: how many outputs an edge pixel feeds
+# --------------------------------------------------------------------------
+
+#: The pixel asked about: row 0, column 2 (the middle of the top edge).
+EDGE_PIXEL = (0, 2)
+
+
+@_print_feedback
+def check_edge_reads(answer: object) -> str:
+    """Exercise: outputs fed by the top-middle pixel of the 5x5 grid, no padding."""
+    reads = coverage_counts(5, 3)
+    expected = int(reads[EDGE_PIXEL])
+    padded_reads = coverage_counts(5, 3, padding=1)
+    hints: dict[int, str] = {}
+    _add_hint(
+        hints,
+        int(reads[2, 2]),
+        "that is the centre pixel; a pixel on the top edge is "
+        "only inside windows in the first row of window positions.",
+    )
+    _add_hint(
+        hints,
+        int(reads[0, 0]),
+        "that is a corner; the middle of the top edge is inside several windows of the first row.",
+    )
+    _add_hint(
+        hints,
+        int(padded_reads[1 + EDGE_PIXEL[0], 1 + EDGE_PIXEL[1]]),
+        "that is the count with one ring of zeros; the question is about no padding.",
+    )
+    return _integer_verdict(
+        answer,
+        expected,
+        hints,
+        f"Only the {expected} windows of the top row of positions cover it, one from each column.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 3: the top row after reflect padding
+# --------------------------------------------------------------------------
+
+
+def _row_of_numbers(answer: object, length: int) -> tuple[list[int] | None, str | None]:
+    """Read a list of ``length`` whole numbers, or explain what is wrong."""
+    if answer is None or answer is Ellipsis:
+        return None, NOT_ATTEMPTED
+    give_a_list = (
+        f"{NOT_QUITE} Give a list of {length} numbers, e.g. [0, 1, 2, ...], not {answer!r}."
+    )
+    if isinstance(answer, (str, bytes)):
+        return None, give_a_list
+    try:
+        items = (
+            list(np.asarray(answer, dtype=object).ravel())
+            if isinstance(answer, np.ndarray)
+            else list(answer)
+        )
+    except TypeError:
+        return None, give_a_list
+    if len(items) != length:
+        return None, f"{NOT_QUITE} The padded row has {length} cells; your list has {len(items)}."
+    values = []
+    for item in items:
+        value, problem = _whole_number(item)
+        if problem is not None:
+            return None, f"{NOT_QUITE} Every entry must be a whole number; {item!r} is not."
+        values.append(value)
+    return values, None
+
+
+@_print_feedback
+def check_reflect_row(answer: object) -> str:
+    """Exercise: the top row of the 5x5 grid after reflect padding of 1."""
+    padded = {
+        mode: pad2d(grid_5x5(), 1, mode) for mode in ("zeros", "reflect", "replicate", "circular")
+    }
+    expected = [int(v) for v in padded["reflect"][0]]
+    values, problem = _row_of_numbers(answer, len(expected))
+    if problem is not None:
+        return problem
+    if values == expected:
+        return (
+            f"{CORRECT} Row 1 of the grid, mirrored into the top ring, "
+            f"with its own ends reflected: {expected}."
+        )
+    for mode, hint in (
+        ("zeros", "that is zero padding; reflect padding copies values from inside the grid."),
+        (
+            "replicate",
+            "that repeats the edge row and its end cells (replicate); reflect skips "
+            "the edge and mirrors the row *below* it.",
+        ),
+        (
+            "circular",
+            "that wraps round to the bottom row (circular); reflect mirrors through the top row.",
+        ),
+    ):
+        if values == [int(v) for v in padded[mode][0]]:
+            return f"{NOT_QUITE} Hint: {hint}"
+    first_row = [int(v) for v in pad2d(grid_5x5()[:1], (0, 1), "reflect")[0]]
+    if values == first_row:
+        return (
+            f"{NOT_QUITE} Hint: that is the grid's own top row with its ends reflected; the new "
+            "top row mirrors the row *below* the edge (row 1), because the edge is not repeated."
+        )
+    return (
+        f"{NOT_QUITE} Hint: reflect mirrors through the edge without repeating it: the new "
+        "top row is row 1, and each row's new end cells mirror its second cells."
+    )
+
+
+# --------------------------------------------------------------------------
+# Exercise 4: output size with two rings and stride 2
+# --------------------------------------------------------------------------
+
+#: Exercise 4: the 5x5 grid, a 3x3 kernel, padding 2, stride 2.
+STRIDED_EXERCISE = {"size": 5, "kernel_size": 3, "padding": 2, "stride": 2}
+
+
+@_print_feedback
+def check_strided_output_size(answer: object) -> str:
+    """Exercise: output size of the 5x5 grid with padding 2 and stride 2."""
+    w, k, p, s = (STRIDED_EXERCISE[key] for key in ("size", "kernel_size", "padding", "stride"))
+    expected = conv_output_size(w, k, p, s)
+    hints: dict[int, str] = {}
+    _add_hint(
+        hints,
+        conv_output_size(w, k, p, 1),
+        "that is the size at stride 1; the stride divides the room to move.",
+    )
+    _add_hint(hints, expected - 1, "did you forget the '+ 1' for the first window?")
+    _add_hint(hints, (w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells.")
+    _add_hint(hints, w + 2 * p, "that is the size of the padded grid, not of the output.")
+    return _integer_verdict(answer, expected, hints, f"({w} - {k} + 2*{p})/{s} + 1 = {expected}.")
+
+
+# --------------------------------------------------------------------------
+# Exercise 5: weights of filters on a 3-channel input
+# --------------------------------------------------------------------------
+
+#: Exercise 5: four 3x3 filters on a 5x5x3 input.
+DEPTH_EXERCISE = {"in_channels": 3, "filters": 4, "kernel_size": 3}
+
+
+@_print_feedback
+def check_filter_weights(answer: object) -> str:
+    """Exercise: weights (no biases) of four 3x3 filters on a 5x5x3 input."""
+    c, f, k = (DEPTH_EXERCISE[key] for key in ("in_channels", "filters", "kernel_size"))
+    expected = conv_params(c, f, k, bias=False)
+    hints: dict[int, str] = {}
+    _add_hint(
+        hints,
+        f * k * k,
+        f"each filter reaches through all the input's channels: it is {k}x{k}x{c}, not {k}x{k}.",
+    )
+    _add_hint(hints, c * k * k, "that is one filter; the layer has several.")
+    _add_hint(
+        hints, conv_params(c, f, k), "that includes the biases; the question asks for weights only."
+    )
+    _add_hint(
+        hints,
+        5 * 5 * c * f,
+        "the weights do not depend on the input's height and width, only on the kernel.",
+    )
+    return _integer_verdict(
+        answer, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected} weights."
+    )

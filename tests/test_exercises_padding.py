@@ -1,0 +1,115 @@
+"""Notebook 02's checkers: right answers worked out by hand, slips, and odd input."""
+
+import numpy as np
+import pytest
+
+from course_utils import (
+    check_corner_output,
+    check_edge_reads,
+    check_filter_weights,
+    check_reflect_row,
+    check_strided_output_size,
+)
+from course_utils.exercises import CORRECT, NOT_ATTEMPTED, NOT_QUITE
+
+ODD_ANSWERS = [
+    "4",
+    "four",
+    4.5,
+    True,
+    {"a": 1},
+    np.array([[1, 2]]),
+    float("nan"),
+    float("inf"),
+    b"4",
+    object(),
+    lambda: 1,
+]
+SINGLE_NUMBER_CHECKERS = [
+    check_corner_output,
+    check_edge_reads,
+    check_strided_output_size,
+    check_filter_weights,
+]
+ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [check_reflect_row]
+
+# Worked by hand from the grid 2 0 1 2 2 / 1 0 1 0 2 / 1 1 0 1 1 / 1 2 2 2 2 / 2 0 2 1 1
+# and the filter 1 0 -1 / 2 0 -2 / 1 0 -1.
+RIGHT_ANSWERS = {
+    # one ring of zeros, top-right window 0 0 0 / 2 2 0 / 0 2 0: 2*2 + 2*0 + 0*(-2) + 0*1 + 2*0 = 4
+    check_corner_output: 4,
+    # the top-middle pixel is in the three windows of the first row of positions
+    check_edge_reads: 3,
+    # (5 - 3 + 2*2)/2 + 1
+    check_strided_output_size: 4,
+    # 4 filters of 3x3x3
+    check_filter_weights: 108,
+}
+
+
+def verdict(capsys, checker, answer):
+    assert checker(answer) is None
+    out = capsys.readouterr().out.strip()
+    assert out and "Traceback" not in out
+    return out
+
+
+@pytest.mark.parametrize("checker", ALL_CHECKERS)
+def test_none_means_not_attempted(capsys, checker):
+    assert verdict(capsys, checker, None) == NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("checker", ALL_CHECKERS)
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=repr)
+def test_odd_answers_get_feedback_not_a_traceback(capsys, checker, answer):
+    assert verdict(capsys, checker, answer).startswith(NOT_QUITE)
+
+
+@pytest.mark.parametrize("checker", SINGLE_NUMBER_CHECKERS)
+@pytest.mark.parametrize("kind", [int, float, np.int64, np.float32])
+def test_right_answers_in_any_numeric_type(capsys, checker, kind):
+    assert verdict(capsys, checker, kind(RIGHT_ANSWERS[checker])).startswith(CORRECT)
+
+
+@pytest.mark.parametrize(
+    "checker, answer, hint",
+    [
+        (check_corner_output, -4, "without padding"),
+        (check_corner_output, -4, "flip the kernel"),
+        (check_edge_reads, 9, "centre pixel"),
+        (check_edge_reads, 1, "corner"),
+        (check_edge_reads, 6, "one ring of zeros"),
+        (check_strided_output_size, 7, "stride 1"),
+        (check_strided_output_size, 3, "'+ 1'"),
+        (check_strided_output_size, 9, "padded grid"),
+        (check_filter_weights, 36, "all the input's channels"),
+        (check_filter_weights, 27, "one filter"),
+        (check_filter_weights, 112, "biases"),
+    ],
+)
+def test_common_slips_get_a_specific_hint(capsys, checker, answer, hint):
+    out = verdict(capsys, checker, answer)
+    assert out.startswith(NOT_QUITE) and hint in out, out
+
+
+@pytest.mark.parametrize(
+    "answer, starts, fragment",
+    [
+        # reflect: the new top row is grid row 1 (1 0 1 0 2) with its ends mirrored
+        ([0, 1, 0, 1, 0, 2, 0], CORRECT, ""),
+        (np.array([0, 1, 0, 1, 0, 2, 0]), CORRECT, ""),
+        ((0.0, 1.0, 0.0, 1.0, 0.0, 2.0, 0.0), CORRECT, ""),
+        ([0] * 7, NOT_QUITE, "zero padding"),
+        ([2, 2, 0, 1, 2, 2, 2], NOT_QUITE, "replicate"),
+        ([1, 2, 0, 2, 1, 1, 2], NOT_QUITE, "circular"),
+        ([0, 2, 0, 1, 2, 2, 2], NOT_QUITE, "own top row"),
+        ([0, 1, 0, 1, 0, 2], NOT_QUITE, "has 7 cells; your list has 6"),
+        ([0, 1, 0, 1, 0, 2, "0"], NOT_QUITE, "'0' is not"),
+        ([1, 1, 1, 1, 1, 1, 1], NOT_QUITE, "mirrors through the edge"),
+        ("0 1 0 1 0 2 0", NOT_QUITE, "Give a list"),
+        (7, NOT_QUITE, "Give a list"),
+    ],
+)
+def test_reflect_row_feedback(capsys, answer, starts, fragment):
+    out = verdict(capsys, check_reflect_row, answer)
+    assert out.startswith(starts) and fragment in out, out

@@ -31,15 +31,16 @@ from .exercises import (
 )
 from .exercises_padding import (
     check_corner_output,
-    check_edge_reads,
     check_filter_weights,
     check_reflect_row,
     check_strided_output_size,
+    check_strided_reads,
 )
 from .explorer import conv_arithmetic_explorer, conv_arithmetic_report
 from .figures import (
     OKABE_ITO,
     plot_coverage_grid,
+    plot_layer_sizes,
     plot_receptive_field,
     plot_window_positions,
     use_course_style,
@@ -76,7 +77,6 @@ __all__ = [
     "SlidingFrame",
     "WindowLayout",
     "check_corner_output",
-    "check_edge_reads",
     "check_filter_weights",
     "check_fitting_strides",
     "check_output_width",
@@ -84,6 +84,7 @@ __all__ = [
     "check_reflect_row",
     "check_same_padding",
     "check_strided_output_size",
+    "check_strided_reads",
     "conv2d",
     "conv2d_reference",
     "conv_arithmetic_explorer",
@@ -104,6 +105,7 @@ __all__ = [
     "plot_coverage_grid",
     "plot_grid",
     "plot_grid_row",
+    "plot_layer_sizes",
     "plot_receptive_field",
     "plot_window_positions",
     "products_text",

@@ -21,81 +21,67 @@ from .exercises import (
     _print_feedback,
     _whole_number,
 )
-from .geometry import conv_output_size, coverage_counts
-from .padding import pad2d
+from .geometry import conv_output_size, coverage_counts, window_layout
+from .padding import PADDING_MODES, pad2d
 
 
 def _edge_output(padding: int, flip: bool = False) -> np.ndarray:
-    kernel = vertical_edge_kernel()[:, ::-1] if flip else vertical_edge_kernel()
+    # flip=True is a mathematician's convolution: the kernel turned by 180 degrees.
+    kernel = vertical_edge_kernel()[::-1, ::-1] if flip else vertical_edge_kernel()
     return conv2d(grid_5x5()[None, None], kernel[None, None], padding=padding)[0, 0]
 
 
 # --------------------------------------------------------------------------
-# Exercise 1: one value of the padded output
+# Exercise 1: one value of the output with two rings of zeros
 # --------------------------------------------------------------------------
 
 
 @_print_feedback
 def check_corner_output(answer: object) -> str:
-    """Exercise: the top-right value of the 5x5 output (one ring of zeros)."""
-    expected = int(_edge_output(padding=1)[0, -1])
+    """Exercise: the top-left value of the 7x7 output (two rings of zeros)."""
+    expected = int(_edge_output(padding=2)[0, 0])
     hints: dict[int, str] = {}
-    _add_hint(
-        hints,
-        int(_edge_output(padding=0)[0, -1]),
-        "that is the top-right value without padding; with one ring of zeros the window "
-        "is centred on the corner pixel, so its right column and top row are zeros.",
-    )
-    _add_hint(
-        hints,
-        int(_edge_output(padding=1, flip=True)[0, -1]),
-        "did you flip the kernel? Layers multiply each cell by the weight at the same "
-        "place in the window, without flipping.",
-    )
+    _add_hint(hints, int(_edge_output(padding=0)[0, 0]),
+              "that is the top-left value without padding; with two rings the first window "
+              "holds only one real pixel, in its bottom-right corner.")
+    _add_hint(hints, int(_edge_output(padding=1)[0, 0]),
+              "that is the top-left value with one ring of zeros; the question has two.")
+    _add_hint(hints, int(_edge_output(padding=2, flip=True)[0, 0]),
+              "did you flip the kernel? Layers multiply each pixel by the weight at the same "
+              "place in the window, without flipping.")
     return _integer_verdict(
-        answer,
-        expected,
-        hints,
-        f"The window covers the corner's 2x2 neighbourhood and five zeros; the sum is {expected}.",
+        answer, expected, hints,
+        f"The only real pixel, grid[0, 0], sits under the bottom-right weight: {expected}.",
     )
 
 
 # --------------------------------------------------------------------------
-# Exercise 2: how many outputs an edge pixel feeds
+# Exercise 2: how many outputs a pixel feeds, with padding and stride
 # --------------------------------------------------------------------------
 
-#: The pixel asked about: row 0, column 2 (the middle of the top edge).
-EDGE_PIXEL = (0, 2)
+#: Exercise 2: the pixel at row 1, column 1, with one ring of zeros and stride 2.
+READS_EXERCISE = {"pixel": (1, 1), "padding": 1, "stride": 2}
 
 
 @_print_feedback
-def check_edge_reads(answer: object) -> str:
-    """Exercise: outputs fed by the top-middle pixel of the 5x5 grid, no padding."""
-    reads = coverage_counts(5, 3)
-    expected = int(reads[EDGE_PIXEL])
-    padded_reads = coverage_counts(5, 3, padding=1)
+def check_strided_reads(answer: object) -> str:
+    """Exercise: outputs fed by pixel (1, 1) with padding 1 and stride 2."""
+    (r, c), p, s = (READS_EXERCISE[key] for key in ("pixel", "padding", "stride"))
+    expected = int(coverage_counts(5, 3, padding=p, stride=s)[r + p, c + p])
     hints: dict[int, str] = {}
-    _add_hint(
-        hints,
-        int(reads[2, 2]),
-        "that is the centre pixel; a pixel on the top edge is "
-        "only inside windows in the first row of window positions.",
-    )
-    _add_hint(
-        hints,
-        int(reads[0, 0]),
-        "that is a corner; the middle of the top edge is inside several windows of the first row.",
-    )
-    _add_hint(
-        hints,
-        int(padded_reads[1 + EDGE_PIXEL[0], 1 + EDGE_PIXEL[1]]),
-        "that is the count with one ring of zeros; the question is about no padding.",
-    )
+    _add_hint(hints, int(coverage_counts(5, 3, padding=p)[r + p, c + p]),
+              "that is the count with stride 1; with stride 2 the window skips positions.")
+    _add_hint(hints, int(coverage_counts(5, 3, stride=s)[r, c]),
+              "that is the count without padding; the ring of zeros shifts every window.")
+    starts = window_layout(5, 3, p, s).starts
+    along_rows = sum(1 for start in starts if start <= r + p < start + 3)
+    _add_hint(hints, along_rows,
+              "that counts the windows along one direction; a pixel is covered by every "
+              "combination of a row position and a column position, so multiply.")
     return _integer_verdict(
-        answer,
-        expected,
-        hints,
-        f"Only the {expected} windows of the top row of positions cover it, one from each column.",
+        answer, expected, hints,
+        f"Windows start at padded rows {', '.join(map(str, starts))}; the pixel (padded row "
+        f"{r + p}) is in {along_rows} of them, and the same along the columns: {expected}.",
     )
 
 
@@ -132,44 +118,47 @@ def _row_of_numbers(answer: object, length: int) -> tuple[list[int] | None, str 
     return values, None
 
 
+#: Exercise 3: the top row of the 5x5 grid after reflect padding of this many cells.
+REFLECT_EXERCISE = {"padding": 2}
+
+
 @_print_feedback
 def check_reflect_row(answer: object) -> str:
-    """Exercise: the top row of the 5x5 grid after reflect padding of 1."""
-    padded = {
-        mode: pad2d(grid_5x5(), 1, mode) for mode in ("zeros", "reflect", "replicate", "circular")
-    }
+    """Exercise: the top row of the 5x5 grid after reflect padding of 2."""
+    p = REFLECT_EXERCISE["padding"]
+    padded = {mode: pad2d(grid_5x5(), p, mode) for mode in PADDING_MODES}
     expected = [int(v) for v in padded["reflect"][0]]
     values, problem = _row_of_numbers(answer, len(expected))
     if problem is not None:
         return problem
     if values == expected:
         return (
-            f"{CORRECT} Row 1 of the grid, mirrored into the top ring, "
-            f"with its own ends reflected: {expected}."
+            f"{CORRECT} The top row mirrors grid row {p} through row 0, and its ends are "
+            f"mirrored the same way: {expected}."
         )
     for mode, hint in (
         ("zeros", "that is zero padding; reflect padding copies values from inside the grid."),
-        (
-            "replicate",
-            "that repeats the edge row and its end cells (replicate); reflect skips "
-            "the edge and mirrors the row *below* it.",
-        ),
-        (
-            "circular",
-            "that wraps round to the bottom row (circular); reflect mirrors through the top row.",
-        ),
+        ("replicate", "that repeats the edge (replicate); reflect does not repeat the edge "
+                      "row but mirrors the rows below it."),
+        ("circular", "that wraps round to the bottom rows (circular); reflect mirrors through "
+                     "the top row."),
     ):
         if values == [int(v) for v in padded[mode][0]]:
             return f"{NOT_QUITE} Hint: {hint}"
-    first_row = [int(v) for v in pad2d(grid_5x5()[:1], (0, 1), "reflect")[0]]
-    if values == first_row:
+    if values == [int(v) for v in padded["reflect"][1]]:
         return (
-            f"{NOT_QUITE} Hint: that is the grid's own top row with its ends reflected; the new "
-            "top row mirrors the row *below* the edge (row 1), because the edge is not repeated."
+            f"{NOT_QUITE} Hint: that is the second padded row (it mirrors grid row 1); the top "
+            f"row is {p} rings up, so it mirrors grid row {p}."
+        )
+    own_row = [int(v) for v in pad2d(grid_5x5()[:1], (0, p), "reflect")[0]]
+    if values == own_row:
+        return (
+            f"{NOT_QUITE} Hint: that is the grid's own top row with its ends reflected; the "
+            f"edge is not repeated, so the row {p} above it mirrors grid row {p}."
         )
     return (
-        f"{NOT_QUITE} Hint: reflect mirrors through the edge without repeating it: the new "
-        "top row is row 1, and each row's new end cells mirror its second cells."
+        f"{NOT_QUITE} Hint: reflect mirrors through the edge without repeating it: the row "
+        f"{p} above the edge is grid row {p}, and its ends mirror its inner cells the same way."
     )
 
 

@@ -331,3 +331,45 @@ def plot_receptive_field(
     ax.set_title(label or f"one top unit sees {rows[-1].size} input cells", loc="left")
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------
+# Sizes through a stack of layers
+# --------------------------------------------------------------------------
+
+
+def plot_layer_sizes(sizes: dict[str, Sequence[int]], *, title: str | None = None) -> Figure:
+    """Draw how the feature-map size changes layer by layer, one line per setting.
+
+    Parameters
+    ----------
+    sizes : dict of str to sequence of int
+        A label (e.g. ``"no padding"``) and the sizes, starting with the
+        input (layer 0).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not sizes:
+        raise ValueError("sizes must hold at least one labelled sequence of sizes")
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    markers = ["o", "s", "^", "D"]
+    for index, (label, values) in enumerate(sizes.items()):
+        values = list(values)
+        ax.plot(range(len(values)), values, marker=markers[index % len(markers)], lw=2.5,
+                markersize=8, label=label)
+        ax.annotate(str(values[-1]), (len(values) - 1, values[-1]), xytext=(8, 0),
+                    textcoords="offset points", va="center", fontsize=16)
+    longest = max(len(list(v)) for v in sizes.values())
+    ax.set_xticks(range(longest))
+    ax.set_xlabel("layer (0 = input)")
+    ax.set_ylabel("feature map side (pixels)")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left")
+    if title:
+        ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig

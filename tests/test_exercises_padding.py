@@ -5,7 +5,7 @@ import pytest
 
 from course_utils import (
     check_corner_output,
-    check_edge_reads,
+    check_strided_reads,
     check_filter_weights,
     check_reflect_row,
     check_strided_output_size,
@@ -27,7 +27,7 @@ ODD_ANSWERS = [
 ]
 SINGLE_NUMBER_CHECKERS = [
     check_corner_output,
-    check_edge_reads,
+    check_strided_reads,
     check_strided_output_size,
     check_filter_weights,
 ]
@@ -36,10 +36,11 @@ ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [check_reflect_row]
 # Worked by hand from the grid 2 0 1 2 2 / 1 0 1 0 2 / 1 1 0 1 1 / 1 2 2 2 2 / 2 0 2 1 1
 # and the filter 1 0 -1 / 2 0 -2 / 1 0 -1.
 RIGHT_ANSWERS = {
-    # one ring of zeros, top-right window 0 0 0 / 2 2 0 / 0 2 0: 2*2 + 2*0 + 0*(-2) + 0*1 + 2*0 = 4
-    check_corner_output: 4,
-    # the top-middle pixel is in the three windows of the first row of positions
-    check_edge_reads: 3,
+    # two rings of zeros: the first window holds only grid[0, 0] = 2, under the weight -1
+    check_corner_output: -2,
+    # padding 1, stride 2: windows start at padded rows 0, 2, 4 and cover rows 0-2, 2-4, 4-6;
+    # pixel (1, 1) is padded cell (2, 2), inside the first two along each axis: 2 x 2
+    check_strided_reads: 4,
     # (5 - 3 + 2*2)/2 + 1
     check_strided_output_size: 4,
     # 4 filters of 3x3x3
@@ -74,11 +75,12 @@ def test_right_answers_in_any_numeric_type(capsys, checker, kind):
 @pytest.mark.parametrize(
     "checker, answer, hint",
     [
-        (check_corner_output, -4, "without padding"),
-        (check_corner_output, -4, "flip the kernel"),
-        (check_edge_reads, 9, "centre pixel"),
-        (check_edge_reads, 1, "corner"),
-        (check_edge_reads, 6, "one ring of zeros"),
+        (check_corner_output, 2, "without padding"),  # the unpadded top-left value is 2
+        (check_corner_output, 2, "flip the kernel"),  # flipped, grid[0, 0] meets weight +1
+        (check_corner_output, 0, "one ring of zeros"),
+        (check_strided_reads, 9, "stride 1"),
+        (check_strided_reads, 1, "without padding"),  # windows at 0-2 and 2-4: only the first
+        (check_strided_reads, 2, "multiply"),
         (check_strided_output_size, 7, "stride 1"),
         (check_strided_output_size, 3, "'+ 1'"),
         (check_strided_output_size, 9, "padded grid"),
@@ -95,18 +97,20 @@ def test_common_slips_get_a_specific_hint(capsys, checker, answer, hint):
 @pytest.mark.parametrize(
     "answer, starts, fragment",
     [
-        # reflect: the new top row is grid row 1 (1 0 1 0 2) with its ends mirrored
-        ([0, 1, 0, 1, 0, 2, 0], CORRECT, ""),
-        (np.array([0, 1, 0, 1, 0, 2, 0]), CORRECT, ""),
-        ((0.0, 1.0, 0.0, 1.0, 0.0, 2.0, 0.0), CORRECT, ""),
-        ([0] * 7, NOT_QUITE, "zero padding"),
-        ([2, 2, 0, 1, 2, 2, 2], NOT_QUITE, "replicate"),
-        ([1, 2, 0, 2, 1, 1, 2], NOT_QUITE, "circular"),
-        ([0, 2, 0, 1, 2, 2, 2], NOT_QUITE, "own top row"),
-        ([0, 1, 0, 1, 0, 2], NOT_QUITE, "has 7 cells; your list has 6"),
-        ([0, 1, 0, 1, 0, 2, "0"], NOT_QUITE, "'0' is not"),
-        ([1, 1, 1, 1, 1, 1, 1], NOT_QUITE, "mirrors through the edge"),
-        ("0 1 0 1 0 2 0", NOT_QUITE, "Give a list"),
+        # reflect by 2: the top row mirrors grid row 2 (1 1 0 1 1) through row 0, and
+        # its ends mirror cells 2 and 1: 0 1 | 1 1 0 1 1 | 1 0
+        ([0, 1, 1, 1, 0, 1, 1, 1, 0], CORRECT, ""),
+        (np.array([0, 1, 1, 1, 0, 1, 1, 1, 0]), CORRECT, ""),
+        ((0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0), CORRECT, ""),
+        ([0] * 9, NOT_QUITE, "zero padding"),
+        ([2, 2, 2, 0, 1, 2, 2, 2, 2], NOT_QUITE, "replicate"),
+        ([2, 2, 1, 2, 2, 2, 2, 1, 2], NOT_QUITE, "circular"),
+        ([1, 0, 1, 0, 1, 0, 2, 0, 1], NOT_QUITE, "second padded row"),
+        ([1, 0, 2, 0, 1, 2, 2, 2, 1], NOT_QUITE, "own top row"),
+        ([0, 1, 1, 1, 0, 1, 1], NOT_QUITE, "has 9 cells; your list has 7"),
+        ([0, 1, 1, 1, 0, 1, 1, 1, "0"], NOT_QUITE, "'0' is not"),
+        ([1] * 9, NOT_QUITE, "mirrors through the edge"),
+        ("0 1 1 1 0 1 1 1 0", NOT_QUITE, "Give a list"),
         (7, NOT_QUITE, "Give a list"),
     ],
 )

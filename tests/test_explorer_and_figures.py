@@ -140,3 +140,16 @@ def test_receptive_field_figure_fills_the_field():
     assert faces.count(to_hex(HIGHLIGHT_COLOUR)) == 7 + 5 + 3 + 1
     assert "7 input cells" in fig.axes[0].get_title(loc="left")
     plt.close(fig)
+
+
+def test_layer_sizes_chart_has_one_line_per_setting():
+    from course_utils import plot_layer_sizes
+
+    fig = plot_layer_sizes({"no padding": [32, 30, 28], "padding 1": [32, 32, 32]})
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines()] == ["no padding", "padding 1"]
+    assert list(ax.get_lines()[0].get_ydata()) == [32, 30, 28]
+    assert [t.get_text() for t in ax.texts] == ["28", "32"]  # the last size written at the end
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at least one"):
+        plot_layer_sizes({})

@@ -12,9 +12,10 @@ import numpy as np
 def grid_5x5() -> np.ndarray:
     """The 5x5 grid of the classic padding example.
 
-    The values are those of the 5x5 input in Andrej Karpathy's
-    convolution demo for the Stanford course CS231n, as reproduced in many
-    write-ups on padding.
+    Its values 0, 1 and 2 are like the inputs of the animated convolution
+    demo in Andrej Karpathy's CS231n notes, which draws a new random grid
+    each time the page loads; this particular grid is the one that many
+    write-ups on padding reproduce.
 
     Returns
     -------

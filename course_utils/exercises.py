@@ -13,6 +13,8 @@ from __future__ import annotations
 import numbers
 from typing import Callable
 
+import numpy as np
+
 from .geometry import conv_output_size, receptive_field, same_padding
 
 CORRECT = "✔ Correct!"
@@ -23,13 +25,16 @@ NOT_ATTEMPTED = "… Not attempted yet: replace None with your answer and run th
 def _print_feedback(checker: Callable[[object], str]) -> Callable[[object], None]:
     """Run ``checker`` and print its verdict; report a crash as feedback, not a traceback."""
 
-    def run(answer: object = None) -> None:
+    def run(answer: object = None, *more: object) -> None:
+        if more:
+            print(f"{NOT_QUITE} Give one answer (a number, or one list); you gave {1 + len(more)}.")
+            return
         try:
             print(checker(answer))
         except Exception as error:  # a checker must never fail on a learner's answer
             print(
                 f"Sorry, the checker could not read this answer ({type(error).__name__}: "
-                f"{error}). Please give a plain number."
+                f"{error}). Please write it as the exercise asks: a number, or a list of numbers."
             )
 
     run.__name__ = checker.__name__
@@ -44,6 +49,8 @@ def _whole_number(answer: object) -> tuple[int | None, str | None]:
     """
     if answer is None or answer is Ellipsis:
         return None, NOT_ATTEMPTED
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer.item()  # e.g. the result of (window * kernel).sum() on an array
     if isinstance(answer, bool):
         return None, f"{NOT_QUITE} You wrote {answer}, a yes/no value; the answer is a number."
     if isinstance(answer, numbers.Integral):

@@ -51,7 +51,8 @@ def check_corner_output(answer: object) -> str:
               "place in the window, without flipping.")
     return _integer_verdict(
         answer, expected, hints,
-        f"The only real pixel, grid[0, 0], sits under the bottom-right weight: {expected}.",
+        f"The only real pixel, grid[0, 0] = {grid_5x5()[0, 0]}, sits under the bottom-right "
+        f"weight {vertical_edge_kernel()[2, 2]}: the sum is {expected}.",
     )
 
 
@@ -73,6 +74,9 @@ def check_strided_reads(answer: object) -> str:
               "that is the count with stride 1; with stride 2 the window skips positions.")
     _add_hint(hints, int(coverage_counts(5, 3, stride=s)[r, c]),
               "that is the count without padding; the ring of zeros shifts every window.")
+    _add_hint(hints, int(coverage_counts(5, 3, padding=p, stride=s)[p, p]),
+              "that is the corner pixel; rows and columns are counted from 0, so grid[1, 1] "
+              "is the second row, second column.")
     starts = window_layout(5, 3, p, s).starts
     along_rows = sum(1 for start in starts if start <= r + p < start + 3)
     _add_hint(hints, along_rows,
@@ -100,13 +104,14 @@ def _row_of_numbers(answer: object, length: int) -> tuple[list[int] | None, str 
     if isinstance(answer, (str, bytes)):
         return None, give_a_list
     try:
-        items = (
-            list(np.asarray(answer, dtype=object).ravel())
-            if isinstance(answer, np.ndarray)
-            else list(answer)
-        )
-    except TypeError:
+        items = list(answer)
+    except TypeError:  # a number, or a 0-d array
         return None, give_a_list
+    if len(items) == 1 and not isinstance(items[0], (str, bytes)):
+        try:  # a row written as [[...]] or a (1, n) array: look inside
+            items = list(items[0])
+        except TypeError:
+            pass
     if len(items) != length:
         return None, f"{NOT_QUITE} The padded row has {length} cells; your list has {len(items)}."
     values = []
@@ -191,13 +196,13 @@ def check_strided_output_size(answer: object) -> str:
 # Exercise 5: weights of filters on a 3-channel input
 # --------------------------------------------------------------------------
 
-#: Exercise 5: four 3x3 filters on a 5x5x3 input.
-DEPTH_EXERCISE = {"in_channels": 3, "filters": 4, "kernel_size": 3}
+#: Exercise 5: four 3x3 filters on a 32x32 input with 3 channels.
+DEPTH_EXERCISE = {"size": 32, "in_channels": 3, "filters": 4, "kernel_size": 3}
 
 
 @_print_feedback
 def check_filter_weights(answer: object) -> str:
-    """Exercise: weights (no biases) of four 3x3 filters on a 5x5x3 input."""
+    """Exercise: weights (no biases) of four 3x3 filters on a 32x32 input with 3 channels."""
     c, f, k = (DEPTH_EXERCISE[key] for key in ("in_channels", "filters", "kernel_size"))
     expected = conv_params(c, f, k, bias=False)
     hints: dict[int, str] = {}
@@ -210,9 +215,10 @@ def check_filter_weights(answer: object) -> str:
     _add_hint(
         hints, conv_params(c, f, k), "that includes the biases; the question asks for weights only."
     )
+    size = DEPTH_EXERCISE["size"]
     _add_hint(
         hints,
-        5 * 5 * c * f,
+        size * size * c * f,
         "the weights do not depend on the input's height and width, only on the kernel.",
     )
     return _integer_verdict(

@@ -87,11 +87,23 @@ def test_right_answers_in_any_numeric_type(capsys, checker, kind):
         (check_filter_weights, 36, "all the input's channels"),
         (check_filter_weights, 27, "one filter"),
         (check_filter_weights, 112, "biases"),
+        (check_filter_weights, 32 * 32 * 3 * 4, "do not depend on the input's height"),
+        (check_strided_reads, 1, "counted from 0"),  # the corner (0, 0) is also in one window
     ],
 )
 def test_common_slips_get_a_specific_hint(capsys, checker, answer, hint):
     out = verdict(capsys, checker, answer)
     assert out.startswith(NOT_QUITE) and hint in out, out
+
+
+def test_zero_dimensional_arrays_are_numbers(capsys):
+    # (window * kernel).sum() on numpy arrays gives a numpy scalar or a 0-d array
+    assert verdict(capsys, check_corner_output, np.array(-2)).startswith(CORRECT)
+
+
+def test_two_answers_get_feedback_not_a_traceback(capsys):
+    check_filter_weights(108, 4)
+    assert "Give one answer" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -110,6 +122,8 @@ def test_common_slips_get_a_specific_hint(capsys, checker, answer, hint):
         ([0, 1, 1, 1, 0, 1, 1], NOT_QUITE, "has 9 cells; your list has 7"),
         ([0, 1, 1, 1, 0, 1, 1, 1, "0"], NOT_QUITE, "'0' is not"),
         ([1] * 9, NOT_QUITE, "mirrors through the edge"),
+        ([[0, 1, 1, 1, 0, 1, 1, 1, 0]], CORRECT, ""),  # written as a one-row matrix
+        (np.array([[0, 1, 1, 1, 0, 1, 1, 1, 0]]), CORRECT, ""),
         ("0 1 1 1 0 1 1 1 0", NOT_QUITE, "Give a list"),
         (7, NOT_QUITE, "Give a list"),
     ],

@@ -29,6 +29,51 @@ MAX_LABELLED_SIDE = 16
 CELL_INCHES = 0.55
 
 
+def cell_colours(
+    shape: tuple[int, int],
+    *,
+    is_padding: Optional[np.ndarray] = None,
+    window: Optional[tuple[int, int, int, int]] = None,
+    highlight: Optional[tuple[int, int]] = None,
+    shown: Optional[np.ndarray] = None,
+) -> np.ndarray:
+    """The background colour of every cell, as the figures and the explorer paint it.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        ``(R, C)``.
+    is_padding, window, highlight, shown
+        As in :func:`draw_value_grid`.
+
+    Returns
+    -------
+    ndarray of str, shape (R, C)
+        Orange tint under the window or on the highlighted cell, grey on
+        padding, white on values not shown yet, light blue elsewhere.
+    """
+    colours = np.full(shape, INPUT_COLOUR, dtype=object)
+    if shown is not None:
+        colours[~shown] = "white"
+    if is_padding is not None:
+        colours[is_padding] = PADDING_COLOUR
+    if window is not None:
+        top, left, height, width = window
+        colours[top : top + height, left : left + width] = WINDOW_TINT
+    if highlight is not None:
+        colours[highlight[0], highlight[1]] = WINDOW_TINT
+    return colours
+
+
+def grid_outline(is_padding: Optional[np.ndarray]) -> Optional[tuple[int, int, int, int]]:
+    """``(top, left, height, width)`` of the real grid inside its padding, or None."""
+    if is_padding is None or not is_padding.any() or is_padding.all():
+        return None
+    inside_rows = np.flatnonzero(~is_padding.all(axis=1))
+    inside_cols = np.flatnonzero(~is_padding.all(axis=0))
+    return (inside_rows[0], inside_cols[0], len(inside_rows), len(inside_cols))
+
+
 def draw_value_grid(
     ax,
     values: np.ndarray,
@@ -60,20 +105,12 @@ def draw_value_grid(
     rows, cols = values.shape
     font = 17 if max(rows, cols) <= 9 else max(9, 150 // max(rows, cols))
     labelled = max(rows, cols) <= MAX_LABELLED_SIDE
-    in_window = np.zeros(values.shape, dtype=bool)
-    if window is not None:
-        top, left, height, width = window
-        in_window[top : top + height, left : left + width] = True
+    colours = cell_colours(
+        values.shape, is_padding=is_padding, window=window, highlight=highlight, shown=shown
+    )
     for r in range(rows):
         for c in range(cols):
-            if in_window[r, c] or (highlight is not None and (r, c) == tuple(highlight)):
-                face = WINDOW_TINT
-            elif is_padding is not None and is_padding[r, c]:
-                face = PADDING_COLOUR
-            elif shown is not None and not shown[r, c]:
-                face = "white"
-            else:
-                face = INPUT_COLOUR
+            face = colours[r, c]
             y = rows - 1 - r  # row 0 at the top
             ax.add_patch(Rectangle((c, y), 1, 1, facecolor=face, edgecolor="0.35", lw=1))
             if labelled and (shown is None or shown[r, c]):
@@ -86,19 +123,12 @@ def draw_value_grid(
                     fontsize=font,
                     color="0.35" if face == PADDING_COLOUR else "black",
                 )
-    if is_padding is not None and is_padding.any() and not is_padding.all():
-        inside_rows = np.flatnonzero(~is_padding.all(axis=1))
-        inside_cols = np.flatnonzero(~is_padding.all(axis=0))
-        top, bottom = inside_rows[0], inside_rows[-1]
-        left, right = inside_cols[0], inside_cols[-1]
+    outline = grid_outline(is_padding)
+    if outline is not None:
+        top, left, height, width = outline
         ax.add_patch(
             Rectangle(
-                (left, rows - 1 - bottom),
-                right - left + 1,
-                bottom - top + 1,
-                fill=False,
-                edgecolor="black",
-                lw=2.5,
+                (left, rows - top - height), width, height, fill=False, edgecolor="black", lw=2.5
             )
         )
     if window is not None:

@@ -15,8 +15,8 @@ from html import escape
 
 import numpy as np
 
-from .figures import HIGHLIGHT_COLOUR, INPUT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
-from .grid_figures import WINDOW_TINT
+from .figures import HIGHLIGHT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
+from .grid_figures import cell_colours, grid_outline
 from .padding import PADDING_MODES
 from .sliding import SlidingFrame, format_value, products_text, sliding_window_frame
 
@@ -84,11 +84,10 @@ def grid_html(
         A ``<div>`` with a caption and a ``<table>``.
     """
     rows, cols = values.shape
-    inner = None
-    if is_padding is not None and is_padding.any() and not is_padding.all():
-        inside_rows = np.flatnonzero(~is_padding.all(axis=1))
-        inside_cols = np.flatnonzero(~is_padding.all(axis=0))
-        inner = (inside_rows[0], inside_cols[0], len(inside_rows), len(inside_cols))
+    inner = grid_outline(is_padding)
+    colours = cell_colours(
+        values.shape, is_padding=is_padding, window=window, highlight=highlight, shown=shown
+    )
     box = (
         window
         if window is not None
@@ -102,17 +101,7 @@ def grid_html(
     for r in range(rows):
         cells = []
         for c in range(cols):
-            in_box = (
-                box is not None and box[0] <= r < box[0] + box[2] and box[1] <= c < box[1] + box[3]
-            )
-            if in_box:
-                face = WINDOW_TINT
-            elif is_padding is not None and is_padding[r, c]:
-                face = PADDING_COLOUR
-            elif shown is not None and not shown[r, c]:
-                face = "white"
-            else:
-                face = INPUT_COLOUR
+            face = colours[r, c]
             borders = _edge_borders(r, c, inner, "3px solid black")
             borders.update(_edge_borders(r, c, box, f"4px solid {WINDOW_COLOUR}"))
             border_css = "".join(f"border-{side}:{value}; " for side, value in borders.items())

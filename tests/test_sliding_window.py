@@ -178,3 +178,20 @@ def test_explorer_explains_an_impossible_setting_instead_of_failing():
 def test_explorer_rejects_settings_it_cannot_offer():
     with pytest.raises(ValueError, match="padding in \\(0, 1, 2\\)"):
         sliding_window_explorer(GRID, KERNEL, padding=3)
+
+
+def test_figure_and_explorer_paint_the_same_cells():
+    from course_utils.grid_figures import cell_colours
+
+    frame = sliding_window_frame(GRID, KERNEL, 7, padding=1)
+    colours = cell_colours(frame.padded.shape, is_padding=frame.is_padding, window=(1, 2, 3, 3))
+    assert (colours == WINDOW_TINT).sum() == 9
+    assert (colours == PADDING_COLOUR).sum() == 49 - 25  # this window lies inside the real grid
+    html = explorer_frame_html(GRID, KERNEL, 7, 1, 1, "zeros")
+    fig = plot_conv_step(GRID, KERNEL, 7, padding=1)
+    # Same counts of tinted, grey and blank cells in both drawings of step 8.
+    for colour in (WINDOW_TINT, PADDING_COLOUR, "white"):
+        in_html = html.count(f"background:{colour};")
+        in_figure = sum(_faces(ax).count(to_hex(colour)) for ax in fig.axes)
+        assert in_html == in_figure, colour
+    plt.close(fig)

@@ -7,7 +7,7 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``padding``: padding an image with zeros, reflect, replicate or circular;
 - ``conv``: the convolution layer, as readable loops and vectorised;
 - ``sliding``: one step of a window sliding over a grid, as numbers;
-- ``counting``: parameter counts of layers;
+- ``counting``: parameters, multiply-adds and memory of layers;
 - ``figures``: the course's figures, drawn from parameters;
 - ``grid_figures``: small grids with their values written in the cells;
 - ``explorer``: the interactive conv-arithmetic explorer;
@@ -20,7 +20,16 @@ Everything a notebook needs is importable from the top level, e.g.
 """
 
 from .conv import ConvGeometry, conv2d, conv2d_reference, conv_geometry
-from .counting import conv_params, dense_params
+from .counting import (
+    conv_macs,
+    conv_params,
+    dense_macs,
+    dense_params,
+    depthwise_separable_params,
+    locally_connected_macs,
+    locally_connected_params,
+    memory_bytes,
+)
 from .examples import grid_5x5, rgb_like_grid, vertical_edge_kernel
 from .course import NOTEBOOKS, Notebook
 from .exercises import (
@@ -90,15 +99,21 @@ __all__ = [
     "conv_arithmetic_explorer",
     "conv_arithmetic_report",
     "conv_geometry",
+    "conv_macs",
     "conv_output_size",
     "conv_params",
     "coverage_counts",
+    "dense_macs",
     "dense_params",
+    "depthwise_separable_params",
     "effective_kernel_size",
     "explorer_frame_html",
     "fit_table",
     "fitting_configurations",
     "grid_5x5",
+    "locally_connected_macs",
+    "locally_connected_params",
+    "memory_bytes",
     "pad2d",
     "padding_mask",
     "plot_conv_step",

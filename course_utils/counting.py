@@ -1,13 +1,25 @@
-"""Parameter counts of layers, computed from their shapes.
+"""Parameter counts, multiply-adds and memory of layers, from their shapes.
 
 A convolution's weight array has shape ``(C_out, C_in / groups, KH, KW)``
 and its bias ``(C_out,)``: these functions count their elements without
-allocating them. They do not depend on the image size.
+allocating them. A convolution's parameters do not depend on the image
+size; its multiply-adds do. A locally connected layer has one filter per
+output position, so its parameters grow with the output size too.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from .validation import IntOrPair, check_bool, check_int, check_int_or_pair
+
+
+def _check_groups(in_channels: int, out_channels: int, groups: int) -> None:
+    for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if channels % groups != 0:
+            raise ValueError(
+                f"{name} must be divisible by groups: {name}={channels}, groups={groups}"
+            )
 
 
 def dense_params(in_features: int, out_features: int, *, bias: bool = True) -> int:
@@ -80,10 +92,188 @@ def conv_params(
     kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
     groups = check_int(groups, "groups", minimum=1)
     bias = check_bool(bias, "bias")
-    for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
-        if channels % groups != 0:
-            raise ValueError(
-                f"{name} must be divisible by groups: {name}={channels}, groups={groups}"
-            )
+    _check_groups(in_channels, out_channels, groups)
     weights = kh * kw * (in_channels // groups) * out_channels
     return weights + (out_channels if bias else 0)
+
+
+def _check_channels(in_channels: object, out_channels: object) -> tuple[int, int]:
+    return (
+        check_int(in_channels, "in_channels", minimum=1),
+        check_int(out_channels, "out_channels", minimum=1),
+    )
+
+
+def locally_connected_params(
+    in_channels: int,
+    out_channels: int,
+    kernel_size: IntOrPair,
+    output_size: IntOrPair,
+    *,
+    bias: bool = True,
+) -> int:
+    """Parameters of a locally connected layer: a convolution without sharing.
+
+    Every output position has its own filters, so the weight array has
+    shape ``(C_out, H_out, W_out, C_in, KH, KW)`` and the bias
+    ``(C_out, H_out, W_out)``.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    output_size : int or (int, int)
+        ``H_out`` and ``W_out``, e.g. from :func:`course_utils.conv_output_size`.
+    bias : bool
+        Count one bias per filter per position.
+
+    Returns
+    -------
+    int
+        ``H_out * W_out`` times :func:`conv_params` of the same layer.
+
+    Examples
+    --------
+    >>> locally_connected_params(3, 64, 3, (30, 30))
+    1612800
+    """
+    in_channels, out_channels = _check_channels(in_channels, out_channels)
+    kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+    oh, ow = check_int_or_pair(output_size, "output_size", minimum=1)
+    bias = check_bool(bias, "bias")
+    per_position = kh * kw * in_channels * out_channels + (out_channels if bias else 0)
+    return oh * ow * per_position
+
+
+def depthwise_separable_params(
+    in_channels: int, out_channels: int, kernel_size: IntOrPair, *, bias: bool = True
+) -> int:
+    """Parameters of a depthwise-separable convolution.
+
+    A depthwise ``K x K`` convolution with one filter per input channel
+    (``groups = C_in``), then a pointwise ``1 x 1`` convolution that mixes
+    the channels, as in MobileNet.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    bias : bool
+        Count a bias in both parts (``C_in + C_out``), as PyTorch layers do.
+
+    Returns
+    -------
+    int
+        ``KH * KW * C_in + C_in * C_out`` weights, plus biases.
+
+    Examples
+    --------
+    >>> depthwise_separable_params(32, 64, 3, bias=False)
+    2336
+    """
+    in_channels, out_channels = _check_channels(in_channels, out_channels)
+    kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+    bias = check_bool(bias, "bias")
+    weights = kh * kw * in_channels + in_channels * out_channels
+    return weights + ((in_channels + out_channels) if bias else 0)
+
+
+def conv_macs(
+    in_channels: int,
+    out_channels: int,
+    kernel_size: IntOrPair,
+    output_size: IntOrPair,
+    *,
+    groups: int = 1,
+) -> int:
+    """Multiply-adds of a 2-D convolution for one image.
+
+    Each of the ``H_out * W_out * C_out`` outputs is a sum of
+    ``KH * KW * C_in / groups`` products. A locally connected layer of the
+    same geometry does exactly as many (:func:`locally_connected_macs`).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    output_size : int or (int, int)
+    groups : int
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> conv_macs(3, 96, 11, 55)  # AlexNet conv1
+    105415200
+    """
+    in_channels, out_channels = _check_channels(in_channels, out_channels)
+    kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+    oh, ow = check_int_or_pair(output_size, "output_size", minimum=1)
+    groups = check_int(groups, "groups", minimum=1)
+    _check_groups(in_channels, out_channels, groups)
+    return oh * ow * out_channels * kh * kw * (in_channels // groups)
+
+
+def locally_connected_macs(
+    in_channels: int, out_channels: int, kernel_size: IntOrPair, output_size: IntOrPair
+) -> int:
+    """Multiply-adds of a locally connected layer for one image: those of the convolution.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size, output_size : int or (int, int)
+
+    Returns
+    -------
+    int
+    """
+    return conv_macs(in_channels, out_channels, kernel_size, output_size)
+
+
+def dense_macs(in_features: int, out_features: int) -> int:
+    """Multiply-adds of a fully connected layer for one example: one per weight.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+
+    Returns
+    -------
+    int
+    """
+    in_features = check_int(in_features, "in_features", minimum=1)
+    out_features = check_int(out_features, "out_features", minimum=1)
+    return in_features * out_features
+
+
+def memory_bytes(count: int, dtype: str = "float32") -> int:
+    """Bytes that ``count`` numbers of ``dtype`` occupy, without allocating them.
+
+    Parameters
+    ----------
+    count : int
+        Number of elements, e.g. a parameter count.
+    dtype : str
+        A numpy dtype name: ``"float32"`` (4 bytes), ``"float64"`` (8),
+        ``"float16"`` (2), ...
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> memory_bytes(34_944)
+    139776
+    """
+    count = check_int(count, "count", minimum=0)
+    try:
+        itemsize = np.dtype(dtype).itemsize
+    except TypeError:
+        raise TypeError(
+            f"dtype must be a numpy dtype name such as 'float32' or 'float64', got {dtype!r}"
+        ) from None
+    return count * itemsize

@@ -5,7 +5,8 @@ Everything a notebook needs is importable from the top level, e.g.
 
 - ``geometry``: output sizes, padding, window positions, receptive fields;
 - ``padding``: padding an image with zeros, reflect, replicate or circular;
-- ``conv``: the convolution layer, as readable loops and vectorised;
+- ``conv``: the convolution layer, as readable loops and vectorised, and its backward pass;
+- ``gradcheck``: backward passes checked against finite differences;
 - ``sliding``: one step of a window sliding over a grid, as numbers;
 - ``counting``: parameters, multiply-adds and memory of layers;
 - ``figures``: the course's figures, drawn from parameters;
@@ -19,7 +20,7 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``validation``: argument checks with clear messages.
 """
 
-from .conv import ConvGeometry, conv2d, conv2d_reference, conv_geometry
+from .conv import ConvGeometry, conv2d, conv2d_backward, conv2d_reference, conv_geometry
 from .counting import (
     conv_macs,
     conv_params,
@@ -67,6 +68,7 @@ from .geometry import (
     transposed_conv_output_size,
     window_layout,
 )
+from .gradcheck import numerical_gradient, rel_error
 from .grid_figures import plot_conv_step, plot_grid, plot_grid_row
 from .padding import PADDING_MODES, pad2d, padding_mask
 from .sliding import SlidingFrame, products_text, sliding_window_frame
@@ -95,6 +97,7 @@ __all__ = [
     "check_strided_output_size",
     "check_strided_reads",
     "conv2d",
+    "conv2d_backward",
     "conv2d_reference",
     "conv_arithmetic_explorer",
     "conv_arithmetic_report",
@@ -114,6 +117,7 @@ __all__ = [
     "locally_connected_macs",
     "locally_connected_params",
     "memory_bytes",
+    "numerical_gradient",
     "pad2d",
     "padding_mask",
     "plot_conv_step",
@@ -125,6 +129,7 @@ __all__ = [
     "plot_window_positions",
     "products_text",
     "receptive_field",
+    "rel_error",
     "rgb_like_grid",
     "same_padding",
     "sliding_window_explorer",

@@ -274,3 +274,88 @@ def conv2d(
     if b is not None:
         out += b.reshape(1, -1, 1, 1)
     return out
+
+
+def _padded_to_source(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each padded cell along one axis, the input cell it copies (-1 for a zero).
+
+    Returns
+    -------
+    ndarray of int, shape (before + size + after,)
+    """
+    # Pad the cell numbers 1..size the same way as the data; zeros then mark padding.
+    numbers = pad2d(np.arange(1, size + 1)[None, :], ((0, 0), (before, after)), mode)[0]
+    return numbers - 1
+
+
+def conv2d_backward(
+    dout: np.ndarray,
+    x: np.ndarray,
+    w: np.ndarray,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of a :func:`conv2d` layer, given the gradient of its output.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, C_out, H_out, W_out)
+        Gradient of the loss with respect to the layer's output.
+    x : ndarray, shape (N, C_in, H, W)
+        The layer's input in the forward pass.
+    w : ndarray, shape (C_out, C_in, KH, KW)
+        The layer's filters.
+    stride, padding, dilation, padding_mode
+        As in the forward pass.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, C_in, H, W)
+    dw : ndarray, shape (C_out, C_in, KH, KW)
+        Every position used the same filter, so its gradient is the sum of
+        the gradients from all positions.
+    db : ndarray, shape (C_out,)
+        The sum of ``dout`` over the batch and all positions.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x, w, _, g = conv_geometry(
+        x, w, None, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
+    )
+    dout = check_array(dout, "dout", ndim=4, axes="(N, C_out, H_out, W_out)")
+    expected = (g.batch, g.out_channels, *g.output_size)
+    if dout.shape != expected:
+        raise ValueError(
+            f"dout has shape {_shape_text(dout.shape)} but the layer's output has shape "
+            f"{_shape_text(expected)} for x of shape {_shape_text(x.shape)} and w of shape "
+            f"{_shape_text(w.shape)}"
+        )
+    dtype = np.result_type(dout, x, w, np.float64)
+    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    db = dout.sum(axis=(0, 2, 3)).astype(dtype)
+    # dw[f, c, u, v] = sum over n, i, j of dout[n, f, i, j] * windows[n, c, i, j, u, v]
+    dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3])).astype(dtype)
+    # Each window's gradient, then added back where the window was read from.
+    dwindows = np.tensordot(dout, w, axes=([1], [0]))  # (N, H_out, W_out, C_in, KH, KW)
+    (top, bottom), (left, right) = g.padding
+    (sh, sw), (dh, dw_) = g.stride, g.dilation
+    (out_h, out_w), (kh, kw) = g.output_size, g.kernel_size
+    padded_h, padded_w = g.input_size[0] + top + bottom, g.input_size[1] + left + right
+    dx_padded = np.zeros((g.batch, g.in_channels, padded_h, padded_w), dtype=dtype)
+    for u in range(kh):  # a loop over kernel taps; every output position at once
+        for v in range(kw):
+            rows = slice(u * dh, u * dh + sh * (out_h - 1) + 1, sh)
+            cols = slice(v * dw_, v * dw_ + sw * (out_w - 1) + 1, sw)
+            dx_padded[:, :, rows, cols] += dwindows[:, :, :, :, u, v].transpose(0, 3, 1, 2)
+    # Fold the padding's gradient back onto the cells it copied (none for zeros).
+    row_source = _padded_to_source(g.input_size[0], top, bottom, g.padding_mode)
+    col_source = _padded_to_source(g.input_size[1], left, right, g.padding_mode)
+    dx_rows = np.zeros((g.batch, g.in_channels, g.input_size[0], padded_w), dtype=dtype)
+    keep = row_source >= 0
+    np.add.at(dx_rows, (slice(None), slice(None), row_source[keep]), dx_padded[:, :, keep])
+    dx = np.zeros(x.shape, dtype=dtype)
+    keep = col_source >= 0
+    np.add.at(dx, (slice(None), slice(None), slice(None), col_source[keep]), dx_rows[..., keep])
+    return dx, dw, db

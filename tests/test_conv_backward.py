@@ -1,0 +1,67 @@
+"""conv2d_backward against centred finite differences, and the gradient checker itself."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from strategies import conv_settings
+
+from course_utils import conv2d, conv2d_backward, numerical_gradient, rel_error
+
+
+@settings(max_examples=60, deadline=None)
+@given(conv_settings())
+def test_backward_matches_finite_differences(case):
+    x, w, b, stride, padding, dilation, mode = case
+    b = np.zeros(w.shape[0]) if b is None else b
+    kwargs = dict(stride=stride, padding=padding, dilation=dilation, padding_mode=mode)
+    out = conv2d(x, w, b, **kwargs)
+    dout = np.random.default_rng(out.size).standard_normal(out.shape)
+    dx, dw, db = conv2d_backward(dout, x, w, **kwargs)
+    assert dx.shape == x.shape and dw.shape == w.shape and db.shape == b.shape
+    # The layer is linear in each argument, so centred differences have no truncation
+    # error and a large step keeps rounding small.
+    h = 1e-2
+    numeric_dx = numerical_gradient(lambda v: conv2d(v, w, b, **kwargs), x, dout, h)
+    numeric_dw = numerical_gradient(lambda v: conv2d(x, v, b, **kwargs), w, dout, h)
+    numeric_db = numerical_gradient(lambda v: conv2d(x, w, v, **kwargs), b, dout, h)
+    assert rel_error(dx, numeric_dx) < 1e-8
+    assert rel_error(dw, numeric_dw) < 1e-8
+    assert rel_error(db, numeric_db) < 1e-8
+
+
+def test_shared_weight_gradient_is_the_sum_over_positions():
+    # One 1x1 filter on a 1-channel image: every output uses the one weight,
+    # so its gradient adds up dout * x over all positions.
+    rng = np.random.default_rng(0)
+    x, dout = rng.standard_normal((2, 1, 4, 5)), rng.standard_normal((2, 1, 4, 5))
+    _, dw, db = conv2d_backward(dout, x, np.ones((1, 1, 1, 1)))
+    assert np.isclose(dw[0, 0, 0, 0], (dout * x).sum()) and np.isclose(db[0], dout.sum())
+
+
+def test_padding_gradient_goes_back_to_the_copied_pixels():
+    # replicate padding copies the edge pixels, so their gradients collect the padding's
+    x = np.arange(3.0).reshape(1, 1, 1, 3)
+    dout = np.ones((1, 1, 1, 5))  # 1x1 identity filter on x padded by 1 on the left and right
+    one = np.ones((1, 1, 1, 1))
+    dx, _, _ = conv2d_backward(dout, x, one, padding=(0, 1), padding_mode="replicate")
+    assert dx.tolist() == [[[[2.0, 1.0, 2.0]]]]
+    dx, _, _ = conv2d_backward(dout, x, one, padding=(0, 1))
+    assert dx.tolist() == [[[[1.0, 1.0, 1.0]]]]  # zeros: the padding copies nothing
+
+
+def test_dout_of_the_wrong_shape_names_both_shapes():
+    expected = r"dout has shape \(1, 1, 5, 5\) but the layer's output has shape \(1, 1, 3, 3\)"
+    with pytest.raises(ValueError, match=expected):
+        conv2d_backward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)))
+
+
+def test_gradient_checker():
+    x = np.array([1.0, -2.0, 3.0])
+    grad = numerical_gradient(lambda v: v**2, x, np.ones(3))
+    assert np.allclose(grad, 2 * x) and x.tolist() == [1.0, -2.0, 3.0]  # x restored
+    assert rel_error(np.array([1.0]), np.array([1.0])) == 0.0
+    assert np.isclose(rel_error(np.array([1.0]), np.array([3.0])), 0.5)
+    with pytest.raises(TypeError, match="x must be a numpy array of floats"):
+        numerical_gradient(lambda v: v, np.array([1, 2]), np.ones(2))
+    with pytest.raises(ValueError, match="a has shape \\(2,\\) but b has shape \\(3,\\)"):
+        rel_error(np.ones(2), np.ones(3))

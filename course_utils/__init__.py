@@ -6,6 +6,7 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``geometry``: output sizes, padding, window positions, receptive fields;
 - ``padding``: padding an image with zeros, reflect, replicate or circular;
 - ``conv``: the convolution layer, as readable loops and vectorised, and its backward pass;
+- ``locally_connected``: the layer without weight sharing, forward and backward;
 - ``gradcheck``: backward passes checked against finite differences;
 - ``sliding``: one step of a window sliding over a grid, as numbers;
 - ``counting``: parameters, multiply-adds and memory of layers;
@@ -31,8 +32,8 @@ from .counting import (
     locally_connected_params,
     memory_bytes,
 )
-from .examples import grid_5x5, rgb_like_grid, vertical_edge_kernel
 from .course import NOTEBOOKS, Notebook
+from .examples import grid_5x5, rgb_like_grid, vertical_edge_kernel
 from .exercises import (
     check_fitting_strides,
     check_output_width,
@@ -70,6 +71,7 @@ from .geometry import (
 )
 from .gradcheck import numerical_gradient, rel_error
 from .grid_figures import plot_conv_step, plot_grid, plot_grid_row
+from .locally_connected import locally_connected2d, locally_connected2d_backward
 from .padding import PADDING_MODES, pad2d, padding_mask
 from .sliding import SlidingFrame, products_text, sliding_window_frame
 from .tables import fit_table, text_table
@@ -114,6 +116,8 @@ __all__ = [
     "fit_table",
     "fitting_configurations",
     "grid_5x5",
+    "locally_connected2d",
+    "locally_connected2d_backward",
     "locally_connected_macs",
     "locally_connected_params",
     "memory_bytes",

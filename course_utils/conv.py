@@ -339,6 +339,26 @@ def conv2d_backward(
     dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3])).astype(dtype)
     # Each window's gradient, then added back where the window was read from.
     dwindows = np.tensordot(dout, w, axes=([1], [0]))  # (N, H_out, W_out, C_in, KH, KW)
+    dx = windows_gradient_to_input(dwindows, g, dtype)
+    return dx, dw, db
+
+
+def windows_gradient_to_input(dwindows: np.ndarray, g: ConvGeometry, dtype) -> np.ndarray:
+    """Add the gradient of every window back onto the input cells it was read from.
+
+    Parameters
+    ----------
+    dwindows : ndarray, shape (N, H_out, W_out, C_in, KH, KW)
+        Gradient of the loss with respect to each window's values.
+    g : ConvGeometry
+    dtype : numpy dtype of the result
+
+    Returns
+    -------
+    ndarray, shape (N, C_in, H, W)
+        Overlapping windows add up; a padding cell's gradient goes to the
+        input cell it copied (nowhere for zero padding).
+    """
     (top, bottom), (left, right) = g.padding
     (sh, sw), (dh, dw_) = g.stride, g.dilation
     (out_h, out_w), (kh, kw) = g.output_size, g.kernel_size
@@ -355,7 +375,7 @@ def conv2d_backward(
     dx_rows = np.zeros((g.batch, g.in_channels, g.input_size[0], padded_w), dtype=dtype)
     keep = row_source >= 0
     np.add.at(dx_rows, (slice(None), slice(None), row_source[keep]), dx_padded[:, :, keep])
-    dx = np.zeros(x.shape, dtype=dtype)
+    dx = np.zeros((g.batch, g.in_channels, *g.input_size), dtype=dtype)
     keep = col_source >= 0
     np.add.at(dx, (slice(None), slice(None), slice(None), col_source[keep]), dx_rows[..., keep])
-    return dx, dw, db
+    return dx

@@ -1,0 +1,97 @@
+"""The locally connected layer: tied weights give conv2d, and its backward pass is right."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils import (
+    conv2d,
+    conv_output_size,
+    locally_connected2d,
+    locally_connected2d_backward,
+    locally_connected_params,
+    numerical_gradient,
+    rel_error,
+)
+
+
+@st.composite
+def lc_settings(draw):
+    """Random small layers where at least one window fits (zero padding only)."""
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    size = tuple(max(1, k - 2 * p) + draw(st.integers(0, 4)) for k, p in zip(kernel, padding))
+    batch, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    out = conv_output_size(size, kernel, padding, stride, strict=False)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    x = rng.standard_normal((batch, c_in, *size))
+    w = rng.standard_normal((c_out, *out, c_in, *kernel))
+    b = rng.standard_normal((c_out, *out))
+    return x, w, b, stride, padding
+
+
+@settings(max_examples=80, deadline=None)
+@given(lc_settings())
+def test_tied_weights_give_the_convolution(case):
+    x, w, b, stride, padding = case
+    kernel = w[:, 0, 0]  # (C_out, C_in, KH, KW): copy one filter to every position
+    tied = np.broadcast_to(kernel[:, None, None], w.shape)
+    tied_bias = np.broadcast_to(b[:, :1, :1], b.shape)
+    expected = conv2d(x, kernel, b[:, 0, 0], stride=stride, padding=padding)
+    got = locally_connected2d(x, tied, tied_bias, stride=stride, padding=padding)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(lc_settings())
+def test_backward_matches_finite_differences(case):
+    x, w, b, stride, padding = case
+    kwargs = dict(stride=stride, padding=padding)
+    out = locally_connected2d(x, w, b, **kwargs)
+    dout = np.random.default_rng(out.size).standard_normal(out.shape)
+    dx, dw, db = locally_connected2d_backward(dout, x, w, **kwargs)
+    layer = locally_connected2d
+    h = 1e-2  # linear in each argument: no truncation error
+    assert rel_error(dx, numerical_gradient(lambda v: layer(v, w, b, **kwargs), x, dout, h)) < 1e-8
+    assert rel_error(dw, numerical_gradient(lambda v: layer(x, v, b, **kwargs), w, dout, h)) < 1e-8
+    assert rel_error(db, numerical_gradient(lambda v: layer(x, w, v, **kwargs), b, dout, h)) < 1e-8
+
+
+@settings(max_examples=40, deadline=None)
+@given(lc_settings())
+def test_parameters_are_the_arrays_it_uses(case):
+    x, w, b, stride, padding = case
+    c_out, out_h, out_w, c_in, kh, kw = w.shape
+    assert locally_connected_params(c_in, c_out, (kh, kw), (out_h, out_w)) == w.size + b.size
+
+
+def test_each_position_learns_only_from_itself():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 1, 4, 4))
+    w = rng.standard_normal((1, 2, 2, 1, 3, 3))
+    dout = np.zeros((1, 1, 2, 2))
+    dout[0, 0, 1, 0] = 1.0  # only output (1, 0) matters
+    _, dw, db = locally_connected2d_backward(dout, x, w)
+    assert np.array_equal(dw[0, 1, 0, 0], x[0, 0, 1:4, 0:3])  # its filter's gradient: its window
+    assert np.count_nonzero(dw[0, 0]) == 0 and np.count_nonzero(dw[0, :, 1]) == 0
+    assert db.tolist() == [[[0.0, 0.0], [1.0, 0.0]]]
+
+
+@pytest.mark.parametrize(
+    "w_shape, b_shape, fragment",
+    [
+        ((2, 3, 3, 2, 3, 3), None, "kernel depth 2 vs input depth 1"),
+        ((2, 4, 4, 1, 3, 3), None, "filters for 4x4 output positions, but x"),
+        ((2, 3, 3), None, "w must have 6 axes"),
+        ((2, 3, 3, 1, 3, 3), (2, 3), "b must have 3 axes"),
+        ((2, 3, 3, 1, 3, 3), (2, 3, 4), "b needs shape (2, 3, 3)"),
+    ],
+)
+def test_shape_errors_name_both_shapes(w_shape, b_shape, fragment):
+    x = np.ones((1, 1, 5, 5))
+    b = None if b_shape is None else np.ones(b_shape)
+    with pytest.raises(ValueError) as error:
+        locally_connected2d(x, np.ones(w_shape), b)
+    assert fragment in str(error.value), str(error.value)

@@ -63,6 +63,12 @@ def _result_dtype(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> np.d
     return np.result_type(x, w) if b is None else np.result_type(x, w, b)
 
 
+def gradient_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The dtype of gradients: that of the arrays (float32 stays float32), float64 for integers."""
+    dtype = np.result_type(*arrays)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
 def _shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
@@ -332,7 +338,7 @@ def conv2d_backward(
             f"{_shape_text(expected)} for x of shape {_shape_text(x.shape)} and w of shape "
             f"{_shape_text(w.shape)}"
         )
-    dtype = np.result_type(dout, x, w, np.float64)
+    dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
     db = dout.sum(axis=(0, 2, 3)).astype(dtype)
     # dw[f, c, u, v] = sum over n, i, j of dout[n, f, i, j] * windows[n, c, i, j, u, v]

@@ -19,6 +19,7 @@ from .conv import (
     _shape_text,
     conv2d_windows,
     conv_geometry,
+    gradient_dtype,
     windows_gradient_to_input,
 )
 from .padding import pad2d
@@ -146,7 +147,7 @@ def locally_connected2d_backward(
             f"dout has shape {_shape_text(dout.shape)} but the layer's output has shape "
             f"{_shape_text(expected)}"
         )
-    dtype = np.result_type(dout, x, w, np.float64)
+    dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding), g)
     db = dout.sum(axis=0).astype(dtype)
     dw = np.einsum("nfij,ncijuv->fijcuv", dout, windows, optimize=True).astype(dtype)

@@ -65,3 +65,13 @@ def test_gradient_checker():
         numerical_gradient(lambda v: v, np.array([1, 2]), np.ones(2))
     with pytest.raises(ValueError, match="a has shape \\(2,\\) but b has shape \\(3,\\)"):
         rel_error(np.ones(2), np.ones(3))
+
+
+def test_gradients_keep_float32_and_turn_integers_into_float64():
+    x32, w32 = np.ones((1, 1, 4, 4), np.float32), np.ones((2, 1, 3, 3), np.float32)
+    grads = conv2d_backward(np.ones((1, 2, 2, 2), np.float32), x32, w32)
+    assert [g.dtype for g in grads] == [np.float32] * 3
+    ones = [np.ones(shape, int) for shape in ((1, 2, 2, 2), (1, 1, 4, 4), (2, 1, 3, 3))]
+    grads = conv2d_backward(*ones)
+    assert [g.dtype for g in grads] == [np.float64] * 3
+    assert grads[1].tolist() == np.full((2, 1, 3, 3), 4.0).tolist()  # each weight meets 4 ones

@@ -277,3 +277,38 @@ def memory_bytes(count: int, dtype: str = "float32") -> int:
             f"dtype must be a numpy dtype name such as 'float32' or 'float64', got {dtype!r}"
         ) from None
     return count * itemsize
+
+
+def format_bytes(count: int) -> str:
+    """A byte count in decimal units, rounded to three digits: ``423 MB``, ``140 KB``.
+
+    The units are powers of 1,000 (1 KB = 1,000 bytes), as disk and memory
+    sizes are usually quoted in papers and course notes.
+
+    Parameters
+    ----------
+    count : int
+        Bytes, e.g. from :func:`memory_bytes`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_bytes(139_776)
+    '140 KB'
+    """
+    count = check_int(count, "count", minimum=0)
+    units = (("KB", 10**3), ("MB", 10**6), ("GB", 10**9), ("TB", 10**12))
+    if count < 1000:
+        return f"{count} bytes"
+    text = ""
+    for unit, size in units:
+        value = count / size
+        # three significant digits: 423 MB, 44.9 GB, 1.50 KB
+        digits = 0 if value >= 99.95 else 1 if value >= 9.995 else 2
+        text = f"{value:.{digits}f} {unit}"
+        if float(text.split()[0]) < 1000:
+            break  # 999,999 bytes round to "1.00 MB", not "1000 KB"
+    return text

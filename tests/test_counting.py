@@ -12,6 +12,7 @@ from course_utils import (
     dense_macs,
     dense_params,
     depthwise_separable_params,
+    format_bytes,
     locally_connected_macs,
     locally_connected_params,
     memory_bytes,
@@ -145,3 +146,25 @@ def test_layer_numbers_of_the_course():
 def test_new_counts_name_the_argument(call, error, fragment):
     with pytest.raises(error, match=fragment):
         call()
+
+
+@pytest.mark.parametrize(
+    "count, text",
+    [
+        (0, "0 bytes"),
+        (999, "999 bytes"),
+        (1_000, "1.00 KB"),
+        (139_776, "140 KB"),          # AlexNet conv1's 34,944 float32 parameters
+        (999_999, "1.00 MB"),         # rounds up into the next unit, not "1000 KB"
+        (422_822_400, "423 MB"),      # its 105,705,600 unshared parameters
+        (12_345_678_901, "12.3 GB"),
+        (3 * 10**12, "3.00 TB"),
+    ],
+)
+def test_format_bytes_in_decimal_units(count, text):
+    assert format_bytes(count) == text
+
+
+def test_format_bytes_refuses_negative_counts():
+    with pytest.raises(ValueError, match="count must be an integer >= 0"):
+        format_bytes(-1)

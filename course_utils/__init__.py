@@ -10,13 +10,17 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``gradcheck``: backward passes checked against finite differences;
 - ``sliding``: one step of a window sliding over a grid, as numbers;
 - ``counting``: parameters, multiply-adds and memory of layers;
+- ``pooling``: max pooling and global pooling, forward and backward;
+- ``equivariance``: shift an image and measure whether a layer's output shifts with it;
+- ``photos``: a real photograph from scikit-image's sample data;
 - ``figures``: the course's figures, drawn from parameters;
 - ``grid_figures``: small grids with their values written in the cells;
+- ``sharing_figures``: the figures of notebook 03 (counts, depth slices, gradients, shifts);
 - ``explorer``: the interactive conv-arithmetic explorer;
 - ``window_explorer``: the sliding-window explorer of notebook 02;
 - ``examples``: the 5x5 grid and the filters of notebook 02;
 - ``tables``: plain-text tables;
-- ``exercises``, ``exercises_padding``: checkers for the Try-it exercises;
+- ``exercises``, ``exercises_padding``, ``exercises_sharing``: checkers for the Try-it exercises;
 - ``course``: the list of notebooks;
 - ``validation``: argument checks with clear messages.
 """
@@ -28,11 +32,13 @@ from .counting import (
     dense_macs,
     dense_params,
     depthwise_separable_params,
+    format_bytes,
     locally_connected_macs,
     locally_connected_params,
     memory_bytes,
 )
 from .course import NOTEBOOKS, Notebook
+from .equivariance import ShiftComparison, compare_shifted, equivariance_error, shift_image
 from .examples import grid_5x5, rgb_like_grid, vertical_edge_kernel
 from .exercises import (
     check_fitting_strides,
@@ -46,6 +52,12 @@ from .exercises_padding import (
     check_reflect_row,
     check_strided_output_size,
     check_strided_reads,
+)
+from .exercises_sharing import (
+    check_grouped_params,
+    check_growth_factors,
+    check_shared_weights,
+    check_unshared_params,
 )
 from .explorer import conv_arithmetic_explorer, conv_arithmetic_report
 from .figures import (
@@ -73,6 +85,15 @@ from .gradcheck import numerical_gradient, rel_error
 from .grid_figures import plot_conv_step, plot_grid, plot_grid_row
 from .locally_connected import locally_connected2d, locally_connected2d_backward
 from .padding import PADDING_MODES, pad2d, padding_mask
+from .photos import PHOTOGRAPHS, load_photograph
+from .pooling import global_average_pool, global_max_pool, max_pool2d, max_pool2d_backward
+from .sharing_figures import (
+    example_filter,
+    plot_depth_slices,
+    plot_gradient_sum,
+    plot_parameter_counts,
+    plot_shift_maps,
+)
 from .sliding import SlidingFrame, products_text, sliding_window_frame
 from .tables import fit_table, text_table
 from .window_explorer import explorer_frame_html, sliding_window_explorer
@@ -86,18 +107,25 @@ __all__ = [
     "Notebook",
     "OKABE_ITO",
     "PADDING_MODES",
+    "PHOTOGRAPHS",
     "ReceptiveFieldRow",
+    "ShiftComparison",
     "SlidingFrame",
     "WindowLayout",
     "check_corner_output",
     "check_filter_weights",
     "check_fitting_strides",
+    "check_grouped_params",
+    "check_growth_factors",
     "check_output_width",
     "check_receptive_field",
     "check_reflect_row",
     "check_same_padding",
+    "check_shared_weights",
     "check_strided_output_size",
     "check_strided_reads",
+    "check_unshared_params",
+    "compare_shifted",
     "conv2d",
     "conv2d_backward",
     "conv2d_reference",
@@ -112,30 +140,43 @@ __all__ = [
     "dense_params",
     "depthwise_separable_params",
     "effective_kernel_size",
+    "equivariance_error",
+    "example_filter",
     "explorer_frame_html",
     "fit_table",
     "fitting_configurations",
+    "format_bytes",
+    "global_average_pool",
+    "global_max_pool",
     "grid_5x5",
+    "load_photograph",
     "locally_connected2d",
     "locally_connected2d_backward",
     "locally_connected_macs",
     "locally_connected_params",
+    "max_pool2d",
+    "max_pool2d_backward",
     "memory_bytes",
     "numerical_gradient",
     "pad2d",
     "padding_mask",
     "plot_conv_step",
     "plot_coverage_grid",
+    "plot_depth_slices",
+    "plot_gradient_sum",
     "plot_grid",
     "plot_grid_row",
     "plot_layer_sizes",
+    "plot_parameter_counts",
     "plot_receptive_field",
+    "plot_shift_maps",
     "plot_window_positions",
     "products_text",
     "receptive_field",
     "rel_error",
     "rgb_like_grid",
     "same_padding",
+    "shift_image",
     "sliding_window_explorer",
     "sliding_window_frame",
     "text_table",

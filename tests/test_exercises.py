@@ -8,12 +8,16 @@ from course_utils import (
     check_corner_output,
     check_filter_weights,
     check_fitting_strides,
+    check_grouped_params,
+    check_growth_factors,
     check_output_width,
     check_receptive_field,
     check_reflect_row,
     check_same_padding,
+    check_shared_weights,
     check_strided_output_size,
     check_strided_reads,
+    check_unshared_params,
     conv_output_size,
     receptive_field,
 )
@@ -31,7 +35,7 @@ ODD_ANSWERS = [
     np.array(3.5), float("nan"), float("inf"), -1, 10**30, b"22", object(), lambda: 1,
 ]
 SINGLE_NUMBER_CHECKERS = [check_output_width, check_same_padding, check_receptive_field]
-# Every checker of the course, notebook 02's included, faces the same odd answers.
+# Every checker of the course, notebooks 02's and 03's included, faces the same odd answers.
 ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_fitting_strides,
     check_corner_output,
@@ -39,6 +43,10 @@ ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_reflect_row,
     check_strided_output_size,
     check_filter_weights,
+    check_shared_weights,
+    check_unshared_params,
+    check_grouped_params,
+    check_growth_factors,
 ]
 
 

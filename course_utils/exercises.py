@@ -59,8 +59,8 @@ def _whole_number(answer: object) -> tuple[int | None, str | None]:
         if float(answer).is_integer():
             return int(answer), None
         return None, (
-            f"{NOT_QUITE} You wrote {answer}, which is not a whole number; "
-            "sizes and paddings are counted in whole cells."
+            f"{NOT_QUITE} You wrote {answer}, which is not a whole number; the answer "
+            "counts whole things (cells, weights or parameters)."
         )
     if isinstance(answer, str):
         stripped = answer.strip()

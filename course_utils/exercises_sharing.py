@@ -22,6 +22,17 @@ from .exercises import (
 LAYER_EXERCISE = {"size": 32, "in_channels": 3, "filters": 64, "kernel_size": 5}
 
 
+def _count_verdict(answer: object, expected: int, hints: dict[int, str], explain: str) -> str:
+    """Like ``_integer_verdict``, for answers that count weights or parameters."""
+    value, problem = _whole_number(answer)
+    if problem is None and value < 0:
+        return f"{NOT_QUITE} {value} is negative, but a layer cannot have fewer than 0 parameters."
+    if problem is None and value not in hints and value != expected:
+        return (f"{NOT_QUITE} {value:,} is not it. Hint: count one filter first (its height x "
+                "width x input channels), then how many filters the layer has.")
+    return _integer_verdict(answer, expected, hints, explain)
+
+
 def _layer() -> tuple[int, int, int, int]:
     e = LAYER_EXERCISE
     return e["size"], e["in_channels"], e["filters"], e["kernel_size"]
@@ -41,7 +52,7 @@ def check_shared_weights(answer: object) -> str:
     _add_hint(hints, locally_connected_params(c, f, k, size, bias=False),
               "that is the count without sharing; a convolution uses one filter per depth "
               "slice, at every position.")
-    return _integer_verdict(
+    return _count_verdict(
         answer, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected:,} weights; the "
         f"image's {size}x{size} does not enter.")
 
@@ -62,7 +73,7 @@ def check_unshared_params(answer: object) -> str:
               "that is a dense layer, where every neuron sees the whole image; here each "
               f"neuron still sees only a {k}x{k}x{c} window.")
     neurons = size * size * f
-    return _integer_verdict(
+    return _count_verdict(
         answer, expected, hints, f"{neurons:,} neurons x ({k}x{k}x{c} + 1) = {expected:,} "
         "parameters.")
 
@@ -86,7 +97,11 @@ def check_grouped_params(answer: object) -> str:
               f"that is one group; there are {g} of them.")
     _add_hint(hints, conv_params(c // g, f // g, k, bias=False) + f,
               f"that is one group's weights; there are {g} of them.")
-    return _integer_verdict(
+    _add_hint(hints, conv_params(c, f, k, bias=False), "that ignores the groups and the biases: "
+              f"each filter sees only {c // g} input channels, and each filter has a bias.")
+    _add_hint(hints, conv_params(c // g, f // g, k, bias=False),
+              f"that is one group's weights; there are {g} groups, and {f} biases.")
+    return _count_verdict(
         answer, expected, hints, f"{f} filters x {k}x{k}x{c // g} weights + {f} biases = "
         f"{expected:,}: half of the ungrouped {conv_params(c, f, k, bias=False):,} weights.")
 
@@ -151,8 +166,8 @@ def check_growth_factors(answer: object) -> str:
     names = ("convolution", "locally connected", "dense")
     wrong = [name for name, v, e in zip(names, values, expected) if v != e]
     hints = {
-        "convolution": "a filter's size does not depend on the image: how many weights does "
-                       "the bigger image add to it?",
+        "convolution": "a factor is new count / old count, so a count that does not change "
+                       "grows by a factor of 1. Does a filter's size depend on the image?",
         "locally connected": f"one filter per output position: how many times as many "
                              f"positions does an image {factor} times as wide and tall have?",
         "dense": "every input meets every output: both the inputs and the outputs grow.",

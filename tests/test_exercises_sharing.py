@@ -49,6 +49,10 @@ def test_right_answers_in_any_numeric_type(capsys, checker, kind):
         (check_grouped_params, 307_200, "add one bias"),
         (check_grouped_params, 153_728, "one group"),                  # 48*128*25 + 128
         (check_grouped_params, 153_856, "one group's weights"),        # 153,600 + 256
+        (check_grouped_params, 614_400, "ignores the groups and the biases"),
+        (check_grouped_params, 153_600, "there are 2 groups, and 256 biases"),
+        (check_shared_weights, -4_800, "negative"),
+        (check_unshared_params, 7, "count one filter first"),
     ],
 )
 def test_common_slips_get_their_own_hint(capsys, checker, answer, hint):
@@ -68,6 +72,7 @@ def test_growth_factors_right_in_any_container(capsys, answer):
     "answer, layer",
     [
         ((2, 4, 16), "convolution"),
+        ((0, 4, 16), "convolution"),  # "it does not grow" is a factor of 1, not 0
         ((1, 2, 16), "locally connected"),
         ((1, 4, 4), "dense"),
         ((4, 4, 16), "convolution"),

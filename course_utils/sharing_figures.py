@@ -172,7 +172,7 @@ def plot_depth_slices(
         is_shared = panel == 0
         _draw_volume(ax, origin, side, depth_drawn=6, step=step, grid_lines=11)
         ax.text(origin[0] + side / 2, origin[1] - 0.35, f"{output_size}x{output_size} neurons "
-                "per slice", ha="center", va="top", fontsize=15)
+                "per slice (drawn smaller)", ha="center", va="top", fontsize=15)
         ax.text(origin[0] + side + 6 * step + 0.05, origin[1] + side + 5 * step,
                 f"{filters} depth\nslices", ha="left", va="top", fontsize=15)
         cell = side / output_size
@@ -280,6 +280,8 @@ def plot_shift_maps(
     *,
     signed: Sequence[bool] | None = None,
     clip_percentile: float = 99.0,
+    colorbar: bool = False,
+    panel_size: float = 4.6,
 ) -> Figure:
     """Images and feature maps side by side, in grey or in a diverging colour map.
 
@@ -297,6 +299,10 @@ def plot_shift_maps(
         so that a few very strong responses do not wash out the rest. When
         that percentile is 0 (a map that is mostly zeros) the largest value
         is used instead.
+    colorbar : bool
+        Draw a colour bar beside each signed image, so its values can be read.
+    panel_size : float
+        Width of each panel in inches.
 
     Returns
     -------
@@ -311,13 +317,19 @@ def plot_shift_maps(
         raise ValueError(f"signed has {len(signed)} entries but images has {len(arrays)}")
     if not 0 < clip_percentile <= 100:
         raise ValueError(f"clip_percentile must be in (0, 100], got {clip_percentile!r}")
-    fig, axes = plt.subplots(1, len(arrays), figsize=(4.6 * len(arrays), 5.0), squeeze=False)
+    if not panel_size > 0:
+        raise ValueError(f"panel_size must be a positive width in inches, got {panel_size!r}")
+    width = panel_size * len(arrays) * (1.2 if colorbar else 1.0)
+    fig, axes = plt.subplots(1, len(arrays), figsize=(width, panel_size + 0.4), squeeze=False)
     for ax, array, title, is_signed in zip(axes[0], arrays, titles, signed):
         if is_signed:
             magnitude = np.abs(array)
             limit = float(np.percentile(magnitude, clip_percentile)) or float(magnitude.max())
             limit = limit or 1.0  # an all-zero map: any scale shows it as zero
-            ax.imshow(array, cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit, interpolation="nearest")
+            shown = ax.imshow(array, cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit,
+                              interpolation="nearest")
+            if colorbar:
+                fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03)
         else:
             ax.imshow(array, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(title, fontsize=16)

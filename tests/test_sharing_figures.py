@@ -45,7 +45,7 @@ def test_depth_slices_write_alexnet_counts():
     # 96 * (11*11*3 + 1) and 55*55*96 * 364, worked out by hand
     assert "96 filters x 364 = 34,944 parameters" in labels
     assert "290,400 neurons x 364 = 105,705,600 parameters" in labels
-    assert "55x55 neurons per slice" in labels
+    assert "55x55 neurons per slice (drawn smaller)" in labels
 
 
 def test_depth_slices_draw_one_filter_shared_and_one_per_neuron():
@@ -97,6 +97,11 @@ def test_shift_maps_centre_signed_maps_on_zero():
     assert low == -high and 0 < high <= 0.75
 
 
+def test_shift_maps_colour_bars_only_for_signed_maps():
+    fig = plot_shift_maps([np.ones((4, 4)), -np.ones((4, 4))], ["a", "b"], colorbar=True)
+    assert len(fig.axes) == 3  # two panels and one colour bar
+
+
 def test_shift_maps_show_an_all_zero_map():
     fig = plot_shift_maps([np.zeros((4, 4))], ["nothing"], signed=[True])
     assert fig.axes[0].images[0].get_clim() == (-1.0, 1.0)
@@ -108,6 +113,7 @@ def test_shift_maps_show_an_all_zero_map():
         (lambda: plot_shift_maps([np.zeros((4, 4))], ["a", "b"]), "titles has 2 entries"),
         (lambda: plot_shift_maps([np.zeros(4)], ["a"]), "images[0] must have 2 axes"),
         (lambda: plot_shift_maps([np.zeros((4, 4))], ["a"], clip_percentile=0), "clip_percentile"),
+        (lambda: plot_shift_maps([np.zeros((4, 4))], ["a"], panel_size=0), "panel_size"),
         (lambda: plot_parameter_counts({}), "at least one"),
         (lambda: plot_parameter_counts({"x": 0}), "counts['x'] must be an integer >= 1"),
     ],

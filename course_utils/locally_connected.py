@@ -106,10 +106,26 @@ def locally_connected2d(
     x, w, b, g = locally_connected_geometry(x, w, b, stride=stride, padding=padding)
     windows = conv2d_windows(pad2d(x, g.padding), g)  # (N, C_in, H_out, W_out, KH, KW)
     # Unlike conv2d, the filter depends on (i, j): pair each window with its own filter.
-    out = np.einsum("ncijuv,fijcuv->nfij", windows, w, optimize=True)
+    # As matrices, one per position: (N, C_in*KH*KW) windows times (C_in*KH*KW, C_out)
+    # filters; np.matmul does all H_out*W_out products in one call.
+    out = np.matmul(_windows_by_position(windows), _filters_by_position(w))
+    n, c_out, (oh, ow) = x.shape[0], w.shape[0], g.output_size
+    out = out.reshape(oh, ow, n, c_out).transpose(2, 3, 0, 1)  # (N, C_out, H_out, W_out)
     if b is not None:
         out = out + b[None]
     return out
+
+
+def _windows_by_position(windows: np.ndarray) -> np.ndarray:
+    """(N, C_in, H_out, W_out, KH, KW) -> (H_out*W_out, N, C_in*KH*KW): each position's windows."""
+    n, c, oh, ow, kh, kw = windows.shape
+    return windows.transpose(2, 3, 0, 1, 4, 5).reshape(oh * ow, n, c * kh * kw)
+
+
+def _filters_by_position(w: np.ndarray) -> np.ndarray:
+    """(C_out, H_out, W_out, C_in, KH, KW) -> (H_out*W_out, C_in*KH*KW, C_out)."""
+    c_out, oh, ow, c, kh, kw = w.shape
+    return w.transpose(1, 2, 3, 4, 5, 0).reshape(oh * ow, c * kh * kw, c_out)
 
 
 def locally_connected2d_backward(
@@ -149,7 +165,14 @@ def locally_connected2d_backward(
         )
     dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding), g)
+    n, c_in, oh, ow, kh, kw = windows.shape
+    c_out = w.shape[0]
     db = dout.sum(axis=0).astype(dtype)
-    dw = np.einsum("nfij,ncijuv->fijcuv", dout, windows, optimize=True).astype(dtype)
-    dwindows = np.einsum("nfij,fijcuv->nijcuv", dout, w, optimize=True)
+    # The forward pass, one matrix product per position, differentiated position by position.
+    dout_by_position = dout.transpose(2, 3, 0, 1).reshape(oh * ow, n, c_out)
+    cols = _windows_by_position(windows)                        # (H_out*W_out, N, C_in*KH*KW)
+    dw = np.matmul(cols.transpose(0, 2, 1), dout_by_position)   # (H_out*W_out, C_in*KH*KW, C_out)
+    dw = dw.reshape(oh, ow, c_in, kh, kw, c_out).transpose(5, 0, 1, 2, 3, 4).astype(dtype)
+    dcols = np.matmul(dout_by_position, _filters_by_position(w).transpose(0, 2, 1))
+    dwindows = dcols.reshape(oh, ow, n, c_in, kh, kw).transpose(2, 0, 1, 3, 4, 5)
     return windows_gradient_to_input(dwindows, g, dtype), dw, db

@@ -11,6 +11,9 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``sliding``: one step of a window sliding over a grid, as numbers;
 - ``counting``: parameters, multiply-adds and memory of layers;
 - ``pooling``: max pooling and global pooling, forward and backward;
+- ``layers``: dense, ReLU and the softmax loss, forward and backward;
+- ``model``: layers with parameters, stacked into a ``Sequential`` model;
+- ``training``: the Adam optimiser and a seeded training loop with a progress bar;
 - ``equivariance``: shift an image and measure whether a layer's output shifts with it;
 - ``photos``: a real photograph from scikit-image's sample data;
 - ``figures``: the course's figures, drawn from parameters;
@@ -83,7 +86,18 @@ from .geometry import (
 )
 from .gradcheck import numerical_gradient, rel_error
 from .grid_figures import plot_conv_step, plot_grid, plot_grid_row
+from .layers import dense, dense_backward, relu, relu_backward, softmax_cross_entropy
 from .locally_connected import locally_connected2d, locally_connected2d_backward
+from .model import (
+    Conv2D,
+    Dense,
+    Flatten,
+    Layer,
+    LocallyConnected2D,
+    MaxPool2D,
+    ReLU,
+    Sequential,
+)
 from .padding import PADDING_MODES, pad2d, padding_mask
 from .photos import PHOTOGRAPHS, load_photograph
 from .pooling import global_average_pool, global_max_pool, max_pool2d, max_pool2d_backward
@@ -96,22 +110,34 @@ from .sharing_figures import (
 )
 from .sliding import SlidingFrame, products_text, sliding_window_frame
 from .tables import fit_table, text_table
+from .training import Adam, TrainingHistory, accuracy, train
 from .window_explorer import explorer_frame_html, sliding_window_explorer
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Adam",
+    "Conv2D",
     "ConvGeometry",
+    "Dense",
     "FitResult",
+    "Flatten",
+    "Layer",
+    "LocallyConnected2D",
+    "MaxPool2D",
     "NOTEBOOKS",
     "Notebook",
     "OKABE_ITO",
     "PADDING_MODES",
     "PHOTOGRAPHS",
+    "ReLU",
     "ReceptiveFieldRow",
+    "Sequential",
     "ShiftComparison",
     "SlidingFrame",
+    "TrainingHistory",
     "WindowLayout",
+    "accuracy",
     "check_corner_output",
     "check_filter_weights",
     "check_fitting_strides",
@@ -136,6 +162,8 @@ __all__ = [
     "conv_output_size",
     "conv_params",
     "coverage_counts",
+    "dense",
+    "dense_backward",
     "dense_macs",
     "dense_params",
     "depthwise_separable_params",
@@ -174,12 +202,16 @@ __all__ = [
     "products_text",
     "receptive_field",
     "rel_error",
+    "relu",
+    "relu_backward",
     "rgb_like_grid",
     "same_padding",
     "shift_image",
     "sliding_window_explorer",
     "sliding_window_frame",
+    "softmax_cross_entropy",
     "text_table",
+    "train",
     "transposed_conv_output_size",
     "use_course_style",
     "vertical_edge_kernel",

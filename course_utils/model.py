@@ -1,0 +1,235 @@
+"""Layers with their own parameters, stacked into a model that can be trained.
+
+Each layer keeps its parameters in ``params`` (a dict of arrays) and, after
+``backward``, their gradients in ``grads`` under the same names. ``forward``
+remembers what ``backward`` needs. A :class:`Sequential` model runs its
+layers in order, and backwards in reverse order.
+
+Weights start as seeded random numbers scaled by ``sqrt(2 / inputs)`` (He et
+al., 2015), a good start for layers followed by a ReLU; biases start at 0.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .conv import conv2d, conv2d_backward
+from .geometry import conv_output_size
+from .layers import dense, dense_backward, relu, relu_backward
+from .locally_connected import locally_connected2d, locally_connected2d_backward
+from .pooling import max_pool2d, max_pool2d_backward
+from .validation import IntOrPair, check_int, check_int_or_pair
+
+
+class Layer:
+    """A step of a model: ``forward`` and ``backward``, and parameters if it has any."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def parameter_count(self) -> int:
+        """Number of numbers in ``params``."""
+        return sum(p.size for p in self.params.values())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.parameter_count():,} parameters)"
+
+
+def _he_weights(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int) -> np.ndarray:
+    return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
+
+
+class Conv2D(Layer):
+    """A convolution: ``out_channels`` filters, each shared by every position.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    rng : numpy.random.Generator
+        Draws the initial weights.
+    stride, padding
+        As in :func:`course_utils.conv2d`.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair, *,
+                 rng: np.random.Generator, stride: IntOrPair = 1, padding=0) -> None:
+        super().__init__()
+        kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+        in_channels = check_int(in_channels, "in_channels", minimum=1)
+        out_channels = check_int(out_channels, "out_channels", minimum=1)
+        self.stride, self.padding = stride, padding
+        self.params["w"] = _he_weights(rng, (out_channels, in_channels, kh, kw),
+                                       in_channels * kh * kw)
+        self.params["b"] = np.zeros(out_channels)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return conv2d(x, self.params["w"], self.params["b"], stride=self.stride,
+                      padding=self.padding)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        dx, self.grads["w"], self.grads["b"] = conv2d_backward(
+            dout, self.x, self.params["w"], stride=self.stride, padding=self.padding)
+        return dx
+
+
+class LocallyConnected2D(Layer):
+    """A locally connected layer: a filter of its own at every output position.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    input_size : int or (int, int)
+        Height and width of the input; they fix how many positions (and so
+        how many filters) the layer has.
+    rng : numpy.random.Generator
+    stride : int or (int, int)
+    padding : int or (int, int)
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
+                 input_size: IntOrPair, *, rng: np.random.Generator, stride: IntOrPair = 1,
+                 padding: IntOrPair = 0) -> None:
+        super().__init__()
+        kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+        h, w = check_int_or_pair(input_size, "input_size", minimum=1)
+        sh, sw = check_int_or_pair(stride, "stride", minimum=1)
+        ph, pw = check_int_or_pair(padding, "padding", minimum=0)
+        in_channels = check_int(in_channels, "in_channels", minimum=1)
+        out_channels = check_int(out_channels, "out_channels", minimum=1)
+        oh = conv_output_size(h, kh, ph, sh, strict=False)
+        ow = conv_output_size(w, kw, pw, sw, strict=False)
+        self.stride, self.padding = (sh, sw), (ph, pw)
+        self.params["w"] = _he_weights(rng, (out_channels, oh, ow, in_channels, kh, kw),
+                                       in_channels * kh * kw)
+        self.params["b"] = np.zeros((out_channels, oh, ow))
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return locally_connected2d(x, self.params["w"], self.params["b"], stride=self.stride,
+                                   padding=self.padding)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        dx, self.grads["w"], self.grads["b"] = locally_connected2d_backward(
+            dout, self.x, self.params["w"], stride=self.stride, padding=self.padding)
+        return dx
+
+
+class Dense(Layer):
+    """A fully connected layer from ``in_features`` to ``out_features``.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    rng : numpy.random.Generator
+    """
+
+    def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator) -> None:
+        super().__init__()
+        in_features = check_int(in_features, "in_features", minimum=1)
+        out_features = check_int(out_features, "out_features", minimum=1)
+        self.params["w"] = _he_weights(rng, (in_features, out_features), in_features)
+        self.params["b"] = np.zeros(out_features)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return dense(x, self.params["w"], self.params["b"])
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        dx, self.grads["w"], self.grads["b"] = dense_backward(dout, self.x, self.params["w"])
+        return dx
+
+
+class ReLU(Layer):
+    """``max(x, 0)``; no parameters."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return relu(x)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return relu_backward(dout, self.x)
+
+
+class MaxPool2D(Layer):
+    """Max pooling over ``size`` x ``size`` windows, side by side; no parameters."""
+
+    def __init__(self, size: IntOrPair = 2) -> None:
+        super().__init__()
+        self.size = size
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return max_pool2d(x, self.size)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return max_pool2d_backward(dout, self.x, self.size)
+
+
+class Flatten(Layer):
+    """(N, C, H, W) -> (N, C*H*W), for a dense layer after image layers."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout.reshape(self.shape)
+
+
+class Sequential:
+    """Layers run one after the other.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+    """
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        layers = list(layers)
+        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+            raise TypeError("layers must be a non-empty list of course_utils layers, "
+                            f"got {layers!r}")
+        self.layers = layers
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Run every layer; returns the last layer's output (the class scores)."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Run every layer's backward pass in reverse; fills each layer's ``grads``."""
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def parameters(self) -> list[tuple[Layer, str]]:
+        """Every (layer, parameter name) pair, in order."""
+        return [(layer, name) for layer in self.layers for name in layer.params]
+
+    def parameter_count(self) -> int:
+        """Number of numbers the model learns."""
+        return sum(layer.parameter_count() for layer in self.layers)
+
+    def predict(self, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+        """The most likely class of each example, shape (N,)."""
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        parts = [self.forward(x[i:i + batch_size]).argmax(axis=1)
+                 for i in range(0, len(x), batch_size)]
+        return np.concatenate(parts)
+
+    def __repr__(self) -> str:
+        inner = ",\n    ".join(repr(layer) for layer in self.layers)
+        return f"Sequential(\n    {inner}\n)  # {self.parameter_count():,} parameters"

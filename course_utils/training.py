@@ -1,0 +1,189 @@
+"""Training a :class:`~course_utils.model.Sequential` model: Adam, mini-batches, a progress bar.
+
+Everything random (the order of the examples in each epoch) comes from a
+seeded generator, so a run repeated with the same seed gives the same
+numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .layers import softmax_cross_entropy
+from .model import Sequential
+from .validation import check_int
+
+
+class Adam:
+    """The Adam optimiser (Kingma & Ba, 2015) for every parameter of a model.
+
+    Parameters
+    ----------
+    model : Sequential
+    learning_rate : float
+    beta1, beta2 : float
+        Decay rates of the running means of the gradient and of its square.
+    eps : float
+        Added to the denominator, so that a zero gradient does not divide by 0.
+    """
+
+    def __init__(self, model: Sequential, learning_rate: float = 1e-3, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8) -> None:
+        if not learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+        self.model, self.learning_rate = model, learning_rate
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.steps = 0
+        # running means of each parameter's gradient (m) and squared gradient (v)
+        self.m = {(layer, name): np.zeros_like(layer.params[name])
+                  for layer, name in model.parameters()}
+        self.v = {(layer, name): np.zeros_like(layer.params[name])
+                  for layer, name in model.parameters()}
+
+    def step(self) -> None:
+        """Update every parameter from the gradients of the last backward pass."""
+        self.steps += 1
+        for layer, name in self.model.parameters():
+            grad = layer.grads[name]
+            m = self.m[(layer, name)]
+            v = self.v[(layer, name)]
+            m *= self.beta1
+            m += (1 - self.beta1) * grad
+            v *= self.beta2
+            v += (1 - self.beta2) * grad**2
+            m_hat = m / (1 - self.beta1**self.steps)  # early steps: undo the bias towards 0
+            v_hat = v / (1 - self.beta2**self.steps)
+            layer.params[name] -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+@dataclass
+class TrainingHistory:
+    """What happened during training, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : list of float
+        Mean training loss of each epoch.
+    train_accuracy : list of float
+        Accuracy on the training set after each epoch.
+    seconds : float
+        Wall-clock time of the whole run.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def accuracy(model: Sequential, x: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of examples whose predicted class is the label.
+
+    Parameters
+    ----------
+    model : Sequential
+    x : ndarray, shape (N, ...)
+    labels : ndarray of int, shape (N,)
+
+    Returns
+    -------
+    float between 0 and 1
+    """
+    labels = np.asarray(labels)
+    if len(x) != len(labels):
+        raise ValueError(f"x has {len(x)} examples but labels has {len(labels)}")
+    return float((model.predict(x) == labels).mean())
+
+
+class _ProgressBar:
+    """An ipywidgets bar inside Jupyter; nothing elsewhere (tests, scripts)."""
+
+    def __init__(self, total: int, description: str, show: bool) -> None:
+        self.bar = None
+        if not show:
+            return
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+            from ipywidgets import IntProgress
+        except ImportError:
+            return
+        if get_ipython() is None:
+            return
+        self.bar = IntProgress(value=0, min=0, max=total, description=description)
+        display(self.bar)
+
+    def update(self, value: int) -> None:
+        if self.bar is not None:
+            self.bar.value = value
+
+    def close(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.description = text
+            self.bar.bar_style = "success"
+
+
+def train(
+    model: Sequential,
+    x: np.ndarray,
+    labels: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    progress: bool = True,
+    description: str = "training",
+) -> TrainingHistory:
+    """Train ``model`` with Adam on mini-batches, shuffled by a seeded generator.
+
+    Parameters
+    ----------
+    model : Sequential
+        Its last layer gives class scores, shape (N, classes).
+    x : ndarray, shape (N, ...)
+        Training examples, in the shape the first layer takes.
+    labels : ndarray of int, shape (N,)
+    epochs : int
+        Passes over the training set.
+    batch_size : int
+        Examples per update.
+    learning_rate : float
+    seed : int
+        Seed of the generator that shuffles the examples each epoch.
+    progress : bool
+        Show a progress bar (one step per epoch) when running in Jupyter.
+    description : str
+        The bar's label.
+
+    Returns
+    -------
+    TrainingHistory
+    """
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    labels = np.asarray(labels)
+    if len(x) != len(labels):
+        raise ValueError(f"x has {len(x)} examples but labels has {len(labels)}")
+    rng = np.random.default_rng(seed)
+    optimiser = Adam(model, learning_rate)
+    history = TrainingHistory()
+    bar = _ProgressBar(epochs, description, progress)
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        order = rng.permutation(len(x))
+        losses = []
+        for first in range(0, len(x), batch_size):
+            batch = order[first:first + batch_size]
+            loss, dscores = softmax_cross_entropy(model.forward(x[batch]), labels[batch])
+            model.backward(dscores)
+            optimiser.step()
+            losses.append(loss * len(batch))
+        history.loss.append(float(np.sum(losses) / len(x)))
+        history.train_accuracy.append(accuracy(model, x, labels))
+        bar.update(epoch + 1)
+    history.seconds = time.perf_counter() - start
+    bar.close(f"{description}: done")
+    return history

@@ -16,6 +16,8 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``training``: the Adam optimiser and a seeded training loop with a progress bar;
 - ``equivariance``: shift an image and measure whether a layer's output shifts with it;
 - ``photos``: a real photograph from scikit-image's sample data;
+- ``faces``: the LFW faces and non-faces that scikit-image ships, checked; splits and shifts;
+- ``position_statistics``: local image statistics and how much they depend on position;
 - ``figures``: the course's figures, drawn from parameters;
 - ``grid_figures``: small grids with their values written in the cells;
 - ``sharing_figures``: the figures of notebook 03 (counts, depth slices, gradients, shifts);
@@ -63,6 +65,13 @@ from .exercises_sharing import (
     check_unshared_params,
 )
 from .explorer import conv_arithmetic_explorer, conv_arithmetic_report
+from .faces import (
+    CLASS_NAMES,
+    FaceData,
+    load_faces,
+    shift_images,
+    train_test_split,
+)
 from .figures import (
     OKABE_ITO,
     plot_coverage_grid,
@@ -101,6 +110,13 @@ from .model import (
 from .padding import PADDING_MODES, pad2d, padding_mask
 from .photos import PHOTOGRAPHS, load_photograph
 from .pooling import global_average_pool, global_max_pool, max_pool2d, max_pool2d_backward
+from .position_statistics import (
+    FACE_REGIONS,
+    cell_statistics,
+    orientation_histograms,
+    position_dependence,
+    region_histogram,
+)
 from .sharing_figures import (
     example_filter,
     plot_depth_slices,
@@ -117,9 +133,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Adam",
+    "CLASS_NAMES",
     "Conv2D",
     "ConvGeometry",
     "Dense",
+    "FACE_REGIONS",
+    "FaceData",
     "FitResult",
     "Flatten",
     "Layer",
@@ -138,6 +157,7 @@ __all__ = [
     "TrainingHistory",
     "WindowLayout",
     "accuracy",
+    "cell_statistics",
     "check_corner_output",
     "check_filter_weights",
     "check_fitting_strides",
@@ -177,6 +197,7 @@ __all__ = [
     "global_average_pool",
     "global_max_pool",
     "grid_5x5",
+    "load_faces",
     "load_photograph",
     "locally_connected2d",
     "locally_connected2d_backward",
@@ -186,6 +207,7 @@ __all__ = [
     "max_pool2d_backward",
     "memory_bytes",
     "numerical_gradient",
+    "orientation_histograms",
     "pad2d",
     "padding_mask",
     "plot_conv_step",
@@ -199,19 +221,23 @@ __all__ = [
     "plot_receptive_field",
     "plot_shift_maps",
     "plot_window_positions",
+    "position_dependence",
     "products_text",
     "receptive_field",
+    "region_histogram",
     "rel_error",
     "relu",
     "relu_backward",
     "rgb_like_grid",
     "same_padding",
     "shift_image",
+    "shift_images",
     "sliding_window_explorer",
     "sliding_window_frame",
     "softmax_cross_entropy",
     "text_table",
     "train",
+    "train_test_split",
     "transposed_conv_output_size",
     "use_course_style",
     "vertical_edge_kernel",

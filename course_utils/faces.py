@@ -1,0 +1,205 @@
+"""Real face images for notebook 04: the LFW subset that scikit-image ships.
+
+Provenance
+----------
+``skimage.data.lfw_subset()`` holds 200 grey-level crops of 25x25 pixels from
+*Labeled Faces in the Wild* (LFW): the first 100 are faces, chosen at random
+from LFW and roughly centred by its face detector; the next 100 are
+non-faces, cut from the backgrounds of the same photographs. The file
+(``lfw_subset.npy``) is inside the scikit-image wheel, so it loads offline.
+
+Citation: G. B. Huang, M. Ramesh, T. Berg and E. Learned-Miller, "Labeled
+Faces in the Wild: A Database for Studying Face Recognition in Unconstrained
+Environments", University of Massachusetts, Amherst, Technical Report 07-49,
+2007. scikit-image's docstring cites G. B. Huang, M. Mattar, H. Lee and
+E. Learned-Miller, "Learning to Align from Scratch", NIPS 2012.
+
+Licence: LFW's photographs are news photographs collected from the web; LFW
+is distributed for research use without a stated licence, and the copyright
+of each photograph stays with its owner. scikit-image (BSD-3-Clause)
+redistributes this 25x25 subset. The course uses it for teaching only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import check_int
+
+#: What ``lfw_subset`` must hold: the course checks it at every load.
+FACE_COUNT, NON_FACE_COUNT, FACE_SIZE = 100, 100, 25
+CLASS_NAMES = ("non-face", "face")
+
+
+@dataclass(frozen=True)
+class FaceData:
+    """The 200 images and their labels.
+
+    Attributes
+    ----------
+    images : ndarray of float64, shape (200, 25, 25)
+        Brightness in [0, 1].
+    labels : ndarray of int64, shape (200,)
+        1 for a face, 0 for a non-face (``CLASS_NAMES[label]``).
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def faces(self) -> np.ndarray:
+        """The face images only, shape (100, 25, 25)."""
+        return self.images[self.labels == 1]
+
+    @property
+    def non_faces(self) -> np.ndarray:
+        """The non-face images only, shape (100, 25, 25)."""
+        return self.images[self.labels == 0]
+
+
+def check_face_images(images: np.ndarray) -> np.ndarray:
+    """Check that ``images`` is the LFW subset: shape, dtype and range; return it as float64.
+
+    Parameters
+    ----------
+    images : ndarray
+
+    Returns
+    -------
+    ndarray of float64, shape (200, 25, 25)
+
+    Raises
+    ------
+    ValueError
+        Naming what differs, with a hint to reinstall.
+    """
+    images = np.asarray(images)
+    expected = (FACE_COUNT + NON_FACE_COUNT, FACE_SIZE, FACE_SIZE)
+    reinstall = "Reinstall the course (`make clean-venv venv`)."
+    if images.shape != expected:
+        raise ValueError(f"the LFW subset should have shape {expected}, got {images.shape}. "
+                         + reinstall)
+    if images.dtype.kind not in "uif":
+        raise ValueError(f"the LFW subset should hold numbers, got dtype {images.dtype}. "
+                         + reinstall)
+    images = images.astype(np.float64)
+    if images.dtype.kind == "f" and not np.isfinite(images).all():
+        raise ValueError("the LFW subset holds NaN or infinite values. " + reinstall)
+    if images.max() > 1.0 or images.min() < 0.0:
+        # scikit-image documents uint8 but returns floats in [0, 1]; accept 0..255 as well
+        if images.min() >= 0.0 and images.max() <= 255.0:
+            images = images / 255.0
+        else:
+            raise ValueError(f"the LFW subset's values should lie in [0, 1], got "
+                             f"{images.min():g} to {images.max():g}. " + reinstall)
+    return images
+
+
+def load_faces() -> FaceData:
+    """The 100 faces and 100 non-faces of scikit-image's LFW subset, checked.
+
+    See the module's docstring for provenance, citation and licence.
+
+    Returns
+    -------
+    FaceData
+        ``images`` (200, 25, 25) float64 in [0, 1]; ``labels`` (200,), 1 for
+        the first 100 (faces), 0 for the rest.
+
+    Raises
+    ------
+    ImportError
+        When scikit-image is not installed.
+    FileNotFoundError
+        When scikit-image cannot read its copy of the data.
+    ValueError
+        When the data is not what it should be.
+    """
+    try:
+        from skimage import data
+    except ImportError as error:
+        raise ImportError(
+            "load_faces needs scikit-image, which the course installs: run `make venv` "
+            f"(or `pip install -e .`) in the course folder. ({error})"
+        ) from error
+    try:
+        raw = data.lfw_subset()
+    except Exception as error:  # a missing or unreadable lfw_subset.npy
+        raise FileNotFoundError(
+            "scikit-image could not read its LFW subset (skimage/data/lfw_subset.npy); "
+            f"reinstall the course with `make clean-venv venv`. ({type(error).__name__}: {error})"
+        ) from error
+    images = check_face_images(raw)
+    labels = np.r_[np.ones(FACE_COUNT, dtype=np.int64), np.zeros(NON_FACE_COUNT, dtype=np.int64)]
+    return FaceData(images=images, labels=labels)
+
+
+def train_test_split(labels: np.ndarray, test_per_class: int, *, seed: int) -> tuple[
+        np.ndarray, np.ndarray]:
+    """A seeded split with the same number of test examples from every class.
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (N,)
+    test_per_class : int
+        Examples of each class kept for testing.
+    seed : int
+
+    Returns
+    -------
+    train_index, test_index : ndarray of int
+        Indices into ``labels``, each sorted; together they hold every index once.
+    """
+    labels = np.asarray(labels)
+    test_per_class = check_int(test_per_class, "test_per_class", minimum=1)
+    rng = np.random.default_rng(seed)
+    test = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if test_per_class >= len(members):
+            raise ValueError(
+                f"test_per_class must leave training examples: class {label} has "
+                f"{len(members)} examples, test_per_class is {test_per_class}"
+            )
+        test.extend(rng.choice(members, size=test_per_class, replace=False))
+    test_index = np.sort(np.array(test))
+    train_index = np.setdiff1d(np.arange(len(labels)), test_index)
+    return train_index, test_index
+
+
+def shift_images(images: np.ndarray, max_shift: int, *, seed: int) -> np.ndarray:
+    """Move every image by its own random number of pixels, filling the gap from the edge.
+
+    Unlike a circular shift, nothing from the opposite side wraps in: the
+    rows and columns uncovered by the move repeat the image's edge, as a
+    camera that moved a little would see more of the same background.
+
+    Parameters
+    ----------
+    images : ndarray, shape (N, H, W)
+    max_shift : int
+        Each image moves by up to this many pixels, up or down and left or
+        right (drawn uniformly from -max_shift..max_shift, independently).
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (N, H, W)
+    """
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (N, H, W), got {images.shape}")
+    max_shift = check_int(max_shift, "max_shift", minimum=0)
+    h, w = images.shape[1:]
+    if max_shift >= min(h, w):
+        raise ValueError(f"max_shift must be smaller than the image size {min(h, w)}, "
+                         f"got {max_shift}")
+    rng = np.random.default_rng(seed)
+    shifts = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
+    m = max_shift
+    padded = np.pad(images, ((0, 0), (m, m), (m, m)), mode="edge")
+    # output[i, r, c] = images[i, r - dy, c - dx], read from the edge-padded copy
+    return np.stack([padded[i, m - dy:m - dy + h, m - dx:m - dx + w]
+                     for i, (dy, dx) in enumerate(shifts)])

@@ -21,11 +21,13 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``figures``: the course's figures, drawn from parameters;
 - ``grid_figures``: small grids with their values written in the cells;
 - ``sharing_figures``: the figures of notebook 03 (counts, depth slices, gradients, shifts);
+- ``faces_figures``: the figures of notebook 04 (faces, regions, filters, accuracy by shift);
 - ``explorer``: the interactive conv-arithmetic explorer;
 - ``window_explorer``: the sliding-window explorer of notebook 02;
 - ``examples``: the 5x5 grid and the filters of notebook 02;
 - ``tables``: plain-text tables;
-- ``exercises``, ``exercises_padding``, ``exercises_sharing``: checkers for the Try-it exercises;
+- ``exercises``, ``exercises_padding``, ``exercises_sharing``, ``exercises_faces``:
+  checkers for the Try-it exercises;
 - ``course``: the list of notebooks;
 - ``validation``: argument checks with clear messages.
 """
@@ -51,6 +53,11 @@ from .exercises import (
     check_receptive_field,
     check_same_padding,
 )
+from .exercises_faces import (
+    check_bigger_faces_weights,
+    check_local_macs,
+    check_local_params,
+)
 from .exercises_padding import (
     check_corner_output,
     check_filter_weights,
@@ -71,6 +78,13 @@ from .faces import (
     load_faces,
     shift_images,
     train_test_split,
+)
+from .faces_figures import (
+    plot_accuracy_by_shift,
+    plot_filters,
+    plot_image_grid,
+    plot_region_histograms,
+    plot_regions,
 )
 from .figures import (
     OKABE_ITO,
@@ -101,6 +115,7 @@ from .model import (
     Conv2D,
     Dense,
     Flatten,
+    GlobalAveragePool2D,
     Layer,
     LocallyConnected2D,
     MaxPool2D,
@@ -126,7 +141,7 @@ from .sharing_figures import (
 )
 from .sliding import SlidingFrame, products_text, sliding_window_frame
 from .tables import fit_table, text_table
-from .training import Adam, TrainingHistory, accuracy, train
+from .training import Adam, ProgressBar, TrainingHistory, accuracy, train
 from .window_explorer import explorer_frame_html, sliding_window_explorer
 
 __version__ = "0.1.0"
@@ -141,6 +156,7 @@ __all__ = [
     "FaceData",
     "FitResult",
     "Flatten",
+    "GlobalAveragePool2D",
     "Layer",
     "LocallyConnected2D",
     "MaxPool2D",
@@ -149,6 +165,7 @@ __all__ = [
     "OKABE_ITO",
     "PADDING_MODES",
     "PHOTOGRAPHS",
+    "ProgressBar",
     "ReLU",
     "ReceptiveFieldRow",
     "Sequential",
@@ -158,11 +175,14 @@ __all__ = [
     "WindowLayout",
     "accuracy",
     "cell_statistics",
+    "check_bigger_faces_weights",
     "check_corner_output",
     "check_filter_weights",
     "check_fitting_strides",
     "check_grouped_params",
     "check_growth_factors",
+    "check_local_macs",
+    "check_local_params",
     "check_output_width",
     "check_receptive_field",
     "check_reflect_row",
@@ -210,15 +230,20 @@ __all__ = [
     "orientation_histograms",
     "pad2d",
     "padding_mask",
+    "plot_accuracy_by_shift",
     "plot_conv_step",
     "plot_coverage_grid",
     "plot_depth_slices",
+    "plot_filters",
     "plot_gradient_sum",
     "plot_grid",
     "plot_grid_row",
+    "plot_image_grid",
     "plot_layer_sizes",
     "plot_parameter_counts",
     "plot_receptive_field",
+    "plot_region_histograms",
+    "plot_regions",
     "plot_shift_maps",
     "plot_window_positions",
     "position_dependence",

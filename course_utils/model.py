@@ -177,6 +177,22 @@ class MaxPool2D(Layer):
         return max_pool2d_backward(dout, self.x, self.size)
 
 
+class GlobalAveragePool2D(Layer):
+    """(N, C, H, W) -> (N, C): the mean of each feature map; no parameters.
+
+    The output does not depend on where in the map a feature was found.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape = x.shape
+        return x.mean(axis=(2, 3))
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        # every cell contributed 1 / (H * W) of the mean
+        n, c, h, w = self.shape
+        return np.broadcast_to(dout[:, :, None, None] / (h * w), self.shape).copy()
+
+
 class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W), for a dense layer after image layers."""
 

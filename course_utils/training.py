@@ -97,10 +97,20 @@ def accuracy(model: Sequential, x: np.ndarray, labels: np.ndarray) -> float:
     return float((model.predict(x) == labels).mean())
 
 
-class _ProgressBar:
-    """An ipywidgets bar inside Jupyter; nothing elsewhere (tests, scripts)."""
+class ProgressBar:
+    """A progress bar: an ipywidgets bar inside Jupyter, nothing elsewhere (tests, scripts).
 
-    def __init__(self, total: int, description: str, show: bool) -> None:
+    Parameters
+    ----------
+    total : int
+        The value at which the work is done.
+    description : str
+        The bar's label.
+    show : bool
+        False never shows a bar.
+    """
+
+    def __init__(self, total: int, description: str = "", show: bool = True) -> None:
         self.bar = None
         if not show:
             return
@@ -116,10 +126,12 @@ class _ProgressBar:
         display(self.bar)
 
     def update(self, value: int) -> None:
+        """Move the bar to ``value`` (out of ``total``)."""
         if self.bar is not None:
             self.bar.value = value
 
     def close(self, text: str) -> None:
+        """Show ``text`` as the label and colour the bar as finished."""
         if self.bar is not None:
             self.bar.description = text
             self.bar.bar_style = "success"
@@ -170,7 +182,7 @@ def train(
     rng = np.random.default_rng(seed)
     optimiser = Adam(model, learning_rate)
     history = TrainingHistory()
-    bar = _ProgressBar(epochs, description, progress)
+    bar = ProgressBar(epochs, description, progress)
     start = time.perf_counter()
     for epoch in range(epochs):
         order = rng.permutation(len(x))

@@ -5,11 +5,14 @@ import pytest
 from feedback import verdict
 
 from course_utils import (
+    check_bigger_faces_weights,
     check_corner_output,
     check_filter_weights,
     check_fitting_strides,
     check_grouped_params,
     check_growth_factors,
+    check_local_macs,
+    check_local_params,
     check_output_width,
     check_receptive_field,
     check_reflect_row,
@@ -35,7 +38,7 @@ ODD_ANSWERS = [
     np.array(3.5), float("nan"), float("inf"), -1, 10**30, b"22", object(), lambda: 1,
 ]
 SINGLE_NUMBER_CHECKERS = [check_output_width, check_same_padding, check_receptive_field]
-# Every checker of the course, notebooks 02's and 03's included, faces the same odd answers.
+# Every checker of the course, notebooks 02's to 04's included, faces the same odd answers.
 ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_fitting_strides,
     check_corner_output,
@@ -47,6 +50,9 @@ ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_unshared_params,
     check_grouped_params,
     check_growth_factors,
+    check_local_params,
+    check_local_macs,
+    check_bigger_faces_weights,
 ]
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .photos import scikit_image_data
 from .validation import check_int
 
 #: What ``lfw_subset`` must hold: the course checks it at every load.
@@ -117,13 +118,7 @@ def load_faces() -> FaceData:
     ValueError
         When the data is not what it should be.
     """
-    try:
-        from skimage import data
-    except ImportError as error:
-        raise ImportError(
-            "load_faces needs scikit-image, which the course installs: run `make venv` "
-            f"(or `pip install -e .`) in the course folder. ({error})"
-        ) from error
+    data = scikit_image_data("load_faces")
     try:
         raw = data.lfw_subset()
     except Exception as error:  # a missing or unreadable lfw_subset.npy

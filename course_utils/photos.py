@@ -27,6 +27,24 @@ PHOTOGRAPHS = {
 }
 
 
+def scikit_image_data(caller: str):
+    """``skimage.data``, or an ImportError that says how to install scikit-image.
+
+    Parameters
+    ----------
+    caller : str
+        The function that needs it, named in the message.
+    """
+    try:
+        from skimage import data
+    except ImportError as error:
+        raise ImportError(
+            f"{caller} needs scikit-image, which the course installs: run `make venv` "
+            f"(or `pip install -e .`) in the course folder. ({error})"
+        ) from error
+    return data
+
+
 def load_photograph(name: str = "camera", *, step: int = 1) -> np.ndarray:
     """A grey-level photograph as floats in [0, 1], from scikit-image's sample data.
 
@@ -60,13 +78,7 @@ def load_photograph(name: str = "camera", *, step: int = 1) -> np.ndarray:
     if name not in PHOTOGRAPHS:
         raise ValueError(f"name must be one of {sorted(PHOTOGRAPHS)}, got {name!r}")
     step = check_int(step, "step", minimum=1)
-    try:
-        from skimage import data
-    except ImportError as error:
-        raise ImportError(
-            "load_photograph needs scikit-image, which the course installs: run `make venv` "
-            f"(or `pip install -e .`) in the course folder. ({error})"
-        ) from error
+    data = scikit_image_data("load_photograph")
     pixels = getattr(data, name)()
     expected_shape, _ = PHOTOGRAPHS[name]
     if pixels.shape != expected_shape or pixels.dtype != np.uint8:

@@ -1,7 +1,5 @@
 """The LFW face loader, the split and shift helpers, and the position statistics."""
 
-import builtins
-
 import numpy as np
 import pytest
 
@@ -67,15 +65,7 @@ def test_missing_data_file_gives_a_clear_error(monkeypatch):
         load_faces()
 
 
-def test_missing_scikit_image_says_how_to_install_it(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_skimage(name, *args, **kwargs):
-        if name == "skimage" or name.startswith("skimage."):
-            raise ImportError("No module named 'skimage'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_skimage)
+def test_missing_scikit_image_says_how_to_install_it(without_scikit_image):
     with pytest.raises(ImportError, match="make venv"):
         load_faces()
 

@@ -1,7 +1,5 @@
 """The photograph loader: what it returns, and its errors."""
 
-import builtins
-
 import numpy as np
 import pytest
 
@@ -41,15 +39,7 @@ def test_errors_name_the_argument(kwargs, error, fragment):
     assert fragment in str(caught.value)
 
 
-def test_missing_scikit_image_says_how_to_install_it(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_skimage(name, *args, **kwargs):
-        if name == "skimage" or name.startswith("skimage."):
-            raise ImportError("No module named 'skimage'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_skimage)
+def test_missing_scikit_image_says_how_to_install_it(without_scikit_image):
     with pytest.raises(ImportError, match="make venv"):
         load_photograph()
 

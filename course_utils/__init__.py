@@ -18,6 +18,7 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``photos``: a real photograph from scikit-image's sample data;
 - ``faces``: the LFW faces and non-faces that scikit-image ships, checked; splits and shifts;
 - ``position_statistics``: local image statistics and how much they depend on position;
+- ``results``: mean and spread over seeds, paired differences, bootstrap intervals;
 - ``figures``: the course's figures, drawn from parameters;
 - ``grid_figures``: small grids with their values written in the cells;
 - ``sharing_figures``: the figures of notebook 03 (counts, depth slices, gradients, shifts);
@@ -78,6 +79,7 @@ from .faces import (
     load_faces,
     shift_images,
     train_test_split,
+    translate_images,
 )
 from .faces_figures import (
     plot_accuracy_by_shift,
@@ -132,6 +134,7 @@ from .position_statistics import (
     position_dependence,
     region_histogram,
 )
+from .results import bootstrap_interval, mean_and_spread, paired_difference
 from .sharing_figures import (
     example_filter,
     plot_depth_slices,
@@ -174,6 +177,7 @@ __all__ = [
     "TrainingHistory",
     "WindowLayout",
     "accuracy",
+    "bootstrap_interval",
     "cell_statistics",
     "check_bigger_faces_weights",
     "check_corner_output",
@@ -225,11 +229,13 @@ __all__ = [
     "locally_connected_params",
     "max_pool2d",
     "max_pool2d_backward",
+    "mean_and_spread",
     "memory_bytes",
     "numerical_gradient",
     "orientation_histograms",
     "pad2d",
     "padding_mask",
+    "paired_difference",
     "plot_accuracy_by_shift",
     "plot_conv_step",
     "plot_coverage_grid",
@@ -263,6 +269,7 @@ __all__ = [
     "text_table",
     "train",
     "train_test_split",
+    "translate_images",
     "transposed_conv_output_size",
     "use_course_style",
     "vertical_edge_kernel",

@@ -35,6 +35,11 @@ def check_local_params(answer: object) -> str:
               f"{out} times across {size} pixels without padding.")
     _add_hint(hints, conv_params(c, f, k), "that is the convolution of the same shape; the "
               "locally connected layer has a filter for every output position.")
+    _add_hint(hints, expected + (f * out * out) * 2 + 2,
+              "that is the whole model, readout included; the question asks for the locally "
+              "connected layer alone.")
+    _add_hint(hints, f * out * out, "that is the number of neurons (outputs); each has "
+              f"{k}x{k}x{c} weights and a bias.")
     return _count_verdict(
         answer, expected, hints,
         f"{out}x{out} positions x {f} filters x ({k}x{k}x{c} + 1) = {expected:,}.")
@@ -52,10 +57,14 @@ def check_local_macs(answer: object) -> str:
     _add_hint(hints, conv_params(c, f, k, bias=False),
               "that is one product per weight of a convolution; every output position does "
               "its own products.")
+    _add_hint(hints, f * out * out, "that is the number of outputs; each is a sum of "
+              f"{k}x{k}x{c} products.")
     return _count_verdict(
         answer, expected, hints,
         f"{out}x{out}x{f} outputs, each a sum of {k}x{k}x{c} products = {expected:,}: the same "
-        "as the convolution, although it has far more weights.")
+        "as the convolution. In this layer every weight is used exactly once per image, so "
+        "its multiply-adds equal its weights; a convolution uses each weight at every "
+        "position.")
 
 
 #: Exercise 3: the same layer on faces of this size.

@@ -164,12 +164,46 @@ def train_test_split(labels: np.ndarray, test_per_class: int, *, seed: int) -> t
     return train_index, test_index
 
 
-def shift_images(images: np.ndarray, max_shift: int, *, seed: int) -> np.ndarray:
-    """Move every image by its own random number of pixels, filling the gap from the edge.
+def translate_images(images: np.ndarray, shift: tuple[int, int], *,
+                     fill: str = "edge") -> np.ndarray:
+    """Move every image by the same number of pixels.
 
-    Unlike a circular shift, nothing from the opposite side wraps in: the
-    rows and columns uncovered by the move repeat the image's edge, as a
-    camera that moved a little would see more of the same background.
+    Parameters
+    ----------
+    images : ndarray, shape (N, H, W)
+    shift : (int, int)
+        Rows down and columns right; negative values move up or left.
+    fill : {'edge', 'wrap'}
+        What fills the rows and columns the move uncovers: ``'edge'``
+        repeats the image's border (a camera that moved a little sees more
+        of the same background); ``'wrap'`` brings in what left the other
+        side (a circular shift, as ``numpy.roll``).
+
+    Returns
+    -------
+    ndarray, shape (N, H, W)
+        ``out[:, r, c] = images[:, r - dy, c - dx]`` where that is inside
+        the image.
+    """
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (N, H, W), got {images.shape}")
+    if fill not in ("edge", "wrap"):
+        raise ValueError(f"fill must be 'edge' or 'wrap', got {fill!r}")
+    dy, dx = (check_int(v, f"shift[{k}]") for k, v in enumerate(shift))
+    h, w = images.shape[1:]
+    if max(abs(dy), abs(dx)) >= min(h, w):
+        raise ValueError(f"shift must be smaller than the image size {min(h, w)}, got {shift}")
+    if fill == "wrap":
+        return np.roll(images, (dy, dx), axis=(1, 2))
+    m = max(abs(dy), abs(dx))
+    padded = np.pad(images, ((0, 0), (m, m), (m, m)), mode="edge")
+    return padded[:, m - dy:m - dy + h, m - dx:m - dx + w]
+
+
+def shift_images(images: np.ndarray, max_shift: int, *, seed: int,
+                 fill: str = "edge") -> np.ndarray:
+    """Move every image by its own random number of pixels.
 
     Parameters
     ----------
@@ -178,6 +212,8 @@ def shift_images(images: np.ndarray, max_shift: int, *, seed: int) -> np.ndarray
         Each image moves by up to this many pixels, up or down and left or
         right (drawn uniformly from -max_shift..max_shift, independently).
     seed : int
+    fill : {'edge', 'wrap'}
+        As in :func:`translate_images`.
 
     Returns
     -------
@@ -187,14 +223,10 @@ def shift_images(images: np.ndarray, max_shift: int, *, seed: int) -> np.ndarray
     if images.ndim != 3:
         raise ValueError(f"images must have shape (N, H, W), got {images.shape}")
     max_shift = check_int(max_shift, "max_shift", minimum=0)
-    h, w = images.shape[1:]
-    if max_shift >= min(h, w):
-        raise ValueError(f"max_shift must be smaller than the image size {min(h, w)}, "
-                         f"got {max_shift}")
+    if max_shift >= min(images.shape[1:]):
+        raise ValueError(f"max_shift must be smaller than the image size "
+                         f"{min(images.shape[1:])}, got {max_shift}")
     rng = np.random.default_rng(seed)
     shifts = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
-    m = max_shift
-    padded = np.pad(images, ((0, 0), (m, m), (m, m)), mode="edge")
-    # output[i, r, c] = images[i, r - dy, c - dx], read from the edge-padded copy
-    return np.stack([padded[i, m - dy:m - dy + h, m - dx:m - dx + w]
-                     for i, (dy, dx) in enumerate(shifts)])
+    return np.concatenate([translate_images(images[i:i + 1], (dy, dx), fill=fill)
+                           for i, (dy, dx) in enumerate(shifts)])

@@ -14,12 +14,20 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .figures import OKABE_ITO
+from .position_statistics import FACE_REGIONS
 from .sharing_figures import WEIGHT_CMAP
 from .validation import check_array, check_int
 
 #: One colour per model or region, in a fixed order.
 SERIES_COLOURS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple",
                                           "sky_blue")]
+#: Each face region keeps its colour in every figure.
+REGION_COLOURS = {name: SERIES_COLOURS[k % len(SERIES_COLOURS)]
+                  for k, name in enumerate(FACE_REGIONS)}
+
+
+def _colour(name: str, index: int) -> str:
+    return REGION_COLOURS.get(name, SERIES_COLOURS[index % len(SERIES_COLOURS)])
 
 
 def plot_image_grid(images: np.ndarray, *, columns: int = 10,
@@ -77,7 +85,7 @@ def plot_regions(image: np.ndarray, regions: Mapping[str, tuple[int, int, int, i
     fig, ax = plt.subplots(figsize=(6.4, 6.4))
     ax.imshow(image, cmap="gray", vmin=0, vmax=1)
     for k, (name, (top, left, height, width)) in enumerate(regions.items()):
-        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        colour = _colour(name, k)
         ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False,
                                edgecolor=colour, lw=3))
         # the label sits inside its box, on a light background, so boxes never hide it
@@ -98,7 +106,7 @@ def plot_region_histograms(histograms: Mapping[str, np.ndarray], *,
     Parameters
     ----------
     histograms : mapping of str to ndarray, shape (bins,)
-        Each sums to 1; bin k covers orientations from k*180/bins degrees.
+        Each sums to 1; bin k is centred on k*180/bins degrees.
     title : str, optional
 
     Returns
@@ -117,10 +125,11 @@ def plot_region_histograms(histograms: Mapping[str, np.ndarray], *,
     width = 0.8 / len(arrays)
     for k, (name, values) in enumerate(arrays.items()):
         ax.bar(np.arange(n_bins) + (k - (len(arrays) - 1) / 2) * width, values, width,
-               label=name, color=SERIES_COLOURS[k % len(SERIES_COLOURS)], edgecolor="black")
+               label=name, color=_colour(name, k), edgecolor="black")
     step = 180 / n_bins
-    ax.set_xticks(range(n_bins), [f"{k * step:.0f}°" for k in range(n_bins)])
-    ax.set_xlabel("gradient direction (0° = vertical edge, 90° = horizontal edge)")
+    # bins are centred on multiples of the step (see orientation_histograms)
+    ax.set_xticks(range(n_bins), [f"{k * step:g}°" for k in range(n_bins)])
+    ax.set_xlabel("gradient direction, bin centre (0° = vertical edge, 90° = horizontal edge)")
     ax.set_ylabel("share of edge strength")
     ax.legend(ncol=min(3, len(arrays)), loc="upper left")
     ax.grid(axis="y", alpha=0.3)
@@ -165,7 +174,8 @@ def plot_filters(filters: Mapping[str, np.ndarray], *, title: str | None = None)
 
 
 def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndarray],
-                           *, title: str | None = None) -> Figure:
+                           *, title: str | None = None,
+                           xlabel: str = "test faces shifted by ... pixels") -> Figure:
     """Test accuracy against shift, one line per model, with the spread over seeds.
 
     Parameters
@@ -175,6 +185,7 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
     accuracy : mapping of str to ndarray, shape (seeds, len(shifts))
         Each model's accuracy for every seed and shift.
     title : str, optional
+    xlabel : str
 
     Returns
     -------
@@ -193,8 +204,8 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
         ax.errorbar(shifts, mean, yerr=spread, label=name, color=colour, lw=2.5, capsize=5,
                     marker=markers[k % len(markers)], markersize=9)
     ax.set_xticks(shifts)
-    ax.set_xlabel("test faces shifted by up to ... pixels")
-    ax.set_ylabel("test accuracy (mean ± sd)")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("test accuracy (mean ± sd over seeds)")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left")
     if title:

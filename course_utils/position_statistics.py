@@ -41,8 +41,10 @@ def orientation_histograms(images: np.ndarray, bins: int = 8) -> np.ndarray:
     ----------
     images : ndarray, shape (N, H, W)
     bins : int
-        Bins over 0-180 degrees; bin 0 starts at 0 degrees (a horizontal
-        gradient, i.e. a vertical edge).
+        Bins over 0-180 degrees, bin k centred on ``k * 180 / bins`` degrees:
+        bin 0 holds horizontal gradients (vertical edges) and, for an even
+        number of bins, bin ``bins / 2`` holds vertical gradients
+        (horizontal edges).
 
     Returns
     -------
@@ -55,7 +57,8 @@ def orientation_histograms(images: np.ndarray, bins: int = 8) -> np.ndarray:
     gy, gx = np.gradient(images, axis=(1, 2))
     magnitude = np.hypot(gx, gy)
     angle = np.mod(np.arctan2(gy, gx), np.pi)  # 0 .. pi
-    which = np.minimum((angle / np.pi * bins).astype(int), bins - 1)
+    # centred bins: angles within half a bin of 0 (or of 180) degrees go to bin 0
+    which = np.floor(angle / np.pi * bins + 0.5).astype(int) % bins
     one_hot = np.arange(bins) == which[..., None]  # (N, H, W, bins)
     return one_hot * magnitude[..., None]
 

@@ -9,6 +9,7 @@ from course_utils.faces import (
     load_faces,
     shift_images,
     train_test_split,
+    translate_images,
 )
 from course_utils.position_statistics import (
     FACE_REGIONS,
@@ -96,6 +97,27 @@ def test_shift_moves_content_and_repeats_the_edge():
     assert np.array_equal(shift_images(image, 0, seed=3), image)
 
 
+def test_translate_fills_with_the_edge_or_wraps():
+    image = np.arange(9.0).reshape(1, 3, 3)
+    assert translate_images(image, (0, 1))[0].tolist() == [[0, 0, 1], [3, 3, 4], [6, 6, 7]]
+    assert translate_images(image, (0, 1), fill="wrap")[0].tolist() == [
+        [2, 0, 1], [5, 3, 4], [8, 6, 7]]
+    assert np.array_equal(translate_images(image, (-1, 0), fill="wrap"), np.roll(image, -1, 1))
+
+
+def test_random_shifts_with_wrap_keep_every_pixel():
+    images = np.random.default_rng(0).random((4, 6, 6))
+    moved = shift_images(images, 3, seed=0, fill="wrap")
+    assert np.allclose(np.sort(moved.reshape(4, -1)), np.sort(images.reshape(4, -1)))
+
+
+def test_horizontal_edges_fall_in_one_centred_bin():
+    image = np.zeros((1, 6, 6))
+    image[:, 3:, :] = 1.0  # a horizontal edge: the gradient points down the rows (90 degrees)
+    votes = orientation_histograms(image, bins=8)
+    assert votes[..., 4].sum() > 0 and votes.sum() == votes[..., 4].sum()
+
+
 def test_orientation_histograms_put_vertical_edges_in_bin_0():
     image = np.zeros((1, 6, 6))
     image[:, :, 3:] = 1.0  # a vertical edge: the gradient points along the columns
@@ -138,6 +160,9 @@ def test_centred_faces_depend_on_position_more_than_shifted_faces_or_non_faces()
     [
         (lambda: shift_images(np.zeros((5, 5)), 1, seed=0), ValueError, "(N, H, W)"),
         (lambda: shift_images(np.zeros((1, 5, 5)), 5, seed=0), ValueError, "max_shift"),
+        (lambda: translate_images(np.zeros((1, 5, 5)), (0, 1), fill="zeros"), ValueError,
+         "fill must be 'edge' or 'wrap'"),
+        (lambda: translate_images(np.zeros((1, 5, 5)), (5, 0)), ValueError, "shift must be"),
         (lambda: region_histogram(np.zeros((1, 5, 5)), (3, 3, 4, 4)), ValueError, "inside"),
         (lambda: cell_statistics(np.zeros((1, 7, 7)), cell=5), ValueError, "cell must divide"),
         (lambda: position_dependence(np.zeros((3, 4))), ValueError, "positions"),

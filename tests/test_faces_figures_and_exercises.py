@@ -36,6 +36,14 @@ def test_image_grid_has_one_panel_per_image_and_blank_leftovers():
     assert [ax.get_title() for ax in fig.axes[:2]] == ["0", "1"]
 
 
+def test_a_region_keeps_its_colour_across_figures():
+    regions = plot_regions(np.zeros((25, 25)), {"mouth": FACE_REGIONS["mouth"]})
+    bars = plot_region_histograms({"nose": np.ones(8) / 8, "mouth": np.ones(8) / 8})
+    box_colour = regions.axes[0].patches[0].get_edgecolor()
+    mouth_bar_colour = bars.axes[0].patches[8].get_facecolor()  # bars 8-15 are the mouth's
+    assert np.allclose(box_colour, mouth_bar_colour)
+
+
 def test_regions_are_drawn_and_labelled():
     fig = plot_regions(np.zeros((25, 25)), FACE_REGIONS)
     (ax,) = fig.axes
@@ -118,6 +126,9 @@ def test_right_answers_in_any_numeric_type(capsys, checker, kind):
         (check_local_params, 44_100, "those are the weights"),
         (check_local_params, 25 * 25 * 4 * 26, "the output is 21x21"),
         (check_local_params, 104, "convolution of the same shape"),
+        (check_local_params, 49_394, "whole model, readout included"),
+        (check_local_params, 1_764, "number of neurons"),
+        (check_local_macs, 1_764, "number of outputs"),
         (check_local_macs, 45_864, "parameter count"),
         (check_local_macs, 100, "every output position"),
         (check_bigger_faces_weights, 176_400, "not quite four times"),

@@ -93,6 +93,19 @@ def _integer_verdict(answer: object, expected: int, hints: dict[int, str], expla
     return f"{NOT_QUITE} {value} is not it. Hint: {hint}"
 
 
+def _count_verdict(answer: object, expected: int, hints: dict[int, str], explain: str) -> str:
+    """Like ``_integer_verdict``, for answers that count weights or parameters."""
+    value, problem = _whole_number(answer)
+    if problem is None and value < 0:
+        return f"{NOT_QUITE} {value} is negative, but a layer cannot have fewer than 0 parameters."
+    if problem is None and value != expected:
+        hint = hints.get(value, "count one filter first (its height x width x input channels), "
+                                "then how many filters the layer has.")
+        return f"{NOT_QUITE} {value:,} is not it. Hint: {hint}"
+    return _integer_verdict(answer, expected, hints, explain)
+
+
+
 # --------------------------------------------------------------------------
 # Notebook 01: conv arithmetic
 # --------------------------------------------------------------------------

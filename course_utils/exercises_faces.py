@@ -7,8 +7,7 @@ answer is computed with ``course_utils.counting``.
 from __future__ import annotations
 
 from .counting import conv_params, locally_connected_macs, locally_connected_params
-from .exercises import _add_hint, _print_feedback
-from .exercises_sharing import _count_verdict
+from .exercises import _add_hint, _count_verdict, _print_feedback
 from .geometry import conv_output_size
 
 #: The locally connected layer of notebook 04: 4 filters of 5x5 on 25x25 grey faces.

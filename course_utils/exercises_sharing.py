@@ -12,7 +12,7 @@ from .exercises import (
     NOT_ATTEMPTED,
     NOT_QUITE,
     _add_hint,
-    _integer_verdict,
+    _count_verdict,
     _print_feedback,
     _whole_number,
 )
@@ -20,18 +20,6 @@ from .exercises import (
 #: Exercises 1 and 2: a 5x5 convolution with 64 filters on a 32x32 RGB image,
 #: padding 2 and stride 1, so the output is 32x32x64.
 LAYER_EXERCISE = {"size": 32, "in_channels": 3, "filters": 64, "kernel_size": 5}
-
-
-def _count_verdict(answer: object, expected: int, hints: dict[int, str], explain: str) -> str:
-    """Like ``_integer_verdict``, for answers that count weights or parameters."""
-    value, problem = _whole_number(answer)
-    if problem is None and value < 0:
-        return f"{NOT_QUITE} {value} is negative, but a layer cannot have fewer than 0 parameters."
-    if problem is None and value != expected:
-        hint = hints.get(value, "count one filter first (its height x width x input channels), "
-                                "then how many filters the layer has.")
-        return f"{NOT_QUITE} {value:,} is not it. Hint: {hint}"
-    return _integer_verdict(answer, expected, hints, explain)
 
 
 def _layer() -> tuple[int, int, int, int]:

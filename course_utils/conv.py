@@ -233,6 +233,26 @@ def conv2d_windows(x_padded: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
     return all_windows[:, :, ::stride_h, ::stride_w, ::dilation_h, ::dilation_w]
 
 
+def conv2d_columns(x_padded: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """Every window of a padded batch as a column ("im2col"): one copy.
+
+    Parameters
+    ----------
+    x_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    geometry : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_in * KH * KW, H_out * W_out)
+        Column ``p`` of image ``n`` holds the values that the filter taps read
+        for output position ``p`` (row-major over ``(H_out, W_out)``).
+    """
+    windows = conv2d_windows(x_padded, geometry)  # (N, C_in, H_out, W_out, KH, KW)
+    n, c = windows.shape[:2]
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * geometry.kernel_size[0]
+                                                      * geometry.kernel_size[1], -1)
+
+
 def conv2d(
     x: np.ndarray,
     w: np.ndarray,
@@ -273,10 +293,12 @@ def conv2d(
     x, w, b, g = conv_geometry(
         x, w, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
     )
-    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
-    # Sum over channel and both kernel axes: (N, H_out, W_out, C_out).
-    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))
-    out = np.ascontiguousarray(out.transpose(0, 3, 1, 2), dtype=_result_dtype(x, w, b))
+    columns = conv2d_columns(pad2d(x, g.padding, g.padding_mode), g)
+    # (C_out, C_in*KH*KW) @ (N, C_in*KH*KW, H_out*W_out): every filter with every
+    # window of every image, already in the (N, C_out, ...) order of the result.
+    out = np.matmul(w.reshape(g.out_channels, -1), columns)
+    out = out.reshape(g.batch, g.out_channels, *g.output_size).astype(
+        _result_dtype(x, w, b), copy=False)
     if b is not None:
         out += b.reshape(1, -1, 1, 1)
     return out
@@ -339,13 +361,16 @@ def conv2d_backward(
             f"{_shape_text(w.shape)}"
         )
     dtype = gradient_dtype(dout, x, w)
-    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    columns = conv2d_columns(pad2d(x, g.padding, g.padding_mode), g)
+    dout_rows = dout.reshape(g.batch, g.out_channels, -1)  # (N, C_out, H_out*W_out)
     db = dout.sum(axis=(0, 2, 3)).astype(dtype)
-    # dw[f, c, u, v] = sum over n, i, j of dout[n, f, i, j] * windows[n, c, i, j, u, v]
-    dw = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3])).astype(dtype)
-    # Each window's gradient, then added back where the window was read from.
-    dwindows = np.tensordot(dout, w, axes=([1], [0]))  # (N, H_out, W_out, C_in, KH, KW)
-    dx = windows_gradient_to_input(dwindows, g, dtype)
+    # dw[f, k] = sum over images n and positions p of dout[n, f, p] * columns[n, k, p]
+    dw = np.tensordot(dout_rows, columns, axes=([0, 2], [0, 2])).reshape(w.shape).astype(dtype)
+    # Each window's gradient, (N, C_in*KH*KW, H_out*W_out), then added back
+    # where the window was read from.
+    dcolumns = np.matmul(w.reshape(g.out_channels, -1).T, dout_rows)
+    dwindows = dcolumns.reshape(g.batch, g.in_channels, *g.kernel_size, *g.output_size)
+    dx = windows_gradient_to_input(dwindows.transpose(0, 4, 5, 1, 2, 3), g, dtype)
     return dx, dw, db
 
 

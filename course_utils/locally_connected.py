@@ -110,10 +110,13 @@ def locally_connected2d(
     # filters; np.matmul does all H_out*W_out products in one call.
     out = np.matmul(_windows_by_position(windows), _filters_by_position(w))
     n, c_out, (oh, ow) = x.shape[0], w.shape[0], g.output_size
-    out = out.reshape(oh, ow, n, c_out).transpose(2, 3, 0, 1)  # (N, C_out, H_out, W_out)
     if b is not None:
-        out = out + b[None]
-    return out
+        out = out.astype(np.result_type(out, b), copy=False)  # int images, float bias
+        # b (C_out, H_out, W_out) -> (H_out*W_out, 1, C_out), matching out's layout
+        out += b.reshape(c_out, oh * ow).T[:, None, :]
+    # (N, C_out, H_out, W_out) as a view: the memory stays ordered by position,
+    # which saves a slow transposing copy; later layers accept any layout.
+    return out.reshape(oh, ow, n, c_out).transpose(2, 3, 0, 1)
 
 
 def _windows_by_position(windows: np.ndarray) -> np.ndarray:

@@ -39,6 +39,13 @@ def _pool_windows(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int])
     return windows[:, :, :: stride[0], :: stride[1]]
 
 
+def _tap(x: np.ndarray, row: int, col: int, stride: tuple[int, int],
+         out: tuple[int, int]) -> np.ndarray:
+    """Cell (row, col) of every window, shape (N, C, H_out, W_out): a strided view."""
+    (sh, sw), (oh, ow) = stride, out
+    return x[:, :, row : row + (oh - 1) * sh + 1 : sh, col : col + (ow - 1) * sw + 1 : sw]
+
+
 def max_pool2d(x: np.ndarray, size: IntOrPair = 2, stride: IntOrPair | None = None) -> np.ndarray:
     """Max pooling: the largest value in each window of each channel.
 
@@ -60,8 +67,14 @@ def max_pool2d(x: np.ndarray, size: IntOrPair = 2, stride: IntOrPair | None = No
         ``H_out = floor((H - size) / stride) + 1``, the same for ``W_out``.
     """
     x = check_array(x, "x", ndim=4, axes="(N, C, H, W)")
-    kernel, step, _ = _pool_geometry(x, size, stride)
-    return _pool_windows(x, kernel, step).max(axis=(4, 5))
+    (kh, kw), step, out = _pool_geometry(x, size, stride)
+    # Loop over the KH * KW cells of a window (4 for 2x2), not over windows:
+    # each step compares whole maps at once.
+    result = _tap(x, 0, 0, step, out).copy()
+    for row in range(kh):
+        for col in range(kw):
+            np.maximum(result, _tap(x, row, col, step, out), out=result)
+    return result
 
 
 def max_pool2d_backward(
@@ -91,14 +104,21 @@ def max_pool2d_backward(
     expected = (*x.shape[:2], oh, ow)
     if dout.shape != expected:
         raise ValueError(f"dout has shape {dout.shape} but the output has shape {expected}")
-    windows = _pool_windows(x, (kh, kw), (sh, sw)).reshape(*expected, kh * kw)
-    winner = windows.argmax(axis=-1)  # position of the maximum inside each window
-    n, c, i, j = np.indices(expected)
-    rows = i * sh + winner // kw
-    cols = j * sw + winner % kw
+    pooled = max_pool2d(x, (kh, kw), (sh, sw))
     dx = np.zeros(x.shape, dtype=gradient_dtype(x, dout))
-    # np.add.at, not fancy assignment: overlapping windows may pick the same cell
-    np.add.at(dx, (n, c, rows, cols), dout)
+    # What each window still has to send: all of dout until its winner is found.
+    unsent = dout.astype(dx.dtype, copy=True)
+    overlapping = sh < kh or sw < kw
+    # Visit the cells of a window in row-major order, every window at once.
+    for row in range(kh):
+        for col in range(kw):
+            sent = np.where(_tap(x, row, col, (sh, sw), (oh, ow)) == pooled, unsent, 0)
+            cells = _tap(dx, row, col, (sh, sw), (oh, ow))  # distinct cells of dx
+            if overlapping:
+                cells += sent  # a cell of x may be in several windows
+            else:
+                cells[...] = sent
+            unsent -= sent  # exactly 0 once sent, so a tied later cell gets nothing
     return dx
 
 

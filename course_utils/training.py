@@ -53,10 +53,17 @@ class Adam:
             m *= self.beta1
             m += (1 - self.beta1) * grad
             v *= self.beta2
-            v += (1 - self.beta2) * grad**2
-            m_hat = m / (1 - self.beta1**self.steps)  # early steps: undo the bias towards 0
-            v_hat = v / (1 - self.beta2**self.steps)
-            layer.params[name] -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+            v += (1 - self.beta2) * np.square(grad)
+            # update = learning_rate * m_hat / (sqrt(v_hat) + eps), where m_hat and
+            # v_hat undo the early steps' bias towards 0; computed in place, in
+            # that order, because a model's arrays can hold millions of numbers.
+            update = m / (1 - self.beta1**self.steps)  # m_hat
+            update *= self.learning_rate
+            denominator = v / (1 - self.beta2**self.steps)  # v_hat
+            np.sqrt(denominator, out=denominator)
+            denominator += self.eps
+            update /= denominator
+            layer.params[name] -= update
 
 
 @dataclass

@@ -15,12 +15,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .conv import conv2d, conv2d_backward
 from .geometry import conv_output_size
+from .grouped import grouped_conv2d, grouped_conv2d_backward
 from .layers import dense, dense_backward, relu, relu_backward
 from .locally_connected import locally_connected2d, locally_connected2d_backward
 from .pooling import max_pool2d, max_pool2d_backward
-from .validation import IntOrPair, check_int, check_int_or_pair
+from .validation import IntOrPair, check_bool, check_int, check_int_or_pair
 
 
 class Layer:
@@ -57,29 +57,43 @@ class Conv2D(Layer):
     kernel_size : int or (int, int)
     rng : numpy.random.Generator
         Draws the initial weights.
-    stride, padding
+    stride, padding, dilation
         As in :func:`course_utils.conv2d`.
+    groups : int
+        Split the channels into ``groups`` independent convolutions
+        (:func:`course_utils.grouped_conv2d`); 1 is an ordinary convolution.
+    bias : bool
+        Give each filter a bias.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair, *,
-                 rng: np.random.Generator, stride: IntOrPair = 1, padding=0) -> None:
+                 rng: np.random.Generator, stride: IntOrPair = 1, padding=0,
+                 dilation: IntOrPair = 1, groups: int = 1, bias: bool = True) -> None:
         super().__init__()
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
-        self.stride, self.padding = stride, padding
-        self.params["w"] = _he_weights(rng, (out_channels, in_channels, kh, kw),
-                                       in_channels * kh * kw)
-        self.params["b"] = np.zeros(out_channels)
+        groups = check_int(groups, "groups", minimum=1)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"groups={groups} must divide in_channels={in_channels} and "
+                             f"out_channels={out_channels}")
+        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+        depth = in_channels // groups  # each filter sees only its group's channels
+        self.params["w"] = _he_weights(rng, (out_channels, depth, kh, kw), depth * kh * kw)
+        if check_bool(bias, "bias"):
+            self.params["b"] = np.zeros(out_channels)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
-        return conv2d(x, self.params["w"], self.params["b"], stride=self.stride,
-                      padding=self.padding)
+        return grouped_conv2d(x, self.params["w"], self.params.get("b"), groups=self.groups,
+                              stride=self.stride, padding=self.padding, dilation=self.dilation)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dx, self.grads["w"], self.grads["b"] = conv2d_backward(
-            dout, self.x, self.params["w"], stride=self.stride, padding=self.padding)
+        dx, self.grads["w"], db = grouped_conv2d_backward(
+            dout, self.x, self.params["w"], groups=self.groups, stride=self.stride,
+            padding=self.padding, dilation=self.dilation)
+        if "b" in self.params:
+            self.grads["b"] = db
         return dx
 
 
@@ -96,11 +110,13 @@ class LocallyConnected2D(Layer):
     rng : numpy.random.Generator
     stride : int or (int, int)
     padding : int or (int, int)
+    bias : bool
+        Give each filter (one per channel and position) a bias.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
                  input_size: IntOrPair, *, rng: np.random.Generator, stride: IntOrPair = 1,
-                 padding: IntOrPair = 0) -> None:
+                 padding: IntOrPair = 0, bias: bool = True) -> None:
         super().__init__()
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         h, w = check_int_or_pair(input_size, "input_size", minimum=1)
@@ -113,16 +129,19 @@ class LocallyConnected2D(Layer):
         self.stride, self.padding = (sh, sw), (ph, pw)
         self.params["w"] = _he_weights(rng, (out_channels, oh, ow, in_channels, kh, kw),
                                        in_channels * kh * kw)
-        self.params["b"] = np.zeros((out_channels, oh, ow))
+        if check_bool(bias, "bias"):
+            self.params["b"] = np.zeros((out_channels, oh, ow))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
-        return locally_connected2d(x, self.params["w"], self.params["b"], stride=self.stride,
-                                   padding=self.padding)
+        return locally_connected2d(x, self.params["w"], self.params.get("b"),
+                                   stride=self.stride, padding=self.padding)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dx, self.grads["w"], self.grads["b"] = locally_connected2d_backward(
+        dx, self.grads["w"], db = locally_connected2d_backward(
             dout, self.x, self.params["w"], stride=self.stride, padding=self.padding)
+        if "b" in self.params:
+            self.grads["b"] = db
         return dx
 
 
@@ -133,21 +152,27 @@ class Dense(Layer):
     ----------
     in_features, out_features : int
     rng : numpy.random.Generator
+    bias : bool
+        Give each output neuron a bias.
     """
 
-    def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator) -> None:
+    def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator,
+                 bias: bool = True) -> None:
         super().__init__()
         in_features = check_int(in_features, "in_features", minimum=1)
         out_features = check_int(out_features, "out_features", minimum=1)
         self.params["w"] = _he_weights(rng, (in_features, out_features), in_features)
-        self.params["b"] = np.zeros(out_features)
+        if check_bool(bias, "bias"):
+            self.params["b"] = np.zeros(out_features)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
-        return dense(x, self.params["w"], self.params["b"])
+        return dense(x, self.params["w"], self.params.get("b"))
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dx, self.grads["w"], self.grads["b"] = dense_backward(dout, self.x, self.params["w"])
+        dx, self.grads["w"], db = dense_backward(dout, self.x, self.params["w"])
+        if "b" in self.params:
+            self.grads["b"] = db
         return dx
 
 

@@ -1,14 +1,19 @@
-"""Reporting results over several seeds: mean and spread, paired differences, bootstrap intervals.
+"""Reporting results: mean and spread over seeds, paired differences, intervals, confusions.
 
 A model trained with five seeds gives five accuracies. Their standard
 deviation says how much a single run varies; the *standard error* of a
 paired difference says whether one model is really better than another on
-the same seeds and splits. These few functions keep that arithmetic in one
+the same seeds and splits. One run on a large test set has an interval of
+its own (:func:`proportion_interval`), and a confusion matrix says which
+classes it mixes up. These few functions keep that arithmetic in one
 readable place.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from math import comb
+from statistics import NormalDist
 from typing import Callable
 
 import numpy as np
@@ -104,3 +109,130 @@ def bootstrap_interval(
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)
+
+
+def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 10) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs.
+
+    Parameters
+    ----------
+    labels, predicted : ndarray of int, shape (N,)
+    classes : int
+
+    Returns
+    -------
+    ndarray of int, shape (classes, classes)
+        ``counts[i, j]`` examples of class ``i`` were predicted as ``j``;
+        the diagonal holds the right answers.
+    """
+    classes = check_int(classes, "classes", minimum=2)
+    labels, predicted = np.asarray(labels), np.asarray(predicted)
+    if labels.shape != predicted.shape:
+        raise ValueError(f"labels has shape {labels.shape} but predicted has {predicted.shape}")
+    for name, values in (("labels", labels), ("predicted", predicted)):
+        if values.size and (values.min() < 0 or values.max() >= classes):
+            raise ValueError(f"{name} must be classes 0 to {classes - 1}, got values from "
+                             f"{values.min()} to {values.max()}")
+    counts = np.zeros((classes, classes), dtype=int)
+    np.add.at(counts, (labels, predicted), 1)
+    return counts
+
+
+def proportion_interval(successes: int, trials: int, confidence: float = 0.95
+                        ) -> tuple[float, float]:
+    """A confidence interval for a proportion, such as a test accuracy (Wilson's score interval).
+
+    A model's accuracy on ``trials`` test examples is an estimate; another
+    test set of the same size would give a somewhat different number. The
+    Wilson interval stays inside [0, 1] and behaves well near 0 and 1,
+    unlike ``p +- 1.96 * sqrt(p (1 - p) / n)``.
+
+    Parameters
+    ----------
+    successes : int
+        E.g. test examples classified correctly.
+    trials : int
+        E.g. test examples.
+    confidence : float
+        0.95 for a 95% interval.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper end.
+
+    Examples
+    --------
+    >>> low, high = proportion_interval(940, 1000)
+    >>> round(low, 3), round(high, 3)
+    (0.924, 0.953)
+    """
+    trials = check_int(trials, "trials", minimum=1)
+    successes = check_int(successes, "successes", minimum=0)
+    if successes > trials:
+        raise ValueError(f"successes must be at most trials ({trials}), got {successes}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z / (1 + z * z / trials) * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2))
+    low, high = float(centre - half), float(centre + half)
+    # With 0 or n successes one end is exactly 0 or 1; say so, without rounding error.
+    return (0.0 if successes == 0 else low), (1.0 if successes == trials else high)
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Two models tested on the same examples: where they disagree, and whether it is chance.
+
+    Attributes
+    ----------
+    only_first : int
+        Examples the first model got right and the second wrong.
+    only_second : int
+        Examples the second model got right and the first wrong.
+    p_value : float
+        Exact two-sided McNemar test: the chance of a split at least this
+        uneven if each disagreement were a fair coin toss.
+    """
+
+    only_first: int
+    only_second: int
+    p_value: float
+
+
+def compare_on_same_examples(first_correct: np.ndarray, second_correct: np.ndarray
+                             ) -> PairedComparison:
+    """Compare two models on the same test examples (exact McNemar test).
+
+    Examples both models get right, or both wrong, say nothing about which
+    is better; only the disagreements do. If the models were equally good,
+    each disagreement would go either way with probability 1/2.
+
+    Parameters
+    ----------
+    first_correct, second_correct : ndarray of bool, shape (N,)
+        Whether each model classified each test example correctly.
+
+    Returns
+    -------
+    PairedComparison
+
+    Examples
+    --------
+    >>> compare_on_same_examples(np.array([1, 1, 1, 0], bool), np.array([0, 1, 1, 0], bool))
+    PairedComparison(only_first=1, only_second=0, p_value=1.0)
+    """
+    first, second = np.asarray(first_correct), np.asarray(second_correct)
+    if first.dtype != bool or second.dtype != bool or first.shape != second.shape \
+            or first.ndim != 1:
+        raise ValueError("first_correct and second_correct must be 1-D boolean arrays of the "
+                         f"same length, got {first.dtype} {first.shape} and {second.dtype} "
+                         f"{second.shape}")
+    only_first = int((first & ~second).sum())
+    only_second = int((second & ~first).sum())
+    n = only_first + only_second
+    # P(a split at least this uneven), both tails, under a fair coin
+    tail = sum(comb(n, k) for k in range(min(only_first, only_second) + 1)) / 2**n
+    return PairedComparison(only_first, only_second, min(1.0, 2 * tail))

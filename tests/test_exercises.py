@@ -16,11 +16,14 @@ from course_utils import (
     check_output_width,
     check_receptive_field,
     check_reflect_row,
+    check_resnext_params,
     check_same_padding,
+    check_second_conv_params,
     check_shared_weights,
     check_strided_output_size,
     check_strided_reads,
     check_unshared_params,
+    check_valid_dense_params,
     conv_output_size,
     receptive_field,
 )
@@ -38,7 +41,7 @@ ODD_ANSWERS = [
     np.array(3.5), float("nan"), float("inf"), -1, 10**30, b"22", object(), lambda: 1,
 ]
 SINGLE_NUMBER_CHECKERS = [check_output_width, check_same_padding, check_receptive_field]
-# Every checker of the course, notebooks 02's to 04's included, faces the same odd answers.
+# Every checker of the course, notebooks 02's to 05's included, faces the same odd answers.
 ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_fitting_strides,
     check_corner_output,
@@ -53,6 +56,9 @@ ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_local_params,
     check_local_macs,
     check_bigger_faces_weights,
+    check_second_conv_params,
+    check_valid_dense_params,
+    check_resnext_params,
 ]
 
 

@@ -1,0 +1,270 @@
+"""The model summary: its counts against arrays that real models allocate, its shapes
+against real forward passes, the course's MNIST numbers, and its tables."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils import (
+    ConvSpec,
+    DenseSpec,
+    DepthwiseSeparableSpec,
+    FlattenSpec,
+    LocallyConnectedSpec,
+    MaxPoolSpec,
+    ReLUSpec,
+    build_model,
+    conv2d,
+    numerical_gradient,
+    rel_error,
+    summarize,
+)
+from course_utils.layers import softmax_cross_entropy
+
+
+def mnist_model(padding):
+    return [ConvSpec(32, 3, padding=padding), ReLUSpec(), MaxPoolSpec(2), FlattenSpec(),
+            DenseSpec(128), ReLUSpec(), DenseSpec(10)]
+
+
+def test_mnist_counts_with_same_padding_are_the_courses():
+    summary = summarize(mnist_model("same"), (1, 28, 28))
+    conv, _, pool, flat, dense, _, out = summary.rows
+    assert (conv.output_shape, pool.output_shape, flat.output_shape) == (
+        (32, 28, 28), (32, 14, 14), (6272,))
+    assert (conv.weights, conv.parameters) == (288, 320)
+    assert (dense.weights, dense.parameters) == (802_816, 802_944)
+    assert (out.weights, out.parameters) == (1_280, 1_290)
+    assert summary.parameters == 804_554 and summary.biases == 32 + 128 + 10
+
+
+def test_mnist_counts_with_valid_padding_are_the_courses():
+    summary = summarize(mnist_model("valid"), (1, 28, 28))
+    assert summary.rows[0].output_shape == (32, 26, 26)
+    assert summary.rows[2].output_shape == (32, 13, 13)
+    assert (summary.rows[4].weights, summary.rows[4].parameters) == (692_224, 692_352)
+    assert summary.parameters == 693_962
+
+
+def test_dense_only_model_has_101770_parameters():
+    summary = summarize([FlattenSpec(), DenseSpec(128), ReLUSpec(), DenseSpec(10)], (1, 28, 28))
+    assert summary.parameters == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
+
+
+def test_multiply_adds_count_each_product_once():
+    summary = summarize(mnist_model("same"), (1, 28, 28))
+    conv, relu, pool, flat, dense, _, out = summary.rows
+    # every one of the 28*28*32 outputs sums 3*3*1 products; a dense weight is used once
+    assert conv.multiply_adds == 28 * 28 * 32 * 9
+    assert (dense.multiply_adds, out.multiply_adds) == (dense.weights, out.weights)
+    assert relu.multiply_adds == pool.multiply_adds == flat.multiply_adds == 0
+    assert summary.memory == 4 * 804_554
+
+
+def test_conv_multiply_adds_equal_the_products_conv2d_sums():
+    # On all-ones inputs and filters, each output of a bias-free conv is the number
+    # of products it summed, so the outputs add up to the multiply-adds.
+    spec = ConvSpec(6, (3, 2), padding=1, stride=(2, 1), dilation=(1, 2))
+    x, w = np.ones((1, 4, 9, 8)), np.ones((6, 4, 3, 2))
+    summed = conv2d(x, w, stride=(2, 1), padding=1, dilation=(1, 2))
+    # zero padding multiplies zeros too, as frameworks count; remove the padding's effect
+    padded = conv2d(np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), constant_values=1), w,
+                    stride=(2, 1), dilation=(1, 2))
+    row = summarize([spec], (4, 9, 8)).rows[0]
+    assert summed.shape[1:] == row.output_shape
+    assert padded.sum() == row.multiply_adds
+
+
+def test_depthwise_separable_multiply_adds_follow_mobilenets_ratio():
+    c_in, c_out, k = 32, 64, 3
+    standard = summarize([ConvSpec(c_out, k, padding="same", bias=False)], (c_in, 14, 14))
+    separable = summarize([DepthwiseSeparableSpec(c_out, k, padding="same", bias=False)],
+                          (c_in, 14, 14))
+    assert separable.multiply_adds * (c_out * k * k) == standard.multiply_adds * (k * k + c_out)
+    assert separable.weights == k * k * c_in + c_in * c_out
+
+
+def test_dilation_changes_neither_parameters_nor_multiply_adds():
+    plain = summarize([ConvSpec(32, 3, padding="same")], (16, 20, 20))
+    dilated = summarize([ConvSpec(32, 3, padding="same", dilation=2)], (16, 20, 20))
+    assert dilated.parameters == plain.parameters
+    assert dilated.multiply_adds == plain.multiply_adds
+    assert dilated.output_shape == plain.output_shape
+
+
+def test_grouped_conv_divides_weights_and_work_by_groups():
+    full = summarize([ConvSpec(256, 5, padding=2)], (96, 27, 27))
+    grouped = summarize([ConvSpec(256, 5, padding=2, groups=2)], (96, 27, 27))
+    assert grouped.weights * 2 == full.weights and grouped.biases == full.biases == 256
+    assert grouped.multiply_adds * 2 == full.multiply_adds
+    assert grouped.parameters == 307_456  # AlexNet conv2, split over two GPUs
+
+
+@st.composite
+def specs_and_shapes(draw):
+    """A random small model: image layers, maybe a flatten and dense layers."""
+    channels, size = draw(st.integers(1, 4)), draw(st.integers(6, 10))
+    layers = []
+    shape = (channels, size, size)
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["conv", "separable", "local", "pool", "relu"]))
+        c = shape[0]
+        bias = draw(st.booleans())
+        if kind == "conv":
+            groups = draw(st.sampled_from([g for g in (1, 2) if c % g == 0]))
+            out = groups * draw(st.integers(1, 3))
+            spec = ConvSpec(out, draw(st.integers(1, 3)), padding=draw(st.integers(0, 1)),
+                            dilation=draw(st.integers(1, 2)), groups=groups, bias=bias)
+        elif kind == "separable":
+            spec = DepthwiseSeparableSpec(draw(st.integers(1, 4)), 3, padding="same", bias=bias)
+        elif kind == "local":
+            spec = LocallyConnectedSpec(draw(st.integers(1, 3)), draw(st.integers(1, 3)),
+                                        padding=draw(st.integers(0, 1)), bias=bias)
+        elif kind == "pool":
+            spec = MaxPoolSpec(2)
+        else:
+            spec = ReLUSpec()
+        try:
+            next_shape = summarize([spec], shape).output_shape
+        except ValueError:
+            continue  # no room for one window: skip this layer
+        if min(next_shape[1:]) < 1:
+            continue
+        layers.append(spec)
+        shape = next_shape
+    if draw(st.booleans()) or not layers:
+        layers += [FlattenSpec(), DenseSpec(draw(st.integers(1, 5)), bias=draw(st.booleans()))]
+    return layers, (channels, size, size)
+
+
+@settings(max_examples=60, deadline=None)
+@given(specs_and_shapes(), st.integers(0, 2**16))
+def test_summary_counts_equal_the_arrays_a_built_model_allocates(case, seed):
+    layers, input_shape = case
+    summary = summarize(layers, input_shape)
+    model = build_model(layers, input_shape, seed=seed, dtype="float64")
+    assert model.parameter_count() == summary.parameters
+    arrays = [a for layer in model.layers for a in layer.params.values()]
+    # weights are the arrays with more than one axis or a dense/conv "w"; biases the rest
+    weights = sum(layer.params["w"].size for layer in model.layers if "w" in layer.params)
+    assert weights == summary.weights
+    assert sum(a.size for a in arrays) - weights == summary.biases
+    # and the shapes: a real forward pass gives every row's output shape
+    x = np.random.default_rng(seed).standard_normal((2, *input_shape))
+    assert model.forward(x).shape[1:] == summary.output_shape
+
+
+def test_each_rows_shape_matches_the_layer_outputs():
+    layers = mnist_model("valid")
+    summary = summarize(layers, (1, 28, 28))
+    model = build_model(layers, (1, 28, 28), seed=0)
+    x = np.zeros((3, 1, 28, 28), dtype=np.float32)
+    for layer, row in zip(model.layers, summary.rows):
+        x = layer.forward(x)
+        assert x.shape[1:] == row.output_shape
+        assert x.dtype == np.float32  # float32 in, float32 all the way
+
+
+def test_build_model_is_seeded_and_float32_by_default():
+    a = build_model(mnist_model("same"), (1, 28, 28), seed=3)
+    b = build_model(mnist_model("same"), (1, 28, 28), seed=3)
+    c = build_model(mnist_model("same"), (1, 28, 28), seed=4)
+    assert all(p.dtype == np.float32 for layer in a.layers for p in layer.params.values())
+    assert np.array_equal(a.layers[0].params["w"], b.layers[0].params["w"])
+    assert not np.array_equal(a.layers[0].params["w"], c.layers[0].params["w"])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(["conv", "grouped", "separable", "local", "dilated"]),
+       st.integers(0, 2**16))
+def test_every_built_models_backward_pass_matches_finite_differences(kind, seed):
+    first = {
+        "conv": ConvSpec(4, 3, padding=1),
+        "grouped": ConvSpec(4, 3, padding=1, groups=2),
+        "separable": DepthwiseSeparableSpec(4, 3, padding="same"),
+        "local": LocallyConnectedSpec(2, 3, padding=1),
+        "dilated": ConvSpec(2, 3, padding="same", dilation=2),
+    }[kind]
+    layers = [first, ReLUSpec(), MaxPoolSpec(2), FlattenSpec(), DenseSpec(5), ReLUSpec(),
+              DenseSpec(3)]
+    model = build_model(layers, (2, 6, 6), seed=seed, dtype="float64")
+    rng = np.random.default_rng(seed)
+    x, labels = rng.standard_normal((3, 2, 6, 6)), rng.integers(0, 3, 3)
+
+    def loss_of(values):
+        return np.array(softmax_cross_entropy(model.forward(values), labels)[0])
+
+    _, dscores = softmax_cross_entropy(model.forward(x), labels)
+    dx = model.backward(dscores)
+    for layer in model.layers:
+        for name, param in layer.params.items():
+            analytic = layer.grads[name].copy()
+
+            def loss_of_param(values, layer=layer, name=name):
+                saved = layer.params[name]
+                layer.params[name] = values
+                try:
+                    return loss_of(x)
+                finally:
+                    layer.params[name] = saved
+
+            numeric = numerical_gradient(loss_of_param, param.copy(), np.array(1.0), 1e-5)
+            # ReLU and max pooling have kinks that a step rarely crosses; a wrong
+            # gradient gives a relative error near 1, rounding one below 1e-4.
+            assert rel_error(analytic, numeric) < 1e-4, (kind, type(layer).__name__, name)
+    assert rel_error(dx, numerical_gradient(loss_of, x.copy(), np.array(1.0), 1e-5)) < 1e-4
+
+
+def test_text_table_has_every_row_and_the_totals():
+    text = str(summarize(mnist_model("same"), (1, 28, 28)))
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["Layer", "Output", "shape"]
+    assert "conv 32@3x3, pad same" in text and "(32, 28, 28)" in text
+    total = next(line for line in lines if line.startswith("total"))
+    assert total.split()[1:5] == ["804,384", "170", "804,554", "1,029,888"]
+    assert repr(summarize(mnist_model("same"), (1, 28, 28))) == text
+
+
+def test_html_table_has_a_row_per_layer_and_a_bold_total():
+    html = summarize(mnist_model("same"), (1, 28, 28))._repr_html_()
+    assert html.count("<tr>") == 1 + 7 + 1
+    assert "<b>804,554</b>" in html and "<th" in html
+    assert "<b>" not in html.split("<tfoot>")[0]
+
+
+@pytest.mark.parametrize("layers, shape, message", [
+    ([ConvSpec(8, 3)], (1, 28), "input_shape must be (C, H, W)"),
+    ([], (1, 28, 28), "at least one layer spec"),
+    ([DenseSpec(10)], (1, 28, 28), "put a FlattenSpec() before it"),
+    ([FlattenSpec(), ConvSpec(8, 3)], (1, 8, 8), "needs an image input"),
+    (["conv"], (1, 8, 8), "layers[0] must be a layer spec"),
+    ([ConvSpec(8, 9)], (1, 5, 5), "kernel"),
+    ([ConvSpec(8, 3, groups=3)], (4, 8, 8), "divisible by groups"),
+])
+def test_bad_models_get_clear_errors(layers, shape, message):
+    with pytest.raises((TypeError, ValueError)) as error:
+        summarize(layers, shape)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: ConvSpec(0, 3), "out_channels"),
+    (lambda: ConvSpec(8, 3, padding="full"), "padding must be"),
+    (lambda: ConvSpec(8, 3.0), "kernel_size"),
+    (lambda: DenseSpec(-1), "out_features"),
+    (lambda: MaxPoolSpec(0), "size"),
+    (lambda: LocallyConnectedSpec(4, 3, padding="same"), "padding"),
+    (lambda: ConvSpec(8, 3, bias=1), "bias"),
+])
+def test_bad_specs_are_refused_when_made(make, message):
+    with pytest.raises((TypeError, ValueError)) as error:
+        make()
+    assert message in str(error.value)
+
+
+def test_build_model_refuses_other_dtypes_and_seeds():
+    with pytest.raises(ValueError, match="dtype must be"):
+        build_model(mnist_model("same"), (1, 28, 28), seed=0, dtype="int8")
+    with pytest.raises(TypeError, match="seed"):
+        build_model(mnist_model("same"), (1, 28, 28), seed=None)

@@ -14,7 +14,8 @@ Everything a notebook needs is importable from the top level, e.g.
 - ``pooling``: max pooling and global pooling, forward and backward;
 - ``layers``: dense, ReLU and the softmax loss, forward and backward;
 - ``model``: layers with parameters, stacked into a ``Sequential`` model;
-- ``summary``: a model described by layer specs, counted layer by layer, and built;
+- ``layer_specs``: layers described without their weights, for counting and building;
+- ``summary``: a model of layer specs counted layer by layer (a table), and built;
 - ``training``: the Adam optimiser and a seeded training loop with a progress bar;
 - ``equivariance``: shift an image and measure whether a layer's output shifts with it;
 - ``photos``: a real photograph from scikit-image's sample data;
@@ -122,6 +123,17 @@ from .geometry import (
 from .gradcheck import numerical_gradient, rel_error
 from .grid_figures import plot_conv_step, plot_grid, plot_grid_row
 from .grouped import channel_connections, grouped_conv2d, grouped_conv2d_backward
+from .layer_specs import (
+    ConvSpec,
+    DenseSpec,
+    DepthwiseSeparableSpec,
+    FlattenSpec,
+    LayerCounts,
+    LayerSpec,
+    LocallyConnectedSpec,
+    MaxPoolSpec,
+    ReLUSpec,
+)
 from .layers import dense, dense_backward, relu, relu_backward, softmax_cross_entropy
 from .locally_connected import locally_connected2d, locally_connected2d_backward
 from .mnist_figures import (
@@ -168,19 +180,7 @@ from .sharing_figures import (
     plot_shift_maps,
 )
 from .sliding import SlidingFrame, products_text, sliding_window_frame
-from .summary import (
-    ConvSpec,
-    DenseSpec,
-    DepthwiseSeparableSpec,
-    FlattenSpec,
-    LocallyConnectedSpec,
-    MaxPoolSpec,
-    ModelSummary,
-    ReLUSpec,
-    SummaryRow,
-    build_model,
-    summarize,
-)
+from .summary import ModelSummary, SummaryRow, build_model, summarize
 from .tables import fit_table, text_table
 from .training import Adam, ProgressBar, TrainingHistory, accuracy, train
 from .window_explorer import explorer_frame_html, sliding_window_explorer
@@ -204,6 +204,8 @@ __all__ = [
     "FlattenSpec",
     "GlobalAveragePool2D",
     "Layer",
+    "LayerCounts",
+    "LayerSpec",
     "LocallyConnected2D",
     "LocallyConnectedSpec",
     "MNIST_SHA256",

@@ -374,7 +374,8 @@ def conv2d_backward(
     return dx, dw, db
 
 
-def windows_gradient_to_input(dwindows: np.ndarray, g: ConvGeometry, dtype) -> np.ndarray:
+def windows_gradient_to_input(dwindows: np.ndarray, g: ConvGeometry,
+                              dtype: np.dtype) -> np.ndarray:
     """Add the gradient of every window back onto the input cells it was read from.
 
     Parameters

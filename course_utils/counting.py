@@ -11,15 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import IntOrPair, check_bool, check_int, check_int_or_pair
-
-
-def _check_groups(in_channels: int, out_channels: int, groups: int) -> None:
-    for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
-        if channels % groups != 0:
-            raise ValueError(
-                f"{name} must be divisible by groups: {name}={channels}, groups={groups}"
-            )
+from .validation import IntOrPair, check_bool, check_groups, check_int, check_int_or_pair
 
 
 def dense_params(in_features: int, out_features: int, *, bias: bool = True) -> int:
@@ -90,9 +82,8 @@ def conv_params(
     in_channels = check_int(in_channels, "in_channels", minimum=1)
     out_channels = check_int(out_channels, "out_channels", minimum=1)
     kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
-    groups = check_int(groups, "groups", minimum=1)
+    groups = check_groups(groups, in_channels, out_channels)
     bias = check_bool(bias, "bias")
-    _check_groups(in_channels, out_channels, groups)
     weights = kh * kw * (in_channels // groups) * out_channels
     return weights + (out_channels if bias else 0)
 
@@ -211,8 +202,7 @@ def conv_macs(
     in_channels, out_channels = _check_channels(in_channels, out_channels)
     kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
     oh, ow = check_int_or_pair(output_size, "output_size", minimum=1)
-    groups = check_int(groups, "groups", minimum=1)
-    _check_groups(in_channels, out_channels, groups)
+    groups = check_groups(groups, in_channels, out_channels)
     return oh * ow * out_channels * kh * kw * (in_channels // groups)
 
 

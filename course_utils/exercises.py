@@ -93,14 +93,21 @@ def _integer_verdict(answer: object, expected: int, hints: dict[int, str], expla
     return f"{NOT_QUITE} {value} is not it. Hint: {hint}"
 
 
-def _count_verdict(answer: object, expected: int, hints: dict[int, str], explain: str) -> str:
-    """Like ``_integer_verdict``, for answers that count weights or parameters."""
+FILTER_FALLBACK = ("count one filter first (its height x width x input channels), then how "
+                   "many filters the layer has.")
+
+
+def _count_verdict(answer: object, expected: int, hints: dict[int, str], explain: str,
+                   fallback: str = FILTER_FALLBACK) -> str:
+    """Like ``_integer_verdict``, for answers that count weights or parameters.
+
+    ``fallback`` is the hint for a wrong answer that no specific hint explains.
+    """
     value, problem = _whole_number(answer)
     if problem is None and value < 0:
         return f"{NOT_QUITE} {value} is negative, but a layer cannot have fewer than 0 parameters."
     if problem is None and value != expected:
-        hint = hints.get(value, "count one filter first (its height x width x input channels), "
-                                "then how many filters the layer has.")
+        hint = hints.get(value, fallback)
         return f"{NOT_QUITE} {value:,} is not it. Hint: {hint}"
     return _integer_verdict(answer, expected, hints, explain)
 

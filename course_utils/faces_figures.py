@@ -31,7 +31,8 @@ def _colour(name: str, index: int) -> str:
 
 
 def plot_image_grid(images: np.ndarray, *, columns: int = 10,
-                    titles: Sequence[str] | None = None, title: str | None = None) -> Figure:
+                    titles: Sequence[str] | None = None, title: str | None = None,
+                    titles_fontsize: float = 12) -> Figure:
     """Grey-level images side by side in rows.
 
     Parameters
@@ -43,6 +44,8 @@ def plot_image_grid(images: np.ndarray, *, columns: int = 10,
         One per image.
     title : str, optional
         Above the whole grid.
+    titles_fontsize : float
+        Font size of the per-image titles.
 
     Returns
     -------
@@ -60,7 +63,7 @@ def plot_image_grid(images: np.ndarray, *, columns: int = 10,
         if k < len(images):
             ax.imshow(images[k], cmap="gray", vmin=0, vmax=1)
             if titles is not None:
-                ax.set_title(titles[k], fontsize=12)
+                ax.set_title(titles[k], fontsize=titles_fontsize)
     if title:
         fig.suptitle(title, fontsize=17, x=0.01, ha="left")
     fig.tight_layout()

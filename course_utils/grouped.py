@@ -16,17 +16,13 @@ from typing import Optional
 
 import numpy as np
 
-from .conv import ConvPadding, conv2d, conv2d_backward
-from .validation import IntOrPair, check_array, check_int
+from .conv import ConvPadding, conv2d, conv2d_backward, conv_geometry
+from .validation import IntOrPair, check_array, check_groups, check_int
 
 
-def _check_groups(x: np.ndarray, w: np.ndarray, groups: object) -> int:
-    groups = check_int(groups, "groups", minimum=1)
-    if x.shape[1] % groups or w.shape[0] % groups:
-        raise ValueError(
-            f"groups={groups} must divide both the input channels (x has {x.shape[1]}) "
-            f"and the filters (w has {w.shape[0]})"
-        )
+def _check_grouped(x: np.ndarray, w: np.ndarray, groups: object) -> int:
+    """Check ``groups`` against x (N, C_in, H, W) and w (C_out, C_in / groups, KH, KW)."""
+    groups = check_groups(groups, x.shape[1], w.shape[0])
     if w.shape[1] * groups != x.shape[1]:
         raise ValueError(
             f"with groups={groups}, each filter sees {x.shape[1]} / {groups} = "
@@ -34,6 +30,11 @@ def _check_groups(x: np.ndarray, w: np.ndarray, groups: object) -> int:
             f"({w.shape[0]}, {x.shape[1] // groups}, KH, KW); got {w.shape}"
         )
     return groups
+
+
+def _group(array: np.ndarray, axis: int, group: int, size: int) -> np.ndarray:
+    """Channels ``group * size`` to ``(group + 1) * size - 1`` along ``axis``."""
+    return np.take(array, range(group * size, (group + 1) * size), axis=axis)
 
 
 def grouped_conv2d(
@@ -66,15 +67,23 @@ def grouped_conv2d(
     """
     x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
     w = check_array(w, "w", ndim=4, axes="(C_out, C_in / groups, KH, KW)")
-    groups = _check_groups(x, w, groups)
+    groups = _check_grouped(x, w, groups)
+    if b is not None:
+        b = check_array(b, "b", ndim=1, axes="(C_out,)")
+        if b.shape != (w.shape[0],):
+            raise ValueError(f"b has shape {b.shape} but w has {w.shape[0]} filters: "
+                             f"b needs shape ({w.shape[0]},), one bias per filter")
+    if groups == 1:
+        return conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation)
     c_in, c_out = x.shape[1] // groups, w.shape[0] // groups
+    # Group g: its own slice of the input channels, of the filters and of the biases.
     parts = [
-        conv2d(x[:, g * c_in:(g + 1) * c_in], w[g * c_out:(g + 1) * c_out],
-               None if b is None else np.asarray(b)[g * c_out:(g + 1) * c_out],
+        conv2d(_group(x, 1, g, c_in), _group(w, 0, g, c_out),
+               None if b is None else _group(b, 0, g, c_out),
                stride=stride, padding=padding, dilation=dilation)
         for g in range(groups)
     ]
-    return parts[0] if groups == 1 else np.concatenate(parts, axis=1)
+    return np.concatenate(parts, axis=1)
 
 
 def grouped_conv2d_backward(
@@ -106,19 +115,25 @@ def grouped_conv2d_backward(
     x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
     w = check_array(w, "w", ndim=4, axes="(C_out, C_in / groups, KH, KW)")
     dout = check_array(dout, "dout", ndim=4, axes="(N, C_out, H_out, W_out)")
-    groups = _check_groups(x, w, groups)
-    if dout.shape[1] != w.shape[0]:
-        raise ValueError(f"dout has {dout.shape[1]} channels but w has {w.shape[0]} filters")
+    groups = _check_grouped(x, w, groups)
+    # The output size, from a full-depth stand-in for w (a view of zeros, no copy).
+    stand_in = np.broadcast_to(np.zeros(1, w.dtype), (w.shape[0], x.shape[1], *w.shape[2:]))
+    g = conv_geometry(x, stand_in, None, stride=stride, padding=padding, dilation=dilation)[3]
+    expected = (x.shape[0], w.shape[0], *g.output_size)
+    if dout.shape != expected:
+        raise ValueError(f"dout has shape {dout.shape} but the layer's output has shape "
+                         f"{expected}")
+    if groups == 1:
+        return conv2d_backward(dout, x, w, stride=stride, padding=padding, dilation=dilation)
     c_in, c_out = x.shape[1] // groups, w.shape[0] // groups
     grads = [
-        conv2d_backward(dout[:, g * c_out:(g + 1) * c_out], x[:, g * c_in:(g + 1) * c_in],
-                        w[g * c_out:(g + 1) * c_out], stride=stride, padding=padding,
-                        dilation=dilation)
+        conv2d_backward(_group(dout, 1, g, c_out), _group(x, 1, g, c_in), _group(w, 0, g, c_out),
+                        stride=stride, padding=padding, dilation=dilation)
         for g in range(groups)
     ]
-    if groups == 1:
-        return grads[0]
-    dx, dw, db = (np.concatenate(part, axis=axis) for part, axis in zip(zip(*grads), (1, 0, 0)))
+    dx = np.concatenate([dx_g for dx_g, _, _ in grads], axis=1)
+    dw = np.concatenate([dw_g for _, dw_g, _ in grads], axis=0)
+    db = np.concatenate([db_g for _, _, db_g in grads], axis=0)
     return dx, dw, db
 
 
@@ -137,10 +152,7 @@ def channel_connections(in_channels: int, out_channels: int, groups: int) -> np.
     """
     in_channels = check_int(in_channels, "in_channels", minimum=1)
     out_channels = check_int(out_channels, "out_channels", minimum=1)
-    groups = check_int(groups, "groups", minimum=1)
-    if in_channels % groups or out_channels % groups:
-        raise ValueError(f"groups={groups} must divide in_channels={in_channels} and "
-                         f"out_channels={out_channels}")
+    groups = check_groups(groups, in_channels, out_channels)
     filter_group = np.arange(out_channels) // (out_channels // groups)
     channel_group = np.arange(in_channels) // (in_channels // groups)
     return filter_group[:, None] == channel_group[None, :]

@@ -101,6 +101,8 @@ def locally_connected2d(
     ndarray, shape (N, C_out, H_out, W_out)
         ``out[n, f, i, j] = b[f, i, j] + sum over c, u, v of
         x_padded[n, c, i*SH + u, j*SW + v] * w[f, i, j, c, u, v]``.
+        A view whose memory is ordered by position, not a contiguous copy:
+        use ``np.ascontiguousarray`` if you need one.
     """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     x, w, b, g = locally_connected_geometry(x, w, b, stride=stride, padding=padding)

@@ -16,7 +16,7 @@ from .figures import OKABE_ITO
 from .grouped import channel_connections
 from .results import confusion_matrix
 from .summary import ModelSummary
-from .validation import check_int
+from .validation import check_groups, check_int
 
 # --------------------------------------------------------------------------
 # Parameters versus multiply-adds, layer by layer
@@ -42,8 +42,10 @@ def plot_parameter_and_work_shares(
     -------
     matplotlib.figure.Figure
     """
-    if not summaries or not all(isinstance(s, ModelSummary) for s in summaries.values()):
-        raise TypeError("summaries must map a name to a ModelSummary from cu.summarize")
+    if not isinstance(summaries, Mapping) or not summaries or not all(
+            isinstance(s, ModelSummary) for s in summaries.values()):
+        raise TypeError("summaries must be a dict mapping a name to a ModelSummary from "
+                        f"cu.summarize, got {summaries!r:.80}")
     fig, axes = plt.subplots(1, len(summaries), figsize=(7.5 * len(summaries), 5.4),
                              squeeze=False)
     for ax, (name, summary) in zip(axes[0], summaries.items()):
@@ -62,7 +64,8 @@ def plot_parameter_and_work_shares(
                 ax.text(value + 1.5, k + offset, label, va="center", fontsize=14)
         ax.set_yticks(y, [r.layer.split(",")[0] for r in rows])
         ax.invert_yaxis()  # first layer at the top, as in the summary table
-        ax.set_xlim(0, 125)  # room for the labels right of a 100% bar
+        ax.set_xlim(0, 118)  # room for the labels right of a 100% bar
+        ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel("share of the model's total (%)")
         ax.set_title(name, loc="left")
         ax.grid(axis="x", alpha=0.3)
@@ -105,14 +108,18 @@ def plot_confusion_matrix(labels: np.ndarray, predicted: np.ndarray, *, classes:
     counts = confusion_matrix(labels, predicted, classes)
     diagonal = np.eye(classes, dtype=bool)
     fig, ax = plt.subplots(figsize=(9, 8))
-    mistakes = np.where(diagonal, np.nan, counts)
+    mistakes = np.where(diagonal | (counts == 0), np.nan, counts)  # no colour where none
     right = np.where(diagonal, counts, np.nan)
     ax.imshow(right, cmap="Blues", vmin=0, vmax=max(counts.max(), 1))
-    ax.imshow(mistakes, cmap="Oranges", vmin=0, vmax=max(np.nanmax(mistakes), 1) * 1.3)
+    # vmin below 0 keeps a single mistake a clear mid orange, visible on a projector
+    worst = max(counts[~diagonal].max(), 1)
+    ax.imshow(mistakes, cmap="Oranges", vmin=-0.6 * worst, vmax=1.2 * worst)
     for i in range(classes):
         for j in range(classes):
             if counts[i, j]:
-                dark = diagonal[i, j] and counts[i, j] > 0.6 * counts.max()
+                # white text on the darkest cells of either colour scale
+                scale = counts.max() if diagonal[i, j] else worst
+                dark = counts[i, j] > (0.6 if diagonal[i, j] else 0.7) * scale
                 ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=14,
                         color="white" if dark else "black")
     ax.set_xticks(range(classes))
@@ -148,6 +155,10 @@ def plot_parameters_vs_accuracy(
     if not (len(names) == len(parameters) == len(accuracies) == len(intervals)) or not names:
         raise ValueError("names, parameters, accuracies and intervals must have the same, "
                          "non-zero length")
+    for name, value, (low, high) in zip(names, accuracies, intervals):
+        if not low <= value <= high:
+            raise ValueError(f"the interval of {name!r}, ({low}, {high}), must contain its "
+                             f"accuracy {value}")
     colours = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple")]
     markers = ["o", "s", "D", "^", "v"]
     fig, ax = plt.subplots(figsize=(10, 5.6))
@@ -191,7 +202,7 @@ def plot_channel_connections(
     in_channels, out_channels : int
         Keep them small (at most 32) so the cells stay visible.
     groups : sequence of int
-        Each must divide both channel counts.
+        One panel each; each must divide both channel counts.
     titles : sequence of str, optional
         One per panel; by default ``groups = g``.
 
@@ -203,11 +214,10 @@ def plot_channel_connections(
     out_channels = check_int(out_channels, "out_channels", minimum=1)
     if max(in_channels, out_channels) > 32:
         raise ValueError("in_channels and out_channels must be at most 32 to stay readable")
-    groups = [check_int(g, "groups", minimum=1) for g in groups]
-    for g in groups:
-        if in_channels % g or out_channels % g:
-            raise ValueError(f"groups={g} must divide in_channels={in_channels} and "
-                             f"out_channels={out_channels}")
+    if not isinstance(groups, Sequence) or not groups:
+        raise TypeError(f"groups must be a list of group counts, one per panel, e.g. [1, 2], "
+                        f"got {groups!r}")
+    groups = [check_groups(g, in_channels, out_channels) for g in groups]
     if titles is not None and len(titles) != len(groups):
         raise ValueError(f"titles has {len(titles)} entries but groups has {len(groups)}")
     fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 5.2), squeeze=False)
@@ -222,6 +232,6 @@ def plot_channel_connections(
         ax.set_ylabel(f"{out_channels} filters")
         share = connected.mean()
         name = titles[k] if titles is not None else f"groups = {g}"
-        ax.set_title(f"{name}\n{100 * share:g}% of the weights", fontsize=16)
+        ax.set_title(f"{name}\n{100 * share:.3g}% of the weights", fontsize=16)
     fig.tight_layout()
     return fig

@@ -15,12 +15,13 @@ from typing import Sequence
 
 import numpy as np
 
+from .conv import ConvPadding
 from .geometry import conv_output_size
 from .grouped import grouped_conv2d, grouped_conv2d_backward
 from .layers import dense, dense_backward, relu, relu_backward
 from .locally_connected import locally_connected2d, locally_connected2d_backward
 from .pooling import max_pool2d, max_pool2d_backward
-from .validation import IntOrPair, check_bool, check_int, check_int_or_pair
+from .validation import IntOrPair, check_bool, check_groups, check_int, check_int_or_pair
 
 
 class Layer:
@@ -67,16 +68,13 @@ class Conv2D(Layer):
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair, *,
-                 rng: np.random.Generator, stride: IntOrPair = 1, padding=0,
+                 rng: np.random.Generator, stride: IntOrPair = 1, padding: ConvPadding = 0,
                  dilation: IntOrPair = 1, groups: int = 1, bias: bool = True) -> None:
         super().__init__()
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
-        groups = check_int(groups, "groups", minimum=1)
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(f"groups={groups} must divide in_channels={in_channels} and "
-                             f"out_channels={out_channels}")
+        groups = check_groups(groups, in_channels, out_channels)
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
         depth = in_channels // groups  # each filter sees only its group's channels
         self.params["w"] = _he_weights(rng, (out_channels, depth, kh, kw), depth * kh * kw)

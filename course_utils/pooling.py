@@ -8,7 +8,6 @@ a network's output independent of where a feature is.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .conv import gradient_dtype
 from .geometry import conv_output_size
@@ -31,12 +30,6 @@ def _pool_geometry(
         conv_output_size(w, kw, stride=sw, strict=False),
     )
     return (kh, kw), (sh, sw), out
-
-
-def _pool_windows(x: np.ndarray, size: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
-    # (N, C, H_out, W_out, KH, KW): a view, no copy
-    windows = sliding_window_view(x, size, axis=(2, 3))
-    return windows[:, :, :: stride[0], :: stride[1]]
 
 
 def _tap(x: np.ndarray, row: int, col: int, stride: tuple[int, int],
@@ -71,9 +64,8 @@ def max_pool2d(x: np.ndarray, size: IntOrPair = 2, stride: IntOrPair | None = No
     # Loop over the KH * KW cells of a window (4 for 2x2), not over windows:
     # each step compares whole maps at once.
     result = _tap(x, 0, 0, step, out).copy()
-    for row in range(kh):
-        for col in range(kw):
-            np.maximum(result, _tap(x, row, col, step, out), out=result)
+    for cell in range(1, kh * kw):
+        np.maximum(result, _tap(x, cell // kw, cell % kw, step, out), out=result)
     return result
 
 
@@ -106,19 +98,21 @@ def max_pool2d_backward(
         raise ValueError(f"dout has shape {dout.shape} but the output has shape {expected}")
     pooled = max_pool2d(x, (kh, kw), (sh, sw))
     dx = np.zeros(x.shape, dtype=gradient_dtype(x, dout))
-    # What each window still has to send: all of dout until its winner is found.
-    unsent = dout.astype(dx.dtype, copy=True)
     overlapping = sh < kh or sw < kw
-    # Visit the cells of a window in row-major order, every window at once.
-    for row in range(kh):
-        for col in range(kw):
-            sent = np.where(_tap(x, row, col, (sh, sw), (oh, ow)) == pooled, unsent, 0)
-            cells = _tap(dx, row, col, (sh, sw), (oh, ow))  # distinct cells of dx
-            if overlapping:
-                cells += sent  # a cell of x may be in several windows
-            else:
-                cells[...] = sent
-            unsent -= sent  # exactly 0 once sent, so a tied later cell gets nothing
+    nan_window = np.isnan(pooled)  # a NaN is the maximum of its window, as in PyTorch
+    # Visit the cells of a window in row-major order, every window at once; a
+    # window sends its gradient to the first cell that holds its maximum.
+    found = np.zeros(pooled.shape, dtype=bool)
+    for cell in range(kh * kw):
+        values = _tap(x, cell // kw, cell % kw, (sh, sw), (oh, ow))
+        winner = ((values == pooled) | (nan_window & np.isnan(values))) & ~found
+        found |= winner
+        sent = np.where(winner, dout, 0)
+        cells = _tap(dx, cell // kw, cell % kw, (sh, sw), (oh, ow))  # distinct cells of dx
+        if overlapping:
+            cells += sent  # a cell of x may be in several windows
+        else:
+            cells[...] = sent
     return dx
 
 

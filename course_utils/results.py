@@ -12,11 +12,11 @@ readable place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import comb
 from statistics import NormalDist
 from typing import Callable
 
 import numpy as np
+from scipy.stats import binom
 
 from .validation import check_int
 
@@ -127,12 +127,15 @@ def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 1
     """
     classes = check_int(classes, "classes", minimum=2)
     labels, predicted = np.asarray(labels), np.asarray(predicted)
-    if labels.shape != predicted.shape:
-        raise ValueError(f"labels has shape {labels.shape} but predicted has {predicted.shape}")
     for name, values in (("labels", labels), ("predicted", predicted)):
+        if values.ndim != 1 or values.dtype.kind not in "iu":
+            raise TypeError(f"{name} must be a 1-D array of integer classes, got dtype "
+                            f"{values.dtype} and shape {values.shape}")
         if values.size and (values.min() < 0 or values.max() >= classes):
             raise ValueError(f"{name} must be classes 0 to {classes - 1}, got values from "
                              f"{values.min()} to {values.max()}")
+    if labels.shape != predicted.shape:
+        raise ValueError(f"labels has shape {labels.shape} but predicted has {predicted.shape}")
     counts = np.zeros((classes, classes), dtype=int)
     np.add.at(counts, (labels, predicted), 1)
     return counts
@@ -171,8 +174,10 @@ def proportion_interval(successes: int, trials: int, confidence: float = 0.95
     successes = check_int(successes, "successes", minimum=0)
     if successes > trials:
         raise ValueError(f"successes must be at most trials ({trials}), got {successes}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) \
+            or not 0 < confidence < 1:
+        raise ValueError(f"confidence must be a number between 0 and 1 (0.95 for 95%), "
+                         f"got {confidence!r}")
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = successes / trials
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
@@ -233,6 +238,6 @@ def compare_on_same_examples(first_correct: np.ndarray, second_correct: np.ndarr
     only_first = int((first & ~second).sum())
     only_second = int((second & ~first).sum())
     n = only_first + only_second
-    # P(a split at least this uneven), both tails, under a fair coin
-    tail = sum(comb(n, k) for k in range(min(only_first, only_second) + 1)) / 2**n
-    return PairedComparison(only_first, only_second, min(1.0, 2 * tail))
+    # P(a split at least this uneven), both tails, under a fair coin toss
+    tail = binom.cdf(min(only_first, only_second), n, 0.5) if n else 0.5
+    return PairedComparison(only_first, only_second, min(1.0, 2 * float(tail)))

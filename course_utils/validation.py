@@ -103,6 +103,30 @@ def check_bool(value: object, name: str) -> bool:
     return value
 
 
+def check_groups(groups: object, in_channels: int, out_channels: int) -> int:
+    """Return ``groups`` as an int that divides both channel counts, or raise.
+
+    Parameters
+    ----------
+    groups : object
+        What the caller passed as ``groups``.
+    in_channels, out_channels : int
+        The channels it must divide.
+
+    Returns
+    -------
+    int
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    groups = check_int(groups, "groups", minimum=1)
+    for name, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if channels % groups != 0:
+            raise ValueError(
+                f"{name} must be divisible by groups: {name}={channels}, groups={groups}"
+            )
+    return groups
+
+
 def check_array(value: object, name: str, *, ndim: int, axes: str) -> np.ndarray:
     """Return ``value`` as a numeric numpy array with ``ndim`` axes, or raise.
 

@@ -79,7 +79,7 @@ def test_channel_connections_are_block_diagonal():
 
 
 @pytest.mark.parametrize("w_shape, groups, message", [
-    ((4, 2, 3, 3), 3, "must divide"),
+    ((4, 2, 3, 3), 3, "divisible by groups"),
     ((4, 4, 3, 3), 2, "w needs shape (4, 2, KH, KW)"),
     ((4, 2, 3, 3), 0, "groups must be an integer >= 1"),
     ((4, 2, 3, 3), 2.0, "groups must be an integer"),
@@ -88,3 +88,22 @@ def test_bad_groups_get_clear_errors(w_shape, groups, message):
     with pytest.raises((TypeError, ValueError)) as error:
         grouped_conv2d(np.zeros((1, 4, 5, 5)), np.zeros(w_shape), groups=groups)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("b, message", [
+    (np.zeros(6), "b needs shape (4,)"),
+    (np.zeros(1), "b needs shape (4,)"),
+    (0.0, "b must have 1 axes"),
+])
+def test_a_bias_of_the_wrong_shape_is_refused_before_grouping(b, message):
+    with pytest.raises(ValueError) as error:
+        grouped_conv2d(np.zeros((1, 4, 6, 6)), np.zeros((4, 2, 3, 3)), b, groups=2)
+    assert message in str(error.value)
+
+
+def test_a_dout_of_the_wrong_shape_names_the_whole_layers_shapes():
+    x, w = np.zeros((1, 4, 6, 6)), np.zeros((4, 2, 3, 3))
+    with pytest.raises(ValueError) as error:
+        grouped_conv2d_backward(np.zeros((1, 2, 4, 4)), x, w, groups=2)
+    assert "dout has shape (1, 2, 4, 4) but the layer's output has shape (1, 4, 4, 4)" in str(
+        error.value)

@@ -1,5 +1,7 @@
 """Notebook 05's figures, result helpers and exercise checkers."""
 
+from math import comb
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -51,8 +53,9 @@ def test_shares_figure_has_a_panel_per_model_and_a_labelled_pair_of_bars_per_lay
 
 
 def test_shares_figure_refuses_what_is_not_a_summary():
-    with pytest.raises(TypeError, match="ModelSummary"):
-        plot_parameter_and_work_shares({"model": 804_554})
+    for bad in ({"model": 804_554}, [mnist_summary()], {}):
+        with pytest.raises(TypeError, match="ModelSummary"):
+            plot_parameter_and_work_shares(bad)
 
 
 def test_confusion_matrix_counts_pairs():
@@ -61,6 +64,11 @@ def test_confusion_matrix_counts_pairs():
     assert counts.trace() == 3 and counts.sum() == 5
     with pytest.raises(ValueError, match="classes 0 to 2"):
         confusion_matrix(np.array([3]), np.array([0]), 3)
+    with pytest.raises(TypeError, match="predicted must be a 1-D array of integer classes"):
+        confusion_matrix(np.array([1, 2]), np.array([1.0, 2.0]), 3)
+    with pytest.raises(TypeError, match="labels must be a 1-D array"):
+        confusion_matrix(np.array([[1]]), np.array([[1]]), 3)
+    assert confusion_matrix(np.array([], int), np.array([], int), 2).sum() == 0
 
 
 def test_confusion_figure_writes_every_nonzero_count():
@@ -80,14 +88,19 @@ def test_parameters_vs_accuracy_draws_a_point_and_label_per_model():
     assert [t.get_text().splitlines()[0] for t in ax.texts] == ["conv", "dense"]
     with pytest.raises(ValueError, match="same, non-zero length"):
         plot_parameters_vs_accuracy(["conv"], [1, 2], [0.9], [(0.8, 1.0)])
+    with pytest.raises(ValueError, match="must contain its accuracy"):
+        plot_parameters_vs_accuracy(["conv"], [1], [0.9], [(0.92, 0.95)])
 
 
 def test_channel_connections_figure_states_the_share_of_weights():
     fig = plot_channel_connections(8, 8, [1, 2, 8])
     assert [ax.get_title().splitlines()[1] for ax in fig.axes] == [
         "100% of the weights", "50% of the weights", "12.5% of the weights"]
-    with pytest.raises(ValueError, match="must divide"):
+    with pytest.raises(ValueError, match="divisible by groups"):
         plot_channel_connections(8, 8, [3])
+    with pytest.raises(TypeError, match="one per panel"):
+        plot_channel_connections(8, 8, 2)
+    assert "33.3% of the weights" in plot_channel_connections(6, 6, [3]).axes[0].get_title()
 
 
 @pytest.mark.parametrize("successes, trials", [(940, 1000), (3, 10), (0, 25), (25, 25)])
@@ -107,8 +120,9 @@ def test_proportion_interval_narrows_with_more_trials_and_refuses_nonsense():
     assert proportion_interval(0, 10)[0] == 0.0 and proportion_interval(10, 10)[1] == 1.0
     with pytest.raises(ValueError, match="at most trials"):
         proportion_interval(11, 10)
-    with pytest.raises(ValueError, match="confidence"):
-        proportion_interval(1, 10, confidence=95)
+    for confidence in (95, "95%", None):
+        with pytest.raises(ValueError, match="confidence must be a number between 0 and 1"):
+            proportion_interval(1, 10, confidence=confidence)
 
 
 # The right answers, worked out by hand from the exercises' numbers.
@@ -139,6 +153,15 @@ def test_right_answers_in_any_numeric_type_are_correct(capsys, checker, kind):
     (check_resnext_params, 147_584, "ungrouped layer"),
     (check_resnext_params, 148, "that is one group"),
     (check_resnext_params, "4736", "without quotes"),
+    (check_valid_dense_params, 589_952, "ends with + 1"),
+    (check_valid_dense_params, 693_962, "whole model"),
+    (check_valid_dense_params, 12_345, "halve it for the pooling"),
+    (check_second_conv_params, 18_464, "not to each input channel"),
+    (check_second_conv_params, 18_816, "adds the first conv layer"),
+    (check_resnext_params, 36_992, "number of groups, not the depth"),
+    (check_resnext_params, 4_640, "not per group"),
+    (check_resnext_params, 4_612, "biases are not divided"),
+    (check_resnext_params, 12_345, "channels deep; then multiply"),
 ])
 def test_common_slips_get_a_specific_hint(capsys, checker, answer, hint):
     out = verdict(capsys, checker, answer)
@@ -157,6 +180,9 @@ def test_paired_comparison_matches_scipys_binomial_test(only_first, only_second)
     n = only_first + only_second
     expected = binomtest(only_first, n, 0.5).pvalue if n else 1.0
     assert abs(result.p_value - expected) < 1e-12
+    # and by counting: twice the share of splits at least as uneven, at most 1
+    uneven = sum(comb(n, k) for k in range(min(only_first, only_second) + 1))
+    assert abs(result.p_value - min(1.0, 2 * uneven / 2**n)) < 1e-12
 
 
 def test_paired_comparison_needs_two_boolean_arrays_of_one_length():

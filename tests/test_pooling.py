@@ -114,3 +114,26 @@ def test_errors_name_the_argument(call, error, fragment):
     with pytest.raises(error) as caught:
         call()
     assert fragment in str(caught.value), str(caught.value)
+
+
+def test_overlapping_windows_with_ties_send_each_gradient_to_the_first_maximum():
+    # 3x3 windows, stride 1, on a map of equal values: every window's first cell
+    # (row-major) is its top-left one, so cell (i, j) collects window (i, j)'s gradient
+    x = np.ones((1, 1, 4, 4))
+    dout = np.arange(1.0, 5.0).reshape(1, 1, 2, 2)
+    dx = max_pool2d_backward(dout, x, 3, 1)
+    expected = np.zeros((4, 4))
+    expected[:2, :2] = [[1, 2], [3, 4]]
+    assert dx[0, 0].tolist() == expected.tolist()
+
+
+def test_a_nan_takes_its_windows_gradient_as_in_pytorch():
+    x = np.array([[[[1.0, np.nan], [3.0, 2.0]]]])
+    assert np.isnan(max_pool2d(x, 2)[0, 0, 0, 0])
+    dx = max_pool2d_backward(np.array([[[[5.0]]]]), x, 2)
+    assert dx[0, 0].tolist() == [[0.0, 5.0], [0.0, 0.0]]
+
+
+def test_an_infinite_gradient_is_not_turned_into_nan_by_ties():
+    dx = max_pool2d_backward(np.array([[[[np.inf]]]]), np.zeros((1, 1, 2, 2)), 2)
+    assert dx[0, 0].tolist() == [[np.inf, 0.0], [0.0, 0.0]]

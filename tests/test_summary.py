@@ -85,12 +85,16 @@ def test_depthwise_separable_multiply_adds_follow_mobilenets_ratio():
     assert separable.weights == k * k * c_in + c_in * c_out
 
 
-def test_dilation_changes_neither_parameters_nor_multiply_adds():
+def test_dilation_with_same_padding_changes_neither_parameters_nor_multiply_adds():
     plain = summarize([ConvSpec(32, 3, padding="same")], (16, 20, 20))
     dilated = summarize([ConvSpec(32, 3, padding="same", dilation=2)], (16, 20, 20))
     assert dilated.parameters == plain.parameters
     assert dilated.multiply_adds == plain.multiply_adds
     assert dilated.output_shape == plain.output_shape
+    # with a fixed padding the dilated window fits fewer times: fewer outputs, less work
+    fixed = summarize([ConvSpec(32, 3, padding=1, dilation=2)], (16, 20, 20))
+    assert fixed.output_shape == (32, 18, 18) and fixed.parameters == plain.parameters
+    assert fixed.multiply_adds * 400 == plain.multiply_adds * 324
 
 
 def test_grouped_conv_divides_weights_and_work_by_groups():
@@ -101,58 +105,80 @@ def test_grouped_conv_divides_weights_and_work_by_groups():
     assert grouped.parameters == 307_456  # AlexNet conv2, split over two GPUs
 
 
+def fits(size, kernel, padding, stride, dilation=1):
+    """Output size of one dimension worked out by counting window positions."""
+    span = dilation * (kernel - 1) + 1
+    return len(range(0, size + 2 * padding - span + 1, stride))
+
+
 @st.composite
 def specs_and_shapes(draw):
-    """A random small model: image layers, maybe a flatten and dense layers."""
-    channels, size = draw(st.integers(1, 4)), draw(st.integers(6, 10))
-    layers = []
-    shape = (channels, size, size)
+    """A random small model whose every layer has room, worked out independently."""
+    channels = draw(st.integers(1, 4))
+    h, w = draw(st.integers(5, 11)), draw(st.integers(5, 11))
+    layers, (c, hh, ww) = [], (channels, h, w)
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["conv", "separable", "local", "pool", "relu"]))
-        c = shape[0]
+        kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+        stride = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+        padding = (draw(st.integers(0, 1)), draw(st.integers(0, 1)))
+        dilation = draw(st.integers(1, 2))
         bias = draw(st.booleans())
+        if kind == "pool":
+            size = draw(st.integers(1, 2))
+            if size > min(hh, ww):
+                continue
+            layers.append(MaxPoolSpec(size))
+            hh, ww = hh // size, ww // size
+            continue
+        if kind == "relu":
+            layers.append(ReLUSpec())
+            continue
+        if kind == "local":
+            dilation = 1
+        out_h = fits(hh, kernel[0], padding[0], stride[0], dilation)
+        out_w = fits(ww, kernel[1], padding[1], stride[1], dilation)
+        if min(out_h, out_w) < 1:
+            continue  # no room for one window: leave this layer out
+        out = draw(st.integers(1, 3))
         if kind == "conv":
             groups = draw(st.sampled_from([g for g in (1, 2) if c % g == 0]))
-            out = groups * draw(st.integers(1, 3))
-            spec = ConvSpec(out, draw(st.integers(1, 3)), padding=draw(st.integers(0, 1)),
-                            dilation=draw(st.integers(1, 2)), groups=groups, bias=bias)
+            layers.append(ConvSpec(groups * out, kernel, padding, stride, dilation, groups, bias))
+            c = groups * out
         elif kind == "separable":
-            spec = DepthwiseSeparableSpec(draw(st.integers(1, 4)), 3, padding="same", bias=bias)
-        elif kind == "local":
-            spec = LocallyConnectedSpec(draw(st.integers(1, 3)), draw(st.integers(1, 3)),
-                                        padding=draw(st.integers(0, 1)), bias=bias)
-        elif kind == "pool":
-            spec = MaxPoolSpec(2)
+            layers.append(DepthwiseSeparableSpec(out, kernel, padding, stride, dilation, bias))
+            c = out
         else:
-            spec = ReLUSpec()
-        try:
-            next_shape = summarize([spec], shape).output_shape
-        except ValueError:
-            continue  # no room for one window: skip this layer
-        if min(next_shape[1:]) < 1:
-            continue
-        layers.append(spec)
-        shape = next_shape
+            layers.append(LocallyConnectedSpec(out, kernel, padding, stride, bias))
+            c = out
+        hh, ww = out_h, out_w
+    expected = [(c, hh, ww)]
     if draw(st.booleans()) or not layers:
-        layers += [FlattenSpec(), DenseSpec(draw(st.integers(1, 5)), bias=draw(st.booleans()))]
-    return layers, (channels, size, size)
+        features = draw(st.integers(1, 5))
+        layers += [FlattenSpec(), DenseSpec(features, bias=draw(st.booleans()))]
+        expected = [(features,)]
+    return layers, (channels, h, w), expected[0]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(specs_and_shapes(), st.integers(0, 2**16))
-def test_summary_counts_equal_the_arrays_a_built_model_allocates(case, seed):
-    layers, input_shape = case
+def test_summary_counts_and_shapes_equal_those_of_a_built_model(case, seed):
+    layers, input_shape, expected_output = case
     summary = summarize(layers, input_shape)
+    assert summary.output_shape == expected_output
     model = build_model(layers, input_shape, seed=seed, dtype="float64")
     assert model.parameter_count() == summary.parameters
-    arrays = [a for layer in model.layers for a in layer.params.values()]
-    # weights are the arrays with more than one axis or a dense/conv "w"; biases the rest
     weights = sum(layer.params["w"].size for layer in model.layers if "w" in layer.params)
-    assert weights == summary.weights
-    assert sum(a.size for a in arrays) - weights == summary.biases
-    # and the shapes: a real forward pass gives every row's output shape
+    biases = sum(layer.params["b"].size for layer in model.layers if "b" in layer.params)
+    assert (weights, biases) == (summary.weights, summary.biases)
+    # every row's shape is the shape a real forward pass gives after that layer
+    # (a depthwise-separable spec is two built layers; its row is the second's)
     x = np.random.default_rng(seed).standard_normal((2, *input_shape))
-    assert model.forward(x).shape[1:] == summary.output_shape
+    built = iter(model.layers)
+    for spec, row in zip(layers, summary.rows):
+        for _ in range(2 if isinstance(spec, DepthwiseSeparableSpec) else 1):
+            x = next(built).forward(x)
+        assert x.shape[1:] == row.output_shape, spec
 
 
 def test_each_rows_shape_matches_the_layer_outputs():
@@ -241,6 +267,9 @@ def test_html_table_has_a_row_per_layer_and_a_bold_total():
     (["conv"], (1, 8, 8), "layers[0] must be a layer spec"),
     ([ConvSpec(8, 9)], (1, 5, 5), "kernel"),
     ([ConvSpec(8, 3, groups=3)], (4, 8, 8), "divisible by groups"),
+    ([ConvSpec(8, (3, 9))], (1, 5, 5), "along the width"),
+    ([ConvSpec(8, 3), MaxPoolSpec(3)], (1, 4, 4), "layers[1] (max pool 3x3)"),
+    ([ConvSpec(8, 3)], (28, 28, 1), "write (1, 28, 28)"),
 ])
 def test_bad_models_get_clear_errors(layers, shape, message):
     with pytest.raises((TypeError, ValueError)) as error:
@@ -263,8 +292,16 @@ def test_bad_specs_are_refused_when_made(make, message):
     assert message in str(error.value)
 
 
+def test_specs_given_lists_stay_hashable_and_equal_to_tuples():
+    assert ConvSpec(8, [3, 3], padding=[1, 1]) == ConvSpec(8, (3, 3), padding=(1, 1))
+    assert len({ConvSpec(8, [3, 3]), ConvSpec(8, (3, 3))}) == 1
+    assert ConvSpec(8, 3, stride=(1, 1)).describe() == "conv 8@3x3, pad 0"
+
+
 def test_build_model_refuses_other_dtypes_and_seeds():
     with pytest.raises(ValueError, match="dtype must be"):
         build_model(mnist_model("same"), (1, 28, 28), seed=0, dtype="int8")
     with pytest.raises(TypeError, match="seed"):
         build_model(mnist_model("same"), (1, 28, 28), seed=None)
+    model = build_model(mnist_model("same"), (1, 28, 28), seed=0, dtype=np.float64)
+    assert model.layers[0].params["w"].dtype == np.float64

@@ -129,7 +129,9 @@ class ProgressBar:
             return
         if get_ipython() is None:
             return
-        self.bar = IntProgress(value=0, min=0, max=total, description=description)
+        # 'initial' width: the whole description shows, not its first ten letters
+        self.bar = IntProgress(value=0, min=0, max=total, description=description,
+                               style={"description_width": "initial"})
         display(self.bar)
 
     def update(self, value: int) -> None:

@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.course-installed
 PORT ?= 8888
 
-.PHONY: help lab test execute venv clean-venv
+.PHONY: help lab test execute slides venv clean-venv
 
 help:
 	@echo "make lab      - install the course into $(VENV) (first time only) and start JupyterLab"
 	@echo "make test     - run every test: course_utils, the course checks and all notebooks (nbval)"
 	@echo "make execute  - re-run every notebook top to bottom in a fresh kernel and save its outputs"
+	@echo "make slides   - turn every notebook into a reveal.js slide deck in slides/ (opens offline)"
 	@echo "make venv     - only create $(VENV) and install the course into it"
 	@echo "Options: PORT=8899 make lab; PYTHON=python3.12 make venv"
 
@@ -32,6 +33,9 @@ test: $(STAMP)
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/[0-9][0-9]_*.ipynb
+
+slides: $(STAMP)
+	$(BIN)/python tools/make_slides.py
 
 clean-venv:
 	rm -rf $(VENV)

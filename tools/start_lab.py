@@ -17,7 +17,8 @@ NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 FIRST_NOTEBOOK = "01_conv_arithmetic.ipynb"
 
 
-def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = True) -> list[str]:
+def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = True,
+                  root_dir: Path = NOTEBOOK_DIR) -> list[str]:
     """The ``jupyter lab`` command line.
 
     Parameters
@@ -30,6 +31,9 @@ def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = 
         Whether the current user is root.
     open_browser : bool
         Let Jupyter open a browser tab.
+    root_dir : Path
+        The folder the server shows: the course's notebooks (the browser
+        tests pass a copy, so that running them never changes the originals).
 
     Returns
     -------
@@ -42,7 +46,7 @@ def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = 
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={NOTEBOOK_DIR}",
+        f"--ServerApp.root_dir={root_dir}",
         f"--IdentityProvider.token={token}",
     ]
     if not open_browser:

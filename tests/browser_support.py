@@ -1,0 +1,184 @@
+"""What the browser tests need: a real JupyterLab server, Debian's Chromium, and clean-up.
+
+The server is the course's own (``tools/start_lab.py`` builds its command
+line: 127.0.0.1 only, a random token), started from the test's Python on a
+free port, showing a *copy* of the notebooks so that running them never
+changes the committed files. Jupyter's and matplotlib's settings go to a
+temporary folder. Chromium is Debian's (``/usr/bin/chromium``), driven by
+Playwright with ``executable_path``: no browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import start_lab  # noqa: E402
+
+#: Set to 1 (CI does, in .ci/run) to make a missing browser a failure, not a skip.
+REQUIRE_VARIABLE = "COURSE_REQUIRE_BROWSER"
+CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
+#: Flags for a headless Chromium in a sandbox with no outside network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def browser_or_skip() -> None:
+    """Skip (or, with COURSE_REQUIRE_BROWSER=1, fail) when Chromium or Playwright is missing."""
+    problem = None
+    if not CHROMIUM.exists():
+        problem = (f"Chromium not found at {CHROMIUM}: install Debian's package "
+                   "(apt-get install chromium) or set COURSE_CHROMIUM")
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "Python Playwright is not installed: run `make venv`"
+    if problem is None:
+        return
+    if os.environ.get(REQUIRE_VARIABLE) == "1":
+        pytest.fail(f"{REQUIRE_VARIABLE}=1 but {problem}")
+    pytest.skip(problem)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, from its own path."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+#: JupyterLab settings for the tests: every cell in the page (no windowing, so
+#: widgets far down the notebook are rendered too), and no news pop-up.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+
+class LabServer:
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of ``notebooks/``.
+
+    Parameters
+    ----------
+    workdir : Path
+        An empty temporary folder for the copy and for Jupyter's settings.
+    """
+
+    def __init__(self, workdir: Path) -> None:
+        self.root = workdir / "notebooks"
+        shutil.copytree(ROOT / "notebooks", self.root,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        self.env = dict(os.environ)
+        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                     "IPYTHONDIR", "MPLCONFIGDIR", "JUPYTERLAB_SETTINGS_DIR",
+                     "JUPYTERLAB_WORKSPACES_DIR"):
+            folder = workdir / name.lower()
+            folder.mkdir()
+            self.env[name] = str(folder)
+        for name, settings in LAB_SETTINGS.items():
+            path = Path(self.env["JUPYTERLAB_SETTINGS_DIR"]) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(settings))
+        self.port, self.token = free_port(), secrets.token_hex(24)
+        command = start_lab.build_command(self.port, self.token, is_root=os.geteuid() == 0,
+                                          open_browser=False, root_dir=self.root)
+        self.log = open(workdir / "server.log", "w")
+        # its own process group, so that stop() ends the kernels with it
+        self.process = subprocess.Popen(command, env=self.env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_until_ready()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        """``path`` on the server, with the token."""
+        separator = "&" if "?" in path else "?"
+        return f"{self.base}/{path}{separator}token={self.token}"
+
+    def api(self, path: str, method: str = "GET") -> object:
+        request = urllib.request.Request(self.url(f"api/{path}"), method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def _wait_until_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}: "
+                                   f"see {self.log.name}")
+            try:
+                self.api("status")
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"JupyterLab did not answer within {timeout} s: see {self.log.name}")
+
+    def kernel_processes(self) -> list[int]:
+        """Process ids of the kernels this server started (its child processes)."""
+        children = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue  # the process ended meanwhile
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid and b"ipykernel" in cmdline:
+                children.append(int(entry.name))
+        return children
+
+    @staticmethod
+    def peak_memory_bytes(pid: int) -> int:
+        """The peak resident memory of a process (VmHWM), in bytes."""
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError(f"no VmHWM for process {pid}")
+
+    def shut_down_kernels(self) -> None:
+        for kernel in self.api("kernels"):
+            self.api(f"kernels/{kernel['id']}", method="DELETE")
+        for session in self.api("sessions"):
+            self.api(f"sessions/{session['id']}", method="DELETE")
+
+    def stop(self) -> None:
+        """Stop the server and everything it started; nothing is left running."""
+        try:
+            self.shut_down_kernels()
+        except OSError:
+            pass
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self.log.close()

@@ -92,26 +92,28 @@ def run_all_cells(page, timeout_ms: int = 240_000) -> None:
 
 
 def move_every_slider(page) -> list[str]:
-    """Press the right arrow on the first slider of each explorer; list those that did not react."""
+    """Press the right arrow on each explorer's first slider; list the explorers that did not react.
+
+    An explorer is a cell output holding a slider; what it shows (the
+    numbers, the drawing) must change after the key press.
+    """
     stuck = []
-    explorers = page.locator(".jupyter-widgets.widget-vbox").filter(
-        has=page.locator(".noUi-handle"))
-    seen = set()
+    explorers = page.locator(".jp-OutputArea-output").filter(has=page.locator(".noUi-handle"))
     for k in range(explorers.count()):
         explorer = explorers.nth(k)
-        html = explorer.inner_html()
-        if any(html in other or other in html for other in seen):
-            continue  # a box nested in an explorer already moved
-        seen.add(html)
+        before = explorer.inner_html()
         handle = explorer.locator(".noUi-handle").first
         handle.scroll_into_view_if_needed()
         handle.focus()
         page.keyboard.press("ArrowRight")
         deadline = time.monotonic() + 10
-        while explorer.inner_html() == html and time.monotonic() < deadline:
+        while explorer.inner_html() == before and time.monotonic() < deadline:
             time.sleep(0.2)
-        if explorer.inner_html() == html:
-            stuck.append(f"explorer {k}")
+        if explorer.inner_html() == before:
+            stuck.append(f"explorer {k + 1}")
+        # let the kernel finish redrawing before anything else happens
+        page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for()
+        time.sleep(1)
     return stuck
 
 
@@ -145,9 +147,11 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
         assert peak < MEMORY_LIMIT, f"{name}: the kernel peaked at {peak / 1e6:.0f} MB"
 
         stem = name.removesuffix(".ipynb")
-        widget = page.locator(".jupyter-widgets").first
-        if widget.count():
-            widget.scroll_into_view_if_needed()
+        # the first widget if there is one, else the notebook's opening
+        shown = page.locator(".jupyter-widgets")
+        if not shown.count():
+            shown = page.locator(".jp-Notebook .jp-Cell")
+        shown.first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
     finally:
         page.close()
@@ -213,6 +217,7 @@ def test_slide_deck_renders_from_disk_with_no_connection(browser, decks, name):
         slides = page.locator(".reveal .slides > section").count()
         assert slides >= 5, f"{name}: {slides} slides"
         assert page.locator(".slide-number").inner_text().startswith("1 /")
+        page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.slides.png"))
         page.keyboard.press("ArrowRight")
         page.wait_for_function(
             "document.querySelector('.slide-number').innerText.startsWith('2 /')", timeout=5_000)
@@ -221,6 +226,5 @@ def test_slide_deck_renders_from_disk_with_no_connection(browser, decks, name):
                    "libs/mathjax/", "https://cdnjs.cloudflare.com/ajax/libs/mermaid/")
         assert [url for url in remote if not url.startswith(allowed)] == []
         assert errors == []
-        page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.slides.png"))
     finally:
         page.close()

@@ -16,7 +16,6 @@ from statistics import NormalDist
 from typing import Callable
 
 import numpy as np
-from scipy.stats import binom
 
 from .validation import check_int
 
@@ -238,6 +237,9 @@ def compare_on_same_examples(first_correct: np.ndarray, second_correct: np.ndarr
     only_first = int((first & ~second).sum())
     only_second = int((second & ~first).sum())
     n = only_first + only_second
+    # scipy.stats takes a second to import: load it only when a comparison is made
+    from scipy.stats import binom
+
     # P(a split at least this uneven), both tails, under a fair coin toss
     tail = binom.cdf(min(only_first, only_second), n, 0.5) if n else 0.5
     return PairedComparison(only_first, only_second, min(1.0, 2 * float(tail)))

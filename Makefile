@@ -6,15 +6,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.course-installed
 PORT ?= 8888
 
-.PHONY: help lab test execute slides venv clean-venv
+.PHONY: help lab test execute slides bench venv clean-venv
 
 help:
 	@echo "make lab      - install the course into $(VENV) (first time only) and start JupyterLab"
 	@echo "make test     - run every test: course_utils, the course checks and all notebooks (nbval)"
 	@echo "make execute  - re-run every notebook top to bottom in a fresh kernel and save its outputs"
 	@echo "make slides   - turn every notebook into a reveal.js slide deck in slides/ (opens offline)"
+	@echo "make bench    - time the layers against scipy/PyTorch and the notebooks; writes benchmarks/RESULTS.md"
 	@echo "make venv     - only create $(VENV) and install the course into it"
-	@echo "Options: PORT=8899 make lab; PYTHON=python3.12 make venv"
+	@echo "Options: PORT=8899 make lab; PYTHON=python3.12 make venv; BENCH_ARGS=--quick make bench"
 
 # The virtual environment, rebuilt when pyproject.toml (the pins) changes.
 $(STAMP): pyproject.toml
@@ -36,6 +37,10 @@ execute: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/python tools/make_slides.py
+
+# PyTorch is an optional peer: $(BIN)/pip install torch==2.13.0 adds it to the next run.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

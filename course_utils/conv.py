@@ -233,24 +233,47 @@ def conv2d_windows(x_padded: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
     return all_windows[:, :, ::stride_h, ::stride_w, ::dilation_h, ::dilation_w]
 
 
-def conv2d_columns(x_padded: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
-    """Every window of a padded batch as a column ("im2col"): one copy.
+def conv2d_columns(windows: np.ndarray) -> np.ndarray:
+    """Windows as columns ("im2col"): one copy.
 
     Parameters
     ----------
-    x_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
-    geometry : ConvGeometry
+    windows : ndarray, shape (N, C_in, H_out, W_out, KH, KW)
+        From :func:`conv2d_windows`, or a slice of its images.
 
     Returns
     -------
     ndarray, shape (N, C_in * KH * KW, H_out * W_out)
         Column ``p`` of image ``n`` holds the values that the filter taps read
-        for output position ``p`` (row-major over ``(H_out, W_out)``).
+        for output position ``p`` (row-major over ``(H_out, W_out)``); row
+        ``k`` is one tap, in the order of ``w.reshape(C_out, -1)``.
     """
-    windows = conv2d_windows(x_padded, geometry)  # (N, C_in, H_out, W_out, KH, KW)
-    n, c = windows.shape[:2]
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * geometry.kernel_size[0]
-                                                      * geometry.kernel_size[1], -1)
+    n, c, out_h, out_w, kh, kw = windows.shape
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, out_h * out_w)
+
+
+# About half the per-core (L2) cache of a laptop or server CPU.
+COLUMNS_BYTES_PER_STEP = 2 * 1024 * 1024
+
+
+def image_steps(g: ConvGeometry, itemsize: int) -> list[slice]:
+    """Split the batch into runs of images whose columns take about 2 MB.
+
+    The columns of a whole batch are ``KH * KW`` times the input (58 MB for
+    eight 64-channel 56x56 images and a 3x3 kernel): written and read back
+    from main memory, they cost more than the multiply itself. A few images
+    at a time, they stay in the CPU's cache. MNIST-sized images all fit in
+    one step; a large image takes one step of its own.
+
+    Returns
+    -------
+    list of slice
+        Consecutive slices that cover ``range(g.batch)``.
+    """
+    taps = g.in_channels * g.kernel_size[0] * g.kernel_size[1]
+    bytes_per_image = taps * g.output_size[0] * g.output_size[1] * itemsize
+    per_step = max(1, COLUMNS_BYTES_PER_STEP // bytes_per_image)
+    return [slice(start, min(start + per_step, g.batch)) for start in range(0, g.batch, per_step)]
 
 
 def conv2d(
@@ -293,10 +316,14 @@ def conv2d(
     x, w, b, g = conv_geometry(
         x, w, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
     )
-    columns = conv2d_columns(pad2d(x, g.padding, g.padding_mode), g)
-    # (C_out, C_in*KH*KW) @ (N, C_in*KH*KW, H_out*W_out): every filter with every
-    # window of every image, already in the (N, C_out, ...) order of the result.
-    out = np.matmul(w.reshape(g.out_channels, -1), columns)
+    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    filters = w.reshape(g.out_channels, -1)  # (C_out, C_in*KH*KW): one filter per row
+    out = np.empty((g.batch, g.out_channels, g.output_size[0] * g.output_size[1]),
+                   dtype=np.result_type(x, w))
+    # (C_out, C_in*KH*KW) @ (C_in*KH*KW, H_out*W_out) is every filter with every
+    # window of an image; a few images per step (see image_steps).
+    for images in image_steps(g, x.itemsize):
+        np.matmul(filters, conv2d_columns(windows[images]), out=out[images])
     out = out.reshape(g.batch, g.out_channels, *g.output_size).astype(
         _result_dtype(x, w, b), copy=False)
     if b is not None:
@@ -361,53 +388,86 @@ def conv2d_backward(
             f"{_shape_text(w.shape)}"
         )
     dtype = gradient_dtype(dout, x, w)
-    columns = conv2d_columns(pad2d(x, g.padding, g.padding_mode), g)
-    dout_rows = dout.reshape(g.batch, g.out_channels, -1)  # (N, C_out, H_out*W_out)
+    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    filters = w.reshape(g.out_channels, -1)                  # (C_out, C_in*KH*KW)
+    dout_rows = dout.reshape(g.batch, g.out_channels, -1)    # (N, C_out, H_out*W_out)
     db = dout.sum(axis=(0, 2, 3)).astype(dtype)
-    # dw[f, k] = sum over images n and positions p of dout[n, f, p] * columns[n, k, p]
-    dw = np.tensordot(dout_rows, columns, axes=([0, 2], [0, 2])).reshape(w.shape).astype(dtype)
-    # Each window's gradient, (N, C_in*KH*KW, H_out*W_out), then added back
-    # where the window was read from.
-    dcolumns = np.matmul(w.reshape(g.out_channels, -1).T, dout_rows)
-    dwindows = dcolumns.reshape(g.batch, g.in_channels, *g.kernel_size, *g.output_size)
-    dx = windows_gradient_to_input(dwindows.transpose(0, 4, 5, 1, 2, 3), g, dtype)
-    return dx, dw, db
+    dw = np.zeros(filters.shape, dtype=dtype)
+    dx_padded = np.zeros((g.batch, g.in_channels, *padded_size(g)), dtype=dtype)
+    # A few images per step, as in the forward pass, so that the columns stay in cache.
+    for images in image_steps(g, x.itemsize):
+        columns = conv2d_columns(windows[images])            # (n, C_in*KH*KW, H_out*W_out)
+        # dw[f, k] = sum over images n and positions p of dout[n, f, p] * columns[n, k, p]
+        dw += np.matmul(dout_rows[images], columns.transpose(0, 2, 1)).sum(axis=0)
+        # Each window's gradient, then added back where the window was read from.
+        dcolumns = np.matmul(filters.T, dout_rows[images])   # (n, C_in*KH*KW, H_out*W_out)
+        add_windows_gradient(dx_padded[images], dcolumns.reshape(
+            -1, g.in_channels, *g.kernel_size, *g.output_size), g)
+    dx = padding_gradient_to_input(dx_padded, g)
+    return dx, dw.reshape(w.shape), db
 
 
-def windows_gradient_to_input(dwindows: np.ndarray, g: ConvGeometry,
-                              dtype: np.dtype) -> np.ndarray:
-    """Add the gradient of every window back onto the input cells it was read from.
+def padded_size(g: ConvGeometry) -> tuple[int, int]:
+    """``(H + top + bottom, W + left + right)``: the size of the padded input."""
+    (top, bottom), (left, right) = g.padding
+    return g.input_size[0] + top + bottom, g.input_size[1] + left + right
+
+
+def add_windows_gradient(dx_padded: np.ndarray, dwindows: np.ndarray, g: ConvGeometry) -> None:
+    """Add the gradient of every window onto the padded input cells it read, in place.
 
     Parameters
     ----------
-    dwindows : ndarray, shape (N, H_out, W_out, C_in, KH, KW)
-        Gradient of the loss with respect to each window's values.
+    dx_padded : ndarray, shape (..., C_in, H + top + bottom, W + left + right)
+        Updated in place; ``...`` is the batch axis or nothing (one image).
+    dwindows : ndarray, shape (..., C_in, KH, KW, H_out, W_out)
+        Gradient of the loss with respect to each window's values:
+        ``dwindows[..., c, u, v, i, j]`` belongs to tap ``(u, v)`` of the
+        window at output ``(i, j)``. Overlapping windows add up.
     g : ConvGeometry
-    dtype : numpy dtype of the result
-
-    Returns
-    -------
-    ndarray, shape (N, C_in, H, W)
-        Overlapping windows add up; a padding cell's gradient goes to the
-        input cell it copied (nowhere for zero padding).
     """
-    (top, bottom), (left, right) = g.padding
     (sh, sw), (dh, dw_) = g.stride, g.dilation
     (out_h, out_w), (kh, kw) = g.output_size, g.kernel_size
-    padded_h, padded_w = g.input_size[0] + top + bottom, g.input_size[1] + left + right
-    dx_padded = np.zeros((g.batch, g.in_channels, padded_h, padded_w), dtype=dtype)
     for u in range(kh):  # a loop over kernel taps; every output position at once
         for v in range(kw):
             rows = slice(u * dh, u * dh + sh * (out_h - 1) + 1, sh)
             cols = slice(v * dw_, v * dw_ + sw * (out_w - 1) + 1, sw)
-            dx_padded[:, :, rows, cols] += dwindows[:, :, :, :, u, v].transpose(0, 3, 1, 2)
-    # Fold the padding's gradient back onto the cells it copied (none for zeros).
-    row_source = _padded_to_source(g.input_size[0], top, bottom, g.padding_mode)
-    col_source = _padded_to_source(g.input_size[1], left, right, g.padding_mode)
-    dx_rows = np.zeros((g.batch, g.in_channels, g.input_size[0], padded_w), dtype=dtype)
-    keep = row_source >= 0
-    np.add.at(dx_rows, (slice(None), slice(None), row_source[keep]), dx_padded[:, :, keep])
-    dx = np.zeros((g.batch, g.in_channels, *g.input_size), dtype=dtype)
-    keep = col_source >= 0
-    np.add.at(dx, (slice(None), slice(None), slice(None), col_source[keep]), dx_rows[..., keep])
-    return dx
+            dx_padded[..., rows, cols] += dwindows[..., u, v, :, :]
+
+
+def _fold_padding(grad: np.ndarray, size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """Fold the last axis's padding cells onto the input cells they copied.
+
+    Returns
+    -------
+    ndarray, shape (..., size)
+    """
+    inner = grad[..., before:before + size].copy()
+    if mode == "zeros":
+        return inner  # zero padding copied nothing: its gradient goes nowhere
+    source = _padded_to_source(size, before, after, mode)
+    for padded_cell in [*range(before), *range(before + size, before + size + after)]:
+        inner[..., source[padded_cell]] += grad[..., padded_cell]
+    return inner
+
+
+def padding_gradient_to_input(dx_padded: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """The gradient of the input from that of the padded input.
+
+    Parameters
+    ----------
+    dx_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    g : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_in, H, W)
+        A padding cell's gradient goes to the input cell it copied (nowhere
+        for zero padding).
+    """
+    (top, bottom), (left, right) = g.padding
+    height, width = g.input_size
+    # Columns first (the last axis), then rows, moved to the last axis and back.
+    dx_rows = _fold_padding(dx_padded, width, left, right, g.padding_mode)
+    dx = _fold_padding(np.swapaxes(dx_rows, -1, -2), height, top, bottom, g.padding_mode)
+    return np.ascontiguousarray(np.swapaxes(dx, -1, -2))

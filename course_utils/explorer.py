@@ -7,6 +7,8 @@ sliders to it and to :func:`course_utils.figures.plot_window_positions`.
 
 from __future__ import annotations
 
+import io
+
 from .geometry import (
     _does_not_fit_message,
     _effective_kernel,
@@ -99,7 +101,7 @@ def conv_arithmetic_explorer(**start: int):
     # Imported here so that the rest of course_utils works without a front end.
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import display
+    from IPython.display import Image, display
 
     from .figures import plot_window_positions
 
@@ -133,10 +135,14 @@ def conv_arithmetic_explorer(**start: int):
         drawing.clear_output(wait=True)
         span = _effective_kernel(values["kernel_size"], values["dilation"])
         if span <= values["size"] + 2 * values["padding"]:
+            figure = plot_window_positions(**values)
+            # One PNG drawn here, with the figure's own margins: display(figure) would
+            # draw it twice (once to find a tight bounding box), doubling the update time.
+            png = io.BytesIO()
+            figure.savefig(png, format="png")
+            plt.close(figure)
             with drawing:
-                figure = plot_window_positions(**values)
-                display(figure)
-                plt.close(figure)
+                display(Image(data=png.getvalue(), format="png"))
 
     for slider in sliders.values():
         slider.observe(update, names="value")

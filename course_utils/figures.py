@@ -12,6 +12,7 @@ from typing import Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
 
 from .geometry import (
@@ -141,21 +142,23 @@ def plot_window_positions(
     ax.text(-0.4, top + 0.5, "input", ha="right", va="center")
 
     font = _cell_font_size(width)
+    boxes = []  # drawn as one collection: much faster than a patch each, for the explorer
     for row, position in enumerate(positions):
         y = rows - 1 - row
         if position is None:
             ax.text(width / 2, y + 0.4, "⋮", ha="center", va="center", fontsize=18)
             continue
         start = layout.starts[position]
-        ax.add_patch(
+        boxes.append(
             Rectangle((start, y + 0.15), layout.span, 0.7, fill=False, edgecolor="0.5", lw=1)
         )
         for cell in layout.taps(position):
-            ax.add_patch(
+            boxes.append(
                 Rectangle((cell, y + 0.15), 1, 0.7, facecolor=WINDOW_COLOUR, edgecolor="black")
             )
         ax.text(-0.4, y + 0.5, f"out[{position}]", ha="right", va="center", fontsize=min(font, 14))
 
+    ax.add_collection(PatchCollection(boxes, match_original=True), autolim=False)
     legend = "numbers: input cell index" if width <= MAX_LABELLED_CELLS else "blue: input cells"
     if layout.padding:
         legend += "   hatched: zero padding"
@@ -174,7 +177,9 @@ def plot_window_positions(
     if not layout.fits:
         title += f", {layout.leftover} cell{'s' if layout.leftover != 1 else ''} left over"
     ax.set_title(title, loc="left")
-    fig.tight_layout()
+    # Fixed margins rather than tight_layout(): the axes are off, so there is nothing
+    # for it to fit, and its extra draw would make every explorer update ~25 ms slower.
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=1 - 0.55 / fig_height)
     return fig
 
 

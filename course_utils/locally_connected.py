@@ -17,10 +17,12 @@ from .conv import (
     ConvGeometry,
     ConvPadding,
     _shape_text,
+    add_windows_gradient,
     conv2d_windows,
     conv_geometry,
     gradient_dtype,
-    windows_gradient_to_input,
+    padded_size,
+    padding_gradient_to_input,
 )
 from .padding import pad2d
 from .validation import IntOrPair, check_array
@@ -128,9 +130,11 @@ def _windows_by_position(windows: np.ndarray) -> np.ndarray:
 
 
 def _filters_by_position(w: np.ndarray) -> np.ndarray:
-    """(C_out, H_out, W_out, C_in, KH, KW) -> (H_out*W_out, C_in*KH*KW, C_out)."""
+    """(C_out, H_out, W_out, C_in, KH, KW) -> (H_out*W_out, C_in*KH*KW, C_out), contiguous."""
     c_out, oh, ow, c, kh, kw = w.shape
-    return w.transpose(1, 2, 3, 4, 5, 0).reshape(oh * ow, c * kh * kw, c_out)
+    # A copy (small next to the windows): np.matmul hands contiguous matrices to
+    # BLAS, but multiplies strided ones with a plain loop many times slower.
+    return np.ascontiguousarray(w.transpose(1, 2, 3, 4, 5, 0)).reshape(oh * ow, c * kh * kw, c_out)
 
 
 def locally_connected2d_backward(
@@ -174,10 +178,14 @@ def locally_connected2d_backward(
     c_out = w.shape[0]
     db = dout.sum(axis=0).astype(dtype)
     # The forward pass, one matrix product per position, differentiated position by position.
-    dout_by_position = dout.transpose(2, 3, 0, 1).reshape(oh * ow, n, c_out)
+    # Contiguous copies again, so that np.matmul can use BLAS (see _filters_by_position).
+    dout_by_position = np.ascontiguousarray(dout.transpose(2, 3, 0, 1)).reshape(oh * ow, n, c_out)
     cols = _windows_by_position(windows)                        # (H_out*W_out, N, C_in*KH*KW)
     dw = np.matmul(cols.transpose(0, 2, 1), dout_by_position)   # (H_out*W_out, C_in*KH*KW, C_out)
     dw = dw.reshape(oh, ow, c_in, kh, kw, c_out).transpose(5, 0, 1, 2, 3, 4).astype(dtype)
     dcols = np.matmul(dout_by_position, _filters_by_position(w).transpose(0, 2, 1))
-    dwindows = dcols.reshape(oh, ow, n, c_in, kh, kw).transpose(2, 0, 1, 3, 4, 5)
-    return windows_gradient_to_input(dwindows, g, dtype), dw, db
+    # (H_out*W_out, N, C_in*KH*KW) -> (N, C_in, KH, KW, H_out, W_out), as a view
+    dwindows = dcols.reshape(oh, ow, n, c_in, kh, kw).transpose(2, 3, 4, 5, 0, 1)
+    dx_padded = np.zeros((n, c_in, *padded_size(g)), dtype=dtype)
+    add_windows_gradient(dx_padded, dwindows, g)
+    return padding_gradient_to_input(dx_padded, g), dw, db

@@ -81,7 +81,11 @@ def test_explorer_rejects_unknown_settings():
 
 
 def _faces(ax):
-    return [to_hex(p.get_facecolor()) for p in ax.patches]
+    # Single patches, and the patches drawn together as a collection.
+    faces = [to_hex(p.get_facecolor()) for p in ax.patches]
+    for collection in ax.collections:
+        faces += [to_hex(colour) for colour in collection.get_facecolors()]
+    return faces
 
 
 def _texts(ax):

@@ -104,7 +104,7 @@ def test_ci_installs_chromium_requires_the_browser_and_runs_the_readme_test_comm
 
 def test_make_targets_use_the_venv():
     dry = subprocess.run(
-        ["make", "-n", "-W", "pyproject.toml", "test", "lab", "execute", "slides"],
+        ["make", "-n", "-W", "pyproject.toml", "test", "lab", "execute", "slides", "bench"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout
     assert "-m venv .venv" in dry and 'pip install --disable-pip-version-check -e ".[test]"' in dry
@@ -112,6 +112,7 @@ def test_make_targets_use_the_venv():
     assert ".venv/bin/python tools/start_lab.py --port 8888" in dry
     assert ".venv/bin/python tools/execute_notebooks.py" in dry
     assert ".venv/bin/python tools/make_slides.py" in dry
+    assert ".venv/bin/python benchmarks/run.py" in dry
 
 
 # --------------------------------------------------------------------------

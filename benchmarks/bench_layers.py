@@ -1,0 +1,328 @@
+"""course_utils' layers against the standard implementations, on fixed shapes.
+
+Every case is checked for the same numbers first (a fast wrong answer would
+prove nothing), then timed: see ``timing.py`` for how. Peers that are not
+installed (scipy, PyTorch) are reported as skipped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+from timing import Timing, time_call, usable_cores
+
+import course_utils as cu
+
+DTYPE = np.float32  # what the course's models train in, and PyTorch's default
+
+
+@dataclass(frozen=True)
+class ConvCase:
+    """One convolution: input (N, C_in, H, W), C_out filters of K x K, stride and padding."""
+
+    name: str
+    input_shape: tuple[int, int, int, int]
+    out_channels: int
+    kernel: int
+    stride: int
+    padding: int
+
+    @property
+    def weight_shape(self) -> tuple[int, int, int, int]:
+        return (self.out_channels, self.input_shape[1], self.kernel, self.kernel)
+
+    @property
+    def output_size(self) -> int:
+        return cu.conv_output_size(self.input_shape[2], self.kernel, self.padding, self.stride)
+
+    def multiply_adds(self) -> int:
+        """Multiply-adds of the forward pass (the same for conv and locally connected)."""
+        n = self.input_shape[0]
+        taps = self.input_shape[1] * self.kernel * self.kernel
+        return n * self.out_channels * self.output_size ** 2 * taps
+
+
+CONV_CASES = [
+    ConvCase("AlexNet conv1, batch 1", (1, 3, 227, 227), 96, 11, 4, 0),
+    ConvCase("AlexNet conv1, batch 8", (8, 3, 227, 227), 96, 11, 4, 0),
+    ConvCase("MNIST conv, batch 64", (64, 1, 28, 28), 32, 3, 1, 1),
+    ConvCase("64->64 3x3 on 56x56, batch 8", (8, 64, 56, 56), 64, 3, 1, 1),
+]
+
+# A locally connected layer has H_out*W_out times a conv's weights: AlexNet-sized
+# layers would need gigabytes, so these are the course's own layers and one more.
+LOCALLY_CONNECTED_CASES = [
+    ConvCase("Faces (notebook 04), batch 32", (32, 1, 25, 25), 4, 5, 1, 0),
+    ConvCase("MNIST (notebook 05), batch 64", (64, 1, 28, 28), 32, 3, 1, 1),
+    ConvCase("16->16 3x3 on 28x28, batch 32", (32, 16, 28, 28), 16, 3, 1, 1),
+]
+
+OURS = "course_utils"
+
+
+@dataclass
+class CaseResult:
+    """Timings of every implementation on one case of one operation."""
+
+    operation: str
+    case: ConvCase
+    timings: dict[str, Timing] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def fastest_peer(self) -> Optional[str]:
+        peers = [name for name in self.timings if name != OURS]
+        return min(peers, key=lambda name: self.timings[name].median) if peers else None
+
+    def ratio_to(self, peer: str) -> Optional[float]:
+        if peer not in self.timings:
+            return None
+        return self.timings[OURS].median / self.timings[peer].median
+
+
+def have(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def torch_or_none():
+    """PyTorch set to the same number of threads as numpy's BLAS, or None."""
+    if not have("torch"):
+        return None
+    import torch
+
+    # numpy's OpenBLAS uses every usable core unless told otherwise; match it.
+    torch.set_num_threads(usable_cores())
+    return torch
+
+
+def check_same(name: str, ours: np.ndarray, theirs: np.ndarray) -> None:
+    # float32 sums of up to 576 products: agree to a few parts in a million of the scale.
+    scale = max(1.0, float(np.abs(theirs).max()))
+    if not np.allclose(ours, theirs, rtol=1e-4, atol=1e-4 * scale):
+        worst = float(np.abs(np.asarray(ours) - np.asarray(theirs)).max())
+        raise AssertionError(f"{name}: results differ from course_utils by up to {worst:g}")
+
+
+def random_case(case: ConvCase, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(case.input_shape).astype(DTYPE)
+    w = (rng.standard_normal(case.weight_shape) / np.sqrt(np.prod(case.weight_shape[1:])))
+    b = rng.standard_normal(case.out_channels)
+    return x, w.astype(DTYPE), b.astype(DTYPE)
+
+
+def scipy_conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int,
+                 padding: int) -> np.ndarray:
+    """conv2d with scipy.signal.correlate: one call per image and filter.
+
+    A 3-D 'valid' correlation of an image (C, H, W) with a filter (C, K, K)
+    sums over the channels by itself; scipy has no stride, so every position
+    is computed and every stride-th one kept.
+    """
+    from scipy.signal import correlate
+
+    x_padded = cu.pad2d(x, padding)
+    out = np.empty((x.shape[0], w.shape[0], *correlate(x_padded[0], w[0], mode="valid")[0,
+                   ::stride, ::stride].shape), dtype=np.result_type(x, w))
+    for n in range(x.shape[0]):
+        for f in range(w.shape[0]):
+            out[n, f] = correlate(x_padded[n], w[f], mode="valid")[0, ::stride, ::stride] + b[f]
+    return out
+
+
+def bench_conv_forward(case: ConvCase, torch, *, with_reference: bool) -> CaseResult:
+    x, w, b = random_case(case)
+    kw = dict(stride=case.stride, padding=case.padding)
+    result = CaseResult("conv2d forward", case)
+    ours = cu.conv2d(x, w, b, **kw)
+    calls: dict[str, Callable[[], object]] = {OURS: lambda: cu.conv2d(x, w, b, **kw)}
+    if with_reference:
+        check_same("conv2d_reference", ours[:1], cu.conv2d_reference(x[:1], w, b, **kw))
+        calls["course_utils loops (conv2d_reference)"] = lambda: cu.conv2d_reference(x, w, b, **kw)
+    else:
+        result.skipped["course_utils loops (conv2d_reference)"] = "left out (--quick)"
+    if have("scipy"):
+        check_same("scipy", ours, scipy_conv2d(x, w, b, case.stride, case.padding))
+        calls["scipy.signal.correlate"] = lambda: scipy_conv2d(x, w, b, case.stride, case.padding)
+    else:
+        result.skipped["scipy.signal.correlate"] = "scipy not installed"
+    if torch is not None:
+        tx, tw, tb = (torch.from_numpy(a) for a in (x, w, b))
+        functional = torch.nn.functional
+
+        def torch_conv():
+            with torch.no_grad():
+                return functional.conv2d(tx, tw, tb, **kw)
+
+        def torch_unfold():
+            # The course's own algorithm in PyTorch: columns (im2col), then one matmul.
+            with torch.no_grad():
+                columns = functional.unfold(tx, case.kernel, padding=case.padding,
+                                            stride=case.stride)
+                out = tw.reshape(case.out_channels, -1) @ columns + tb[:, None]
+                return out.reshape(x.shape[0], case.out_channels, case.output_size, -1)
+
+        check_same("torch conv2d", ours, torch_conv().numpy())
+        check_same("torch unfold", ours, torch_unfold().numpy())
+        calls["torch.nn.functional.conv2d"] = torch_conv
+        calls["torch unfold + matmul"] = torch_unfold
+    else:
+        for name in ("torch.nn.functional.conv2d", "torch unfold + matmul"):
+            result.skipped[name] = "torch not installed"
+    for name, call in calls.items():
+        result.timings[name] = time_call(call)
+    return result
+
+
+def bench_conv_backward(case: ConvCase, torch) -> CaseResult:
+    x, w, b = random_case(case)
+    kw = dict(stride=case.stride, padding=case.padding)
+    dout = np.random.default_rng(1).standard_normal(
+        (x.shape[0], case.out_channels, case.output_size, case.output_size)).astype(DTYPE)
+    result = CaseResult("conv2d backward", case)
+    ours = cu.conv2d_backward(dout, x, w, **kw)
+    calls = {OURS: lambda: cu.conv2d_backward(dout, x, w, **kw)}
+    setups = {OURS: None}
+    if torch is not None:
+        tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+        tdout = torch.from_numpy(dout)
+
+        def torch_setup():
+            # The forward pass builds the graph, untimed; only backward is timed.
+            out = torch.nn.functional.conv2d(tx, tw, tb, **kw)
+            return lambda: torch.autograd.grad(out, (tx, tw, tb), tdout)
+
+        for label, mine, theirs in zip(("dx", "dw", "db"), ours, torch_setup()()):
+            check_same(f"torch autograd {label}", mine, theirs.numpy())
+        calls["torch autograd (conv2d)"] = None
+        setups["torch autograd (conv2d)"] = torch_setup
+    else:
+        result.skipped["torch autograd (conv2d)"] = "torch not installed"
+    for name, call in calls.items():
+        result.timings[name] = time_call(call, setup=setups[name]) if setups[name] else \
+            time_call(call)
+    return result
+
+
+def torch_locally_connected(torch, x, weights_by_position, bias, case: ConvCase):
+    """A locally connected layer in PyTorch: unfold the windows, one matmul per position.
+
+    ``weights_by_position`` has shape (H_out*W_out, C_in*K*K, C_out).
+    """
+    columns = torch.nn.functional.unfold(x, case.kernel, padding=case.padding,
+                                         stride=case.stride)          # (N, C_in*K*K, P)
+    out = torch.bmm(columns.permute(2, 0, 1), weights_by_position)    # (P, N, C_out)
+    size = case.output_size
+    return out.permute(1, 2, 0).reshape(x.shape[0], case.out_channels, size, size) + bias
+
+
+def locally_connected_arrays(case: ConvCase):
+    x, _, _ = random_case(case)
+    rng = np.random.default_rng(2)
+    size = case.output_size
+    c_in = case.input_shape[1]
+    w = rng.standard_normal((case.out_channels, size, size, c_in, case.kernel, case.kernel))
+    w = (w / np.sqrt(c_in * case.kernel ** 2)).astype(DTYPE)
+    b = rng.standard_normal((case.out_channels, size, size)).astype(DTYPE)
+    by_position = np.ascontiguousarray(w.transpose(1, 2, 3, 4, 5, 0)).reshape(
+        size * size, -1, case.out_channels)
+    return x, w, b, by_position
+
+
+def bench_locally_connected(case: ConvCase, torch) -> list[CaseResult]:
+    x, w, b, by_position = locally_connected_arrays(case)
+    kw = dict(stride=case.stride, padding=case.padding)
+    forward = CaseResult("locally_connected2d forward", case)
+    backward = CaseResult("locally_connected2d backward", case)
+    ours = cu.locally_connected2d(x, w, b, **kw)
+    dout = np.random.default_rng(3).standard_normal(ours.shape).astype(DTYPE)
+    ours_grads = cu.locally_connected2d_backward(dout, x, w, **kw)
+    forward.timings[OURS] = time_call(lambda: cu.locally_connected2d(x, w, b, **kw))
+    backward.timings[OURS] = time_call(lambda: cu.locally_connected2d_backward(dout, x, w, **kw))
+    name = "torch unfold + bmm"
+    if torch is None:
+        forward.skipped[name] = backward.skipped[name + " (autograd)"] = "torch not installed"
+        return [forward, backward]
+    tx, tw, tb = (torch.from_numpy(a) for a in (x, by_position, b))
+
+    def torch_forward():
+        with torch.no_grad():
+            return torch_locally_connected(torch, tx, tw, tb, case)
+
+    check_same("torch locally connected", ours, torch_forward().numpy())
+    forward.timings[name] = time_call(torch_forward)
+    gx, gw = tx.clone().requires_grad_(), tw.clone().requires_grad_()
+    tdout = torch.from_numpy(dout)
+
+    def torch_setup():
+        out = torch_locally_connected(torch, gx, gw, tb, case)
+        return lambda: torch.autograd.grad(out, (gx, gw), tdout)
+
+    dx, dw_by_position = torch_setup()()
+    size = case.output_size
+    dw = dw_by_position.numpy().reshape(size, size, case.input_shape[1], case.kernel,
+                                        case.kernel, case.out_channels).transpose(5, 0, 1, 2, 3, 4)
+    check_same("torch locally connected dx", ours_grads[0], dx.numpy())
+    check_same("torch locally connected dw", ours_grads[1], dw)
+    backward.timings[name + " (autograd)"] = time_call(None, setup=torch_setup)
+    return [forward, backward]
+
+
+def run_layer_benchmarks(*, quick: bool = False, log=print) -> list[CaseResult]:
+    """Every operation on every case; ``quick`` leaves out the slow loop reference."""
+    torch = torch_or_none()
+    results = []
+    for case in CONV_CASES:
+        log(f"  conv2d: {case.name}")
+        results.append(bench_conv_forward(case, torch, with_reference=not quick))
+        results.append(bench_conv_backward(case, torch))
+    for case in LOCALLY_CONNECTED_CASES:
+        log(f"  locally_connected2d: {case.name}")
+        results.extend(bench_locally_connected(case, torch))
+    return results
+
+
+@dataclass
+class ConvProfile:
+    """Where course_utils' conv2d spends its time on one case, stage by stage (seconds)."""
+
+    case: ConvCase
+    pad: float
+    columns: float
+    matmul: float
+    total: float
+
+    def matmul_gflops(self) -> float:
+        return 2 * self.case.multiply_adds() / self.matmul / 1e9
+
+
+def profile_conv2d(case: ConvCase) -> ConvProfile:
+    """Time conv2d's stages separately, with the same functions it calls."""
+    from course_utils.conv import conv2d_columns, conv2d_windows, conv_geometry, image_steps
+
+    x, w, b = random_case(case)
+    _, _, _, g = conv_geometry(x, w, b, stride=case.stride, padding=case.padding)
+    steps = image_steps(g, x.itemsize)
+    filters = w.reshape(case.out_channels, -1)
+    x_padded = cu.pad2d(x, g.padding)
+    windows = conv2d_windows(x_padded, g)
+    all_columns = [conv2d_columns(windows[images]) for images in steps]
+
+    def columns():
+        for images in steps:
+            conv2d_columns(windows[images])
+
+    def matmul():
+        for step in all_columns:
+            np.matmul(filters, step)
+
+    return ConvProfile(
+        case,
+        pad=time_call(lambda: cu.pad2d(x, g.padding)).median,
+        columns=time_call(columns).median,
+        matmul=time_call(matmul).median,
+        total=time_call(lambda: cu.conv2d(x, w, b, stride=case.stride,
+                                          padding=case.padding)).median,
+    )

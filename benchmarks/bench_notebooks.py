@@ -1,0 +1,170 @@
+"""Each notebook's time and peak kernel memory, the explorers' update time,
+and the time of the whole test suite.
+
+Every notebook runs in a fresh kernel through nbclient, from a copy in a
+temporary folder (the course's notebooks are never written). A last cell,
+added to the copy, reads the kernel process's own peak resident memory.
+The floor notebook only imports what every notebook imports, so the
+difference is what the notebook itself costs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+RESULT_MARK = "BENCHMARK-RESULT "
+
+FLOOR_SOURCE = """\
+import numpy as np
+import matplotlib.pyplot as plt
+
+import course_utils as cu
+
+cu.use_course_style()"""
+
+# Peak resident memory of the kernel process. On Linux, VmHWM from /proc: unlike
+# getrusage's ru_maxrss it starts again at exec, so it does not inherit the peak of
+# the process that launched the kernel. Elsewhere (macOS), ru_maxrss in bytes.
+PEAK_MEMORY_SOURCE = f"""\
+import json, resource
+try:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    peak_bytes = int(line.split()[1]) * 1024
+except OSError:
+    peak_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print({RESULT_MARK!r} + json.dumps({{"peak_bytes": peak_bytes}}))"""
+
+# Run inside a kernel: build each explorer, move its controls and time each update.
+# In a kernel, display() goes through the inline backend, so the time includes
+# drawing the figure and encoding it as PNG, as in JupyterLab.
+EXPLORER_SOURCE = f"""\
+import json, statistics, time
+import numpy as np
+import matplotlib.pyplot as plt
+import ipywidgets as widgets
+import course_utils as cu
+cu.use_course_style()
+
+def sliders(widget):
+    found = []
+    for child in getattr(widget, "children", ()):
+        if isinstance(child, widgets.IntSlider):
+            found.append(child)
+        found.extend(sliders(child))
+    return found
+
+def timed_updates(control, values, repeats):
+    seconds = []
+    for _ in range(repeats):
+        for value in values:
+            start = time.perf_counter()
+            control.value = value  # the observer recomputes and redraws
+            seconds.append(time.perf_counter() - start)
+    return seconds
+
+results = {{}}
+explorer = cu.conv_arithmetic_explorer(size=10, kernel_size=3, padding=0, stride=2)
+by_name = {{s.description: s for s in sliders(explorer)}}
+results["conv_arithmetic_explorer: move K (kernel)"] = timed_updates(
+    by_name["K (kernel)"], [5, 3, 4, 2], 5)
+results["conv_arithmetic_explorer: move W (input)"] = timed_updates(
+    by_name["W (input)"], [12, 9, 15, 10], 5)
+grid = np.arange(1, 26).reshape(5, 5)
+kernel = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])
+window = cu.sliding_window_explorer(grid, kernel, padding=1)
+step = [s for s in sliders(window) if s.description == "step"][0]
+results["sliding_window_explorer: next step"] = timed_updates(step, list(range(1, 25)) + [0], 2)
+toggles = [c for c in window.children[0].children if isinstance(c, widgets.ToggleButtons)]
+padding = [t for t in toggles if t.description == "padding"][0]
+results["sliding_window_explorer: change padding"] = timed_updates(padding, [2, 0, 1], 5)
+print({RESULT_MARK!r} + json.dumps(results))"""
+
+
+@dataclass
+class NotebookRun:
+    name: str
+    seconds: float
+    peak_bytes: int
+
+
+def scratch_environment(scratch: Path) -> dict[str, str]:
+    """Jupyter, IPython and matplotlib settings in a temporary folder, never the home folder."""
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                 "IPYTHONDIR", "MPLCONFIGDIR"):
+        env[name] = str(scratch / name.lower())
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    return env
+
+
+def _result(notebook) -> dict:
+    for output in notebook.cells[-1].get("outputs", []):
+        for line in output.get("text", "").splitlines():
+            if line.startswith(RESULT_MARK):
+                return json.loads(line[len(RESULT_MARK):])
+    raise RuntimeError("the benchmark cell printed no result")
+
+
+def run_in_fresh_kernel(notebook, folder: Path, timeout: int = 600) -> tuple[float, dict]:
+    """Execute ``notebook`` (its last cell prints a result) in a new kernel in ``folder``."""
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start, _result(notebook)
+
+
+def run_notebooks(scratch: Path, log=print) -> list[NotebookRun]:
+    """The floor notebook, then every course notebook, each in a fresh kernel."""
+    folder = scratch / "notebooks"
+    shutil.copytree(REPO / "notebooks", folder)
+    floor = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
+    runs = []
+    for name, notebook in [("floor (imports only)", floor)] + [
+            (path.name, nbformat.read(folder / path.name, as_version=4)) for path in NOTEBOOKS]:
+        log(f"  {name}")
+        notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY_SOURCE))
+        seconds, result = run_in_fresh_kernel(notebook, folder)
+        runs.append(NotebookRun(name, seconds, int(result["peak_bytes"])))
+    return runs
+
+
+def run_explorers(scratch: Path) -> dict[str, list[float]]:
+    """Seconds of every timed explorer update, by explorer and control."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(EXPLORER_SOURCE)])
+    _, result = run_in_fresh_kernel(notebook, scratch)
+    return result
+
+
+def run_test_suite() -> tuple[float, int, str]:
+    """Run ``python -m pytest`` (what ``make test`` runs); return seconds, exit code, summary."""
+    start = time.perf_counter()
+    finished = subprocess.run([sys.executable, "-m", "pytest", "-q"],
+                              cwd=REPO, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    lines = [line for line in finished.stdout.splitlines() if line.strip()]
+    return seconds, finished.returncode, lines[-1] if lines else ""
+
+
+def temporary_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="course-bench-"))
+
+
+def remove(folder: Optional[Path]) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

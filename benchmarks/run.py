@@ -1,0 +1,292 @@
+"""Run every benchmark and write benchmarks/RESULTS.md and benchmarks/results.png.
+
+    make bench                      # everything, about 10 minutes on 2 cores
+    make bench BENCH_ARGS=--quick   # no loop reference and no test-suite run
+
+PyTorch is an optional peer, never a course dependency:
+``.venv/bin/pip install torch==2.13.0`` adds it to the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # run as a script: the sibling modules are imported by name
+
+from bench_layers import (  # noqa: E402
+    CONV_CASES,
+    CaseResult,
+    ConvProfile,
+    profile_conv2d,
+    run_layer_benchmarks,
+)
+from bench_notebooks import (  # noqa: E402
+    NotebookRun,
+    remove,
+    run_explorers,
+    run_notebooks,
+    run_test_suite,
+    scratch_environment,
+    temporary_folder,
+)
+from timing import blas_description, cpu_name, memory_gib, usable_cores  # noqa: E402
+
+TARGETS = {  # operation -> (peer the target is measured against, largest median ratio)
+    "conv2d forward": ("torch.nn.functional.conv2d", 2.0),
+    "conv2d backward": ("torch autograd (conv2d)", 3.0),
+    "locally_connected2d forward": ("torch unfold + bmm", 2.0),
+}
+NOTEBOOK_SECONDS, NOTEBOOK_BYTES = 30.0, 2**30
+EXPLORER_SECONDS = 0.100
+TEST_SUITE_SECONDS = 300.0
+
+
+def package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def milliseconds(seconds: float) -> str:
+    ms = seconds * 1e3
+    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.2f}" if ms < 10 else f"{ms:.1f}"
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def layer_tables(results: list[CaseResult]) -> list[str]:
+    lines = []
+    for operation in dict.fromkeys(result.operation for result in results):
+        rows = [result for result in results if result.operation == operation]
+        names = list(dict.fromkeys(name for row in rows for name in row.timings))
+        skipped = {name: reason for row in rows for name, reason in row.skipped.items()}
+        lines += [f"### {operation}", "",
+                  "Median milliseconds per call (runs in brackets); the ratio is course_utils' "
+                  "time over the fastest peer's.", "",
+                  "| Case | " + " | ".join(names) + " | Fastest peer | Ratio |",
+                  "|---" * (len(names) + 3) + "|"]
+        for row in rows:
+            cells = []
+            for name in names:
+                timing = row.timings.get(name)
+                cells.append("-" if timing is None else
+                             f"{milliseconds(timing.median)} ({timing.runs})")
+            peer = row.fastest_peer()
+            ratio = f"{row.ratio_to(peer):.2f}x" if peer else "-"
+            lines.append(f"| {row.case.name} | " + " | ".join(cells) + f" | {peer or '-'} | "
+                         f"{ratio} |")
+        for name, reason in skipped.items():
+            lines.append(f"\nSkipped: {name} ({reason}).")
+        lines.append("")
+    return lines
+
+
+def target_lines(results: list[CaseResult]) -> tuple[list[str], list[tuple[str, str, bool]]]:
+    lines = ["| Target | Ratios over the suite | Median | Verdict |", "|---|---|---|---|"]
+    outcomes = []
+    for operation, (peer, limit) in TARGETS.items():
+        ratios = [r.ratio_to(peer) for r in results if r.operation == operation]
+        ratios = [ratio for ratio in ratios if ratio is not None]
+        label = f"{operation} within {limit:g}x of {peer}"
+        if not ratios:
+            lines.append(f"| {label} | skipped: no {peer.split()[0]} | - | not measured |")
+            continue
+        median = statistics.median(ratios)
+        outcomes.append((label, f"{median:.2f}x", median <= limit))
+        lines.append(f"| {label} | {', '.join(f'{r:.2f}' for r in ratios)} | {median:.2f}x | "
+                     f"{verdict(median <= limit)} |")
+    return lines, outcomes
+
+
+def profile_lines(profiles: list[ConvProfile], results: list[CaseResult]) -> list[str]:
+    torch_times = {r.case.name: r.timings.get("torch.nn.functional.conv2d") for r in results
+                   if r.operation == "conv2d forward"}
+    lines = ["| Case | Pad | Columns (im2col copy) | Matrix multiply | conv2d in all | "
+             "Multiply alone: GFLOP/s | Multiply alone / torch conv2d |",
+             "|---|---|---|---|---|---|---|"]
+    for p in profiles:
+        timing = torch_times.get(p.case.name)
+        ratio = f"{p.matmul / timing.median:.2f}x" if timing else "-"
+        lines.append(f"| {p.case.name} | {milliseconds(p.pad)} | {milliseconds(p.columns)} "
+                     f"({p.columns / p.total:.0%}) | {milliseconds(p.matmul)} "
+                     f"({p.matmul / p.total:.0%}) | {milliseconds(p.total)} | "
+                     f"{p.matmul_gflops():.0f} | {ratio} |")
+    return lines
+
+
+def notebook_lines(runs: list[NotebookRun]) -> list[str]:
+    floor = runs[0]
+    lines = ["| Notebook | Seconds | Above the floor | Peak kernel memory (MB) | Above the floor | "
+             "Verdict |", "|---|---|---|---|---|---|"]
+    for run in runs:
+        is_floor = run is floor
+        met = run.seconds < NOTEBOOK_SECONDS and run.peak_bytes < NOTEBOOK_BYTES
+        lines.append(
+            f"| {run.name} | {run.seconds:.1f} | "
+            f"{'-' if is_floor else f'{run.seconds - floor.seconds:+.1f}'} | "
+            f"{run.peak_bytes / 1e6:.0f} | "
+            f"{'-' if is_floor else f'{(run.peak_bytes - floor.peak_bytes) / 1e6:+.0f}'} | "
+            f"{'-' if is_floor else verdict(met)} |")
+    return lines
+
+
+def explorer_lines(updates: dict[str, list[float]]) -> list[str]:
+    lines = ["| Update | Median ms | Slowest ms | Updates | Verdict |", "|---|---|---|---|---|"]
+    for name, seconds in updates.items():
+        median = statistics.median(seconds)
+        lines.append(f"| {name} | {milliseconds(median)} | {milliseconds(max(seconds))} | "
+                     f"{len(seconds)} | {verdict(median < EXPLORER_SECONDS)} |")
+    return lines
+
+
+def plot(results: list[CaseResult], path: Path) -> None:
+    """Milliseconds per call of every implementation on every case, log scale."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import course_utils as cu
+
+    cu.use_course_style()
+    names = list(dict.fromkeys(name for r in results for name in r.timings))
+    # Okabe-Ito: distinguishable with every common colour-vision deficiency.
+    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+    labels = [f"{r.operation}\n{r.case.name}" for r in results]
+    figure, axes = plt.subplots(figsize=(14, 0.9 * len(results) + 2))
+    height = 0.8 / len(names)
+    for k, name in enumerate(names):
+        ys = [i + (k - (len(names) - 1) / 2) * height for i in range(len(results))]
+        times = [r.timings[name].median * 1e3 if name in r.timings else 0 for r in results]
+        kept = [(y, t) for y, t in zip(ys, times) if t > 0]
+        axes.barh([y for y, _ in kept], [t for _, t in kept], height=height,
+                  color=colours[k % len(colours)], label=name)
+    axes.set_xscale("log")
+    axes.set_yticks(range(len(results)), labels, fontsize=11)
+    axes.invert_yaxis()
+    axes.set_xlabel("milliseconds per call (log scale; shorter is faster)", fontsize=14)
+    axes.legend(fontsize=12, loc="lower right")
+    axes.set_title("course_utils layers against their peers", fontsize=16)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="leave out the loop reference and the test-suite run")
+    parser.add_argument("--skip-test-suite", action="store_true",
+                        help="do not time the whole test suite (make test)")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args(argv)
+    scratch = temporary_folder()
+    os.environ.update(scratch_environment(scratch))
+    started = time.perf_counter()
+    try:
+        print("Layers:")
+        results = run_layer_benchmarks(quick=args.quick)
+        print("Profile of conv2d")
+        profiles = [profile_conv2d(case) for case in CONV_CASES]
+        print("Notebooks:")
+        runs = run_notebooks(scratch)
+        print("Explorers")
+        updates = run_explorers(scratch)
+        suite = None
+        if not (args.quick or args.skip_test_suite):
+            print("The whole test suite (make test)")
+            suite = run_test_suite()
+    finally:
+        remove(scratch)
+    plot_path = args.output.with_name("results.png")
+    plot(results, plot_path)
+    targets, outcomes = target_lines(results)
+    command = "make bench" + (" BENCH_ARGS=" + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `{command}` (`benchmarks/run.py`) on "
+        f"{datetime.date.today().isoformat()}, in {(time.perf_counter() - started) / 60:.1f} "
+        "minutes. Re-run it to measure your own machine; ",
+        "see the README's section *How fast is it?* for what the numbers mean.",
+        "",
+        "## Machine and versions",
+        "",
+        f"- CPU: {cpu_name()}, {usable_cores()} usable cores; memory: "
+        + (f"{memory_gib():.0f} GiB" if memory_gib() else "unknown"),
+        f"- {platform.system()} {platform.release()}; Python {platform.python_version()}",
+        f"- numpy {package_version('numpy')} ({blas_description()}), scipy "
+        f"{package_version('scipy')}, torch {package_version('torch')}, matplotlib "
+        f"{package_version('matplotlib')}",
+        f"- Threads: numpy's BLAS uses its default (every usable core); torch is set to "
+        f"`torch.set_num_threads({usable_cores()})`. Arrays are float32.",
+        "",
+        "## Targets",
+        "",
+        *targets,
+        "",
+        "## Layers",
+        "",
+        "Each implementation is checked against course_utils for the same numbers before it "
+        "is timed. `![](results.png)` shows every time on one chart.",
+        "",
+        "![Milliseconds per call of each implementation](results.png)",
+        "",
+        *layer_tables(results),
+        "## Where conv2d's time goes",
+        "",
+        "conv2d's stages timed one by one with the functions it calls (milliseconds, share "
+        "of the whole call in brackets). The columns are the windows copied out (im2col): "
+        "KH x KW times the input, a few images per step so that they stay in the CPU's cache. "
+        "The multiply is one BLAS matrix product per step. PyTorch's conv2d on the CPU does "
+        "not build columns: oneDNN convolves directly with kernels written for the CPU's "
+        "vector units, and `torch unfold + matmul` above is the columns algorithm in PyTorch, "
+        "for comparison. The last column compares the multiply alone with all of torch's "
+        "conv2d: where it is near or above 1, numpy's BLAS multiply by itself takes as long as "
+        "PyTorch's whole convolution, and no layout of the columns can close the gap.",
+        "",
+        *profile_lines(profiles, results),
+        "",
+        "## Notebooks",
+        "",
+        "Each notebook runs top to bottom in a fresh kernel (nbclient), timed from kernel "
+        "start to the last cell; memory is the kernel process's peak resident set. The floor "
+        "notebook only imports numpy, matplotlib and course_utils.",
+        "",
+        *notebook_lines(runs),
+        "",
+        "## Explorers",
+        "",
+        "One update is setting one control in a kernel: the report or frame is recomputed and "
+        "the figure redrawn and encoded as PNG (the browser's own drawing is not included).",
+        "",
+        *explorer_lines(updates),
+        "",
+    ]
+    if suite is not None:
+        seconds, code, summary = suite
+        lines += ["## The whole test suite", "",
+                  f"`python -m pytest` (what `make test` runs): {seconds / 60:.1f} minutes, "
+                  f"exit code {code}, `{summary}`. Target: under 5 minutes: "
+                  f"{verdict(seconds < TEST_SUITE_SECONDS and code == 0)}.", ""]
+    args.output.write_text("\n".join(lines), encoding="utf-8")
+    print(f"Wrote {args.output} and {plot_path}")
+    for label, median, met in outcomes:
+        print(f"  {label}: {median} ({'met' if met else 'missed'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""The benchmark harness: its checks, its arithmetic and its skipped peers.
+
+The timings themselves are measured by `make bench`, never asserted here.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import bench_layers  # noqa: E402
+import timing  # noqa: E402
+from bench_layers import ConvCase  # noqa: E402
+
+SMALL = ConvCase("small", (2, 3, 9, 9), 4, 3, 2, 1)
+
+
+def test_the_suite_holds_the_shapes_the_issue_names():
+    shapes = {(c.input_shape, c.weight_shape, c.stride, c.padding) for c in bench_layers.CONV_CASES}
+    assert ((1, 3, 227, 227), (96, 3, 11, 11), 4, 0) in shapes
+    assert ((8, 3, 227, 227), (96, 3, 11, 11), 4, 0) in shapes
+    assert ((64, 1, 28, 28), (32, 1, 3, 3), 1, 1) in shapes
+    assert any(c.weight_shape == (64, 64, 3, 3) and c.input_shape[2:] == (56, 56)
+               for c in bench_layers.CONV_CASES)
+
+
+def test_multiply_adds_count_every_tap_of_every_output():
+    # AlexNet conv1: 55x55 outputs, 96 filters of 3x11x11 taps.
+    alexnet = bench_layers.CONV_CASES[0]
+    assert alexnet.output_size == 55
+    assert alexnet.multiply_adds() == 55 * 55 * 96 * 3 * 11 * 11
+
+
+def test_scipy_peer_gives_the_course_numbers_with_stride_and_padding():
+    x, w, b = bench_layers.random_case(SMALL)
+    import course_utils as cu
+
+    expected = cu.conv2d_reference(x, w, b, stride=2, padding=1)
+    got = bench_layers.scipy_conv2d(x, w, b, SMALL.stride, SMALL.padding)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_a_peer_with_different_numbers_is_refused():
+    ours = np.ones((2, 3))
+    with pytest.raises(AssertionError, match="differ"):
+        bench_layers.check_same("peer", ours, ours + 0.1)
+    bench_layers.check_same("peer", ours, ours + 1e-7)
+
+
+def test_missing_peers_are_reported_as_skipped(monkeypatch):
+    monkeypatch.setattr(bench_layers, "have", lambda module: False)
+    monkeypatch.setattr(timing, "time_call", lambda call, **_: timing.Timing([0.001]))
+    monkeypatch.setattr(bench_layers, "time_call", lambda call, **_: timing.Timing([0.001]))
+    result = bench_layers.bench_conv_forward(SMALL, None, with_reference=False)
+    assert set(result.timings) == {bench_layers.OURS}
+    assert result.skipped["scipy.signal.correlate"] == "scipy not installed"
+    assert result.skipped["torch.nn.functional.conv2d"] == "torch not installed"
+    assert result.fastest_peer() is None
+
+
+def test_time_call_repeats_after_warm_up_and_times_slow_calls_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr(timing, "PAUSE_SECONDS", 0)
+    result = timing.time_call(lambda: calls.append(1), warmup=2, min_runs=5, max_runs=5)
+    assert result.runs == 5 and len(calls) == 2 + 5
+    monkeypatch.setattr(timing, "SLOW_CALL_SECONDS", -1.0)  # every call counts as slow
+    calls.clear()
+    assert timing.time_call(lambda: calls.append(1)).runs == 1 and len(calls) == 1
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None,
+                    reason="torch is an optional peer (pip install torch==2.13.0)")
+def test_torch_locally_connected_peer_matches_the_course():
+    import torch
+
+    import course_utils as cu
+
+    case = ConvCase("lc", (2, 2, 6, 6), 3, 3, 1, 1)
+    x, w, b, by_position = bench_layers.locally_connected_arrays(case)
+    theirs = bench_layers.torch_locally_connected(
+        torch, torch.from_numpy(x), torch.from_numpy(by_position), torch.from_numpy(b), case)
+    np.testing.assert_allclose(theirs.numpy(), cu.locally_connected2d(x, w, b, padding=1),
+                               rtol=1e-5, atol=1e-5)

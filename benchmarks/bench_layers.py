@@ -183,26 +183,21 @@ def bench_conv_backward(case: ConvCase, torch) -> CaseResult:
         (x.shape[0], case.out_channels, case.output_size, case.output_size)).astype(DTYPE)
     result = CaseResult("conv2d backward", case)
     ours = cu.conv2d_backward(dout, x, w, **kw)
-    calls = {OURS: lambda: cu.conv2d_backward(dout, x, w, **kw)}
-    setups = {OURS: None}
-    if torch is not None:
-        tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
-        tdout = torch.from_numpy(dout)
-
-        def torch_setup():
-            # The forward pass builds the graph, untimed; only backward is timed.
-            out = torch.nn.functional.conv2d(tx, tw, tb, **kw)
-            return lambda: torch.autograd.grad(out, (tx, tw, tb), tdout)
-
-        for label, mine, theirs in zip(("dx", "dw", "db"), ours, torch_setup()()):
-            check_same(f"torch autograd {label}", mine, theirs.numpy())
-        calls["torch autograd (conv2d)"] = None
-        setups["torch autograd (conv2d)"] = torch_setup
-    else:
+    result.timings[OURS] = time_call(lambda: cu.conv2d_backward(dout, x, w, **kw))
+    if torch is None:
         result.skipped["torch autograd (conv2d)"] = "torch not installed"
-    for name, call in calls.items():
-        result.timings[name] = time_call(call, setup=setups[name]) if setups[name] else \
-            time_call(call)
+        return result
+    tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+    tdout = torch.from_numpy(dout)
+
+    def torch_setup():
+        # The forward pass builds the graph, untimed; only backward is timed.
+        out = torch.nn.functional.conv2d(tx, tw, tb, **kw)
+        return lambda: torch.autograd.grad(out, (tx, tw, tb), tdout)
+
+    for label, mine, theirs in zip(("dx", "dw", "db"), ours, torch_setup()()):
+        check_same(f"torch autograd {label}", mine, theirs.numpy())
+    result.timings["torch autograd (conv2d)"] = time_call(None, setup=torch_setup)
     return result
 
 

@@ -54,7 +54,6 @@ def test_a_peer_with_different_numbers_is_refused():
 
 def test_missing_peers_are_reported_as_skipped(monkeypatch):
     monkeypatch.setattr(bench_layers, "have", lambda module: False)
-    monkeypatch.setattr(timing, "time_call", lambda call, **_: timing.Timing([0.001]))
     monkeypatch.setattr(bench_layers, "time_call", lambda call, **_: timing.Timing([0.001]))
     result = bench_layers.bench_conv_forward(SMALL, None, with_reference=False)
     assert set(result.timings) == {bench_layers.OURS}

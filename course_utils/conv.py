@@ -383,9 +383,9 @@ def conv2d_backward(
     expected = (g.batch, g.out_channels, *g.output_size)
     if dout.shape != expected:
         raise ValueError(
-            f"dout has shape {_shape_text(dout.shape)} but the layer's output has shape "
-            f"{_shape_text(expected)} for x of shape {_shape_text(x.shape)} and w of shape "
-            f"{_shape_text(w.shape)}"
+            f"dout must have the layer's output shape {_shape_text(expected)} (for x of shape "
+            f"{_shape_text(x.shape)} and w of shape {_shape_text(w.shape)}), "
+            f"got {_shape_text(dout.shape)}"
         )
     dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)

@@ -260,12 +260,15 @@ def memory_bytes(count: int, dtype: str = "float32") -> int:
     139776
     """
     count = check_int(count, "count", minimum=0)
+    allowed = "a numpy dtype name such as 'float32' or 'float64'"
+    if dtype is None:  # np.dtype(None) would silently mean float64
+        raise TypeError(f"dtype must be {allowed}, got None")
     try:
         itemsize = np.dtype(dtype).itemsize
     except TypeError:
-        raise TypeError(
-            f"dtype must be a numpy dtype name such as 'float32' or 'float64', got {dtype!r}"
-        ) from None
+        if isinstance(dtype, str):  # text, but not a dtype numpy knows
+            raise ValueError(f"dtype must be {allowed}, got {dtype!r}") from None
+        raise TypeError(f"dtype must be {allowed}, got {dtype!r}") from None
     return count * itemsize
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,13 +114,17 @@ def load_digits(path: Path | str | None = None) -> DigitData:
     >>> digits.images.shape, int(digits.labels[0])
     ((5000, 28, 28), 0)
     """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path) or None for the "
+                        f"course's own file, got {path!r} of type {type(path).__name__}")
     path = MNIST_PATH if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"the MNIST digits file is missing: {path}. {_REINSTALL}")
     digest = _sha256(path)
     if digest != MNIST_SHA256:
-        raise ValueError(f"the MNIST digits file {path.name} is damaged or not the one the "
-                         f"course ships: SHA-256 {digest}, expected {MNIST_SHA256}. {_REINSTALL}")
+        raise ValueError(f"path {path} must be the MNIST digits file the course ships, but its "
+                         f"SHA-256 is {digest}, expected {MNIST_SHA256}: the file is damaged "
+                         f"or another one. {_REINSTALL}")
     with gzip.open(path, "rb") as file:
         text = file.read()
     # Plain text numbers (nothing is unpickled); int16 holds 0..255 and shows

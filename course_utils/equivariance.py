@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import check_array, check_int, check_int_or_pair
+from .validation import check_array, check_callable, check_int, check_int_or_pair
 
 
 def shift_image(x: np.ndarray, shift: int | tuple[int, int]) -> np.ndarray:
@@ -152,6 +152,7 @@ def equivariance_error(
     -------
     ShiftComparison
     """
+    check_callable(layer, "layer", "lambda x: conv2d(x, w)")
     stride = check_int(stride, "stride", minimum=1)
     input_shift = _check_shift(shift)
     before = layer(image)

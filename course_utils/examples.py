@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_int
+
 
 def grid_5x5() -> np.ndarray:
     """The 5x5 grid of the classic padding example.
@@ -61,6 +63,6 @@ def rgb_like_grid(seed: int = 0) -> np.ndarray:
     ndarray of int64, shape (3, 5, 5)
         Channels first, values 0, 1 or 2.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     others = rng.integers(0, 3, size=(2, 5, 5))
     return np.concatenate([grid_5x5()[None], others]).astype(np.int64)

@@ -116,8 +116,11 @@ def conv_arithmetic_explorer(**start: int):
     sliders = {}
     for name, (low, high, default) in EXPLORER_RANGES.items():
         value = check_int(start.get(name, default), name, minimum=low)
+        if value > high:
+            raise ValueError(f"{name} must be between {low} and {high}, the slider's range, "
+                             f"got {value}")
         sliders[name] = widgets.IntSlider(
-            value=min(value, high), min=low, max=high, description=labels[name],
+            value=value, min=low, max=high, description=labels[name],
             continuous_update=False, style={"description_width": "110px"},
             layout=widgets.Layout(width="420px"),
         )

@@ -7,6 +7,8 @@ Provenance
 from LFW and roughly centred by its face detector; the next 100 are
 non-faces, cut from the backgrounds of the same photographs. The file
 (``lfw_subset.npy``) is inside the scikit-image wheel, so it loads offline.
+:func:`load_faces` reads that file itself, with ``allow_pickle=False``, after
+checking its SHA-256 against the one of the pinned scikit-image release.
 
 Citation: G. B. Huang, M. Ramesh, T. Berg and E. Learned-Miller, "Labeled
 Faces in the Wild: A Database for Studying Face Recognition in Unconstrained
@@ -22,15 +24,59 @@ redistributes this 25x25 subset. The course uses it for teaching only.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .photos import scikit_image_data
-from .validation import check_int
+from .validation import check_int, is_pair
 
 #: What ``lfw_subset`` must hold: the course checks it at every load.
 FACE_COUNT, NON_FACE_COUNT, FACE_SIZE = 100, 100, 25
+#: SHA-256 of skimage/data/lfw_subset.npy in scikit-image 0.26.0, the pinned release.
+LFW_SHA256 = "9560ec2f5edfac01973f63a8a99d00053fecd11e21877e18038fbe500f8e872c"
+_REINSTALL = "Reinstall the course with `make clean-venv venv`."
+
+
+def lfw_subset_path() -> Path:
+    """Where the installed scikit-image keeps ``lfw_subset.npy``."""
+    data = scikit_image_data("load_faces")
+    return Path(data.__file__).parent / "lfw_subset.npy"
+
+
+def read_lfw_subset(path: Path) -> np.ndarray:
+    """Read the LFW subset from ``path``: SHA-256 first, then plain numbers only.
+
+    Parameters
+    ----------
+    path : Path
+        A ``.npy`` file.
+
+    Returns
+    -------
+    ndarray, as stored (float64, shape (200, 25, 25) for the real file)
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing.
+    ValueError
+        If its SHA-256 differs from :data:`LFW_SHA256`, or it holds
+        Python objects (``allow_pickle=False`` refuses to unpickle them).
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"scikit-image's LFW subset is missing: {path}. {_REINSTALL}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != LFW_SHA256:
+        raise ValueError(
+            f"{path.name} is not the file scikit-image 0.26.0 ships: SHA-256 {digest}, "
+            f"expected {LFW_SHA256}. {_REINSTALL}"
+        )
+    # allow_pickle=False: a .npy file can hold pickled Python objects, which run
+    # code when loaded; this one must hold plain numbers only.
+    return np.load(path, allow_pickle=False)
 CLASS_NAMES = ("non-face", "face")
 
 
@@ -118,15 +164,7 @@ def load_faces() -> FaceData:
     ValueError
         When the data is not what it should be.
     """
-    data = scikit_image_data("load_faces")
-    try:
-        raw = data.lfw_subset()
-    except Exception as error:  # a missing or unreadable lfw_subset.npy
-        raise FileNotFoundError(
-            "scikit-image could not read its LFW subset (skimage/data/lfw_subset.npy); "
-            f"reinstall the course with `make clean-venv venv`. ({type(error).__name__}: {error})"
-        ) from error
-    images = check_face_images(raw)
+    images = check_face_images(read_lfw_subset(lfw_subset_path()))
     labels = np.r_[np.ones(FACE_COUNT, dtype=np.int64), np.zeros(NON_FACE_COUNT, dtype=np.int64)]
     return FaceData(images=images, labels=labels)
 
@@ -148,8 +186,11 @@ def train_test_split(labels: np.ndarray, test_per_class: int, *, seed: int) -> t
         Indices into ``labels``, each sorted; together they hold every index once.
     """
     labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be a 1-D array of integer classes, got shape "
+                        f"{labels.shape} and dtype {labels.dtype}")
     test_per_class = check_int(test_per_class, "test_per_class", minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     test = []
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
@@ -190,6 +231,8 @@ def translate_images(images: np.ndarray, shift: tuple[int, int], *,
         raise ValueError(f"images must have shape (N, H, W), got {images.shape}")
     if fill not in ("edge", "wrap"):
         raise ValueError(f"fill must be 'edge' or 'wrap', got {fill!r}")
+    if not is_pair(shift) or len(shift) != 2:
+        raise TypeError(f"shift must be a pair (rows down, columns right), got {shift!r}")
     dy, dx = (check_int(v, f"shift[{k}]") for k, v in enumerate(shift))
     h, w = images.shape[1:]
     if max(abs(dy), abs(dx)) >= min(h, w):
@@ -226,7 +269,7 @@ def shift_images(images: np.ndarray, max_shift: int, *, seed: int,
     if max_shift >= min(images.shape[1:]):
         raise ValueError(f"max_shift must be smaller than the image size "
                          f"{min(images.shape[1:])}, got {max_shift}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     shifts = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
     return np.concatenate([translate_images(images[i:i + 1], (dy, dx), fill=fill)
                            for i, (dy, dx) in enumerate(shifts)])

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .figures import OKABE_ITO
-from .position_statistics import FACE_REGIONS
+from .position_statistics import FACE_REGIONS, check_region
 from .sharing_figures import WEIGHT_CMAP
 from .validation import check_array, check_int
 
@@ -54,7 +54,8 @@ def plot_image_grid(images: np.ndarray, *, columns: int = 10,
     images = check_array(images, "images", ndim=3, axes="(N, H, W)")
     columns = check_int(columns, "columns", minimum=1)
     if titles is not None and len(titles) != len(images):
-        raise ValueError(f"titles has {len(titles)} entries but images has {len(images)}")
+        raise ValueError(f"titles must have one title per image ({len(images)}), "
+                         f"got {len(titles)}")
     rows = -(-len(images) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.3 * rows + 0.6),
                              squeeze=False)
@@ -85,9 +86,14 @@ def plot_regions(image: np.ndarray, regions: Mapping[str, tuple[int, int, int, i
     matplotlib.figure.Figure
     """
     image = check_array(image, "image", ndim=2, axes="(H, W)")
+    if not isinstance(regions, Mapping) or not regions:
+        raise TypeError(f"regions must be a non-empty dict of name -> (top, left, height, "
+                        f"width), got {regions!r}")
+    boxes = {name: check_region(box, image.shape, f"regions[{name!r}]")
+             for name, box in regions.items()}
     fig, ax = plt.subplots(figsize=(6.4, 6.4))
     ax.imshow(image, cmap="gray", vmin=0, vmax=1)
-    for k, (name, (top, left, height, width)) in enumerate(regions.items()):
+    for k, (name, (top, left, height, width)) in enumerate(boxes.items()):
         colour = _colour(name, k)
         ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False,
                                edgecolor=colour, lw=3))
@@ -200,8 +206,8 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
     for k, (name, values) in enumerate(accuracy.items()):
         values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes="(seeds, shifts)")
         if values.shape[1] != len(shifts):
-            raise ValueError(f"accuracy[{name!r}] has {values.shape[1]} columns but there are "
-                             f"{len(shifts)} shifts")
+            raise ValueError(f"accuracy[{name!r}] must have one column per shift "
+                             f"({len(shifts)}), got {values.shape[1]}")
         mean, spread = values.mean(axis=0), values.std(axis=0)
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         ax.errorbar(shifts, mean, yerr=spread, label=name, color=colour, lw=2.5, capsize=5,

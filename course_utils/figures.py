@@ -8,11 +8,11 @@ leaves showing it to the notebook.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
 from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .geometry import (
@@ -22,7 +22,7 @@ from .geometry import (
     receptive_field,
     window_layout,
 )
-from .validation import check_int_or_pair
+from .validation import check_int, check_int_or_pair
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the
 # common forms of colour blindness.
@@ -127,6 +127,7 @@ def plot_window_positions(
     matplotlib.figure.Figure
     """
     layout = window_layout(size, kernel_size, padding, stride, dilation)
+    max_rows = check_int(max_rows, "max_rows", minimum=2)
     positions = list(range(layout.output_size))
     if len(positions) > max_rows:
         half = max_rows // 2
@@ -284,6 +285,7 @@ def plot_receptive_field(
     -------
     matplotlib.figure.Figure
     """
+    input_size = check_int(input_size, "input_size", minimum=1)
     rows = receptive_field(layers)
     # Unit counts per level, padding-free ('valid') layers.
     counts = [input_size]
@@ -357,6 +359,8 @@ def plot_layer_sizes(sizes: dict[str, Sequence[int]], *, title: str | None = Non
     -------
     matplotlib.figure.Figure
     """
+    if not isinstance(sizes, Mapping):
+        raise TypeError(f"sizes must be a dict of label -> list of sizes, got {sizes!r}")
     if not sizes:
         raise ValueError("sizes must hold at least one labelled sequence of sizes")
     fig, ax = plt.subplots(figsize=(9, 4.8))

@@ -19,7 +19,14 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from .validation import IntOrPair, check_bool, check_int, check_int_or_pair, is_pair
+from .validation import (
+    IntOrPair,
+    check_bool,
+    check_int,
+    check_int_or_pair,
+    check_sequence,
+    is_pair,
+)
 
 PaddingArg = Union[int, tuple[int, int], str]
 
@@ -678,9 +685,14 @@ def fitting_configurations(
         One entry per combination, in kernel, stride, padding order.
     """
     size = check_int(size, "size", minimum=1)
-    kernel_sizes = [check_int(k, "kernel_sizes entry", minimum=1) for k in kernel_sizes]
-    strides = [check_int(s, "strides entry", minimum=1) for s in strides]
-    paddings = [check_int(p, "paddings entry", minimum=0) for p in paddings]
+    kernel_sizes = check_sequence(kernel_sizes, "kernel_sizes", "kernel sizes")
+    strides = check_sequence(strides, "strides", "strides")
+    paddings = check_sequence(paddings, "paddings", "paddings")
+    kernel_sizes = [
+        check_int(k, f"kernel_sizes[{i}]", minimum=1) for i, k in enumerate(kernel_sizes)
+    ]
+    strides = [check_int(s, f"strides[{i}]", minimum=1) for i, s in enumerate(strides)]
+    paddings = [check_int(p, f"paddings[{i}]", minimum=0) for i, p in enumerate(paddings)]
     results = []
     for kernel in kernel_sizes:
         for stride in strides:

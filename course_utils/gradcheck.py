@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import check_array
+from .validation import check_array, check_callable, check_number
 
 
 def numerical_gradient(
@@ -39,13 +39,13 @@ def numerical_gradient(
         ``(sum(f(x + h e_k) * dout) - sum(f(x - h e_k) * dout)) / (2h)``
         for every element ``k``.
     """
+    check_callable(f, "f", "lambda x: conv2d(x, w)")
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(
             "x must be a numpy array of floats, changed in place while nudging, got "
             f"{type(x).__name__}" + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else "")
         )
-    if not h > 0:
-        raise ValueError(f"h must be a positive step size, got {h!r}")
+    h = check_number(h, "h", positive=True)
     grad = np.zeros_like(x)
     flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
     for k in range(flat_x.size):

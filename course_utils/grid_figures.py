@@ -19,7 +19,7 @@ from matplotlib.patches import Rectangle
 from .figures import HIGHLIGHT_COLOUR, INPUT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
 from .padding import pad2d, padding_mask
 from .sliding import SlidingFrame, format_value, products_text, sliding_window_frame
-from .validation import check_array, check_int_or_pair
+from .validation import check_array, check_finite, check_int_or_pair
 
 #: A light tint of the window's orange, so black numbers stay readable on it.
 WINDOW_TINT = "#F8D9A0"
@@ -200,10 +200,19 @@ def plot_grid(
     -------
     matplotlib.figure.Figure
     """
-    grid = check_array(grid, "grid", ndim=2, axes="(H, W)")
+    grid = check_finite(check_array(grid, "grid", ndim=2, axes="(H, W)"), "grid")
     padded = pad2d(grid, padding, mode)
     kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
-    box = None if window is None else (window[0], window[1], kh, kw)
+    box = None
+    if window is not None:
+        top, left = check_int_or_pair(window, "window", minimum=0)
+        if top + kh > padded.shape[0] or left + kw > padded.shape[1]:
+            raise ValueError(
+                f"window must put the {kh}x{kw} kernel inside the {padded.shape[0]}x"
+                f"{padded.shape[1]} padded grid: its top-left cell can be at most "
+                f"({padded.shape[0] - kh}, {padded.shape[1] - kw}), got {tuple(window)}"
+            )
+        box = (top, left, kh, kw)
     if title is None:
         title = f"{grid.shape[0]}x{grid.shape[1]} grid"
         if padding:
@@ -246,11 +255,12 @@ def plot_grid_row(
     arrays = [check_array(g, f"grids[{k}]", ndim=2, axes="(R, C)") for k, g in enumerate(grids)]
     if len(titles) != len(arrays):
         raise ValueError(
-            f"titles has {len(titles)} entries but grids has {len(arrays)}; give one title per grid"
+            f"titles must have one title per grid ({len(arrays)}), got {len(titles)}"
         )
     rings = [padding] * len(arrays) if isinstance(padding, (int, np.integer)) else list(padding)
     if len(rings) != len(arrays):
-        raise ValueError(f"padding has {len(rings)} entries but grids has {len(arrays)}")
+        raise ValueError(f"padding must be one int, or one per grid ({len(arrays)}), "
+                         f"got {len(rings)}")
     tallest = max(a.shape[0] for a in arrays)
     fig, axes = _figure_for_panels([a.shape[1] for a in arrays], tallest, 0.5 if suptitle else 0.0)
     for ax, array, title, ring in zip(axes, arrays, titles, rings):

@@ -121,8 +121,8 @@ def grouped_conv2d_backward(
     g = conv_geometry(x, stand_in, None, stride=stride, padding=padding, dilation=dilation)[3]
     expected = (x.shape[0], w.shape[0], *g.output_size)
     if dout.shape != expected:
-        raise ValueError(f"dout has shape {dout.shape} but the layer's output has shape "
-                         f"{expected}")
+        raise ValueError(f"dout must have the layer's output shape {expected}, "
+                         f"got {dout.shape}")
     if groups == 1:
         return conv2d_backward(dout, x, w, stride=stride, padding=padding, dilation=dilation)
     c_in, c_out = x.shape[1] // groups, w.shape[0] // groups

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .conv import gradient_dtype
-from .validation import check_array
+from .validation import check_array, check_finite
 
 
 def _dense_shapes(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -20,7 +20,8 @@ def _dense_shapes(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     if x.shape[1] != w.shape[0]:
         raise ValueError(
             f"x has {x.shape[1]} features per example (shape {x.shape}) but w expects "
-            f"{w.shape[0]} (shape {w.shape}); flatten images first, e.g. x.reshape(len(x), -1)"
+            f"{w.shape[0]} (shape {w.shape}): w.shape[0] must equal x.shape[1]; flatten images "
+            "first, e.g. x.reshape(len(x), -1)"
         )
     return x, w
 
@@ -44,7 +45,10 @@ def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarr
     if b is not None:
         b = check_array(b, "b", ndim=1, axes="(out_features,)")
         if b.shape[0] != w.shape[1]:
-            raise ValueError(f"b has {b.shape[0]} entries but w has {w.shape[1]} outputs")
+            raise ValueError(
+                f"b must have one entry per output ({w.shape[1]}, the columns of w), "
+                f"got {b.shape[0]}"
+            )
         out = out + b
     return out
 
@@ -69,8 +73,8 @@ def dense_backward(
     x, w = _dense_shapes(x, w)
     dout = check_array(dout, "dout", ndim=2, axes="(N, out_features)")
     if dout.shape != (x.shape[0], w.shape[1]):
-        raise ValueError(f"dout has shape {dout.shape} but the output has shape "
-                         f"{(x.shape[0], w.shape[1])}")
+        raise ValueError(f"dout must have the output's shape {(x.shape[0], w.shape[1])}, "
+                         f"got {dout.shape}")
     dtype = gradient_dtype(dout, x, w)
     return (dout @ w.T).astype(dtype), (x.T @ dout).astype(dtype), dout.sum(axis=0).astype(dtype)
 
@@ -104,7 +108,7 @@ def relu_backward(dout: np.ndarray, x: np.ndarray) -> np.ndarray:
     x = check_array(x, "x", ndim=np.ndim(x), axes="(any shape)")
     dout = check_array(dout, "dout", ndim=x.ndim, axes=f"{x.shape} (the shape of x)")
     if dout.shape != x.shape:
-        raise ValueError(f"dout has shape {dout.shape} but x has shape {x.shape}")
+        raise ValueError(f"dout must have the shape of x, {x.shape}, got {dout.shape}")
     return np.where(x > 0, dout, 0).astype(gradient_dtype(dout, x))
 
 
@@ -126,8 +130,15 @@ def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray) -> tuple[float
         Gradient of the loss: ``(softmax(scores) - one_hot(labels)) / N``.
     """
     scores = check_array(scores, "scores", ndim=2, axes="(N, classes)")
+    scores = check_finite(scores, "scores", hint="if this happened while training, the loss "
+                          "diverged: try a smaller learning_rate")
     labels = np.asarray(labels)
-    if labels.shape != (scores.shape[0],) or labels.dtype.kind not in "iu":
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"labels must be integer class numbers, got dtype {labels.dtype}; "
+            "for float labels use labels.astype(int)"
+        )
+    if labels.shape != (scores.shape[0],):
         raise ValueError(
             f"labels must be {scores.shape[0]} integer class numbers, one per row of scores, "
             f"got shape {labels.shape} and dtype {labels.dtype}"

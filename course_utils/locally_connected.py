@@ -63,9 +63,11 @@ def locally_connected_geometry(
     _, _, _, g = conv_geometry(x, kernel, None, stride=stride, padding=padding)
     if (out_h, out_w) != g.output_size:
         raise ValueError(
-            f"w has shape {_shape_text(w.shape)}, filters for {out_h}x{out_w} output positions, "
-            f"but x of shape {_shape_text(x.shape)} with a {kh}x{kw} kernel, stride {g.stride} "
-            f"and padding {g.padding} gives {g.output_size[0]}x{g.output_size[1]} positions"
+            f"w must hold filters for {g.output_size[0]}x{g.output_size[1]} output positions, "
+            f"shape ({c_out}, {g.output_size[0]}, {g.output_size[1]}, {c_in}, {kh}, {kw}): "
+            f"x of shape {_shape_text(x.shape)} with a {kh}x{kw} kernel, stride {g.stride} "
+            f"and padding {g.padding} gives that many; got w of shape {_shape_text(w.shape)} "
+            f"({out_h}x{out_w} positions)"
         )
     if b is not None:
         b = check_array(b, "b", ndim=3, axes="(C_out, H_out, W_out)")
@@ -169,8 +171,8 @@ def locally_connected2d_backward(
     expected = (g.batch, w.shape[0], *g.output_size)
     if dout.shape != expected:
         raise ValueError(
-            f"dout has shape {_shape_text(dout.shape)} but the layer's output has shape "
-            f"{_shape_text(expected)}"
+            f"dout must have the layer's output shape {_shape_text(expected)}, "
+            f"got {_shape_text(dout.shape)}"
         )
     dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding), g)

@@ -219,7 +219,8 @@ def plot_channel_connections(
                         f"got {groups!r}")
     groups = [check_groups(g, in_channels, out_channels) for g in groups]
     if titles is not None and len(titles) != len(groups):
-        raise ValueError(f"titles has {len(titles)} entries but groups has {len(groups)}")
+        raise ValueError(f"titles must have one title per entry of groups ({len(groups)}), "
+                         f"got {len(titles)}")
     fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 5.2), squeeze=False)
     for k, (ax, g) in enumerate(zip(axes[0], groups)):
         connected = channel_connections(in_channels, out_channels, g)

@@ -21,7 +21,15 @@ from .grouped import grouped_conv2d, grouped_conv2d_backward
 from .layers import dense, dense_backward, relu, relu_backward
 from .locally_connected import locally_connected2d, locally_connected2d_backward
 from .pooling import max_pool2d, max_pool2d_backward
-from .validation import IntOrPair, check_bool, check_groups, check_int, check_int_or_pair
+from .validation import (
+    IntOrPair,
+    check_array,
+    check_bool,
+    check_generator,
+    check_groups,
+    check_int,
+    check_int_or_pair,
+)
 
 
 class Layer:
@@ -37,6 +45,15 @@ class Layer:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def _saved(self, name: str):
+        """What ``forward`` remembered for ``backward``, or a clear error if it never ran."""
+        if not hasattr(self, name):
+            raise ValueError(
+                f"{type(self).__name__}.backward needs forward to run first: call "
+                "model.forward(x), then model.backward(dout)"
+            )
+        return getattr(self, name)
+
     def parameter_count(self) -> int:
         """Number of numbers in ``params``."""
         return sum(p.size for p in self.params.values())
@@ -46,6 +63,7 @@ class Layer:
 
 
 def _he_weights(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int) -> np.ndarray:
+    rng = check_generator(rng)
     return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
 
 
@@ -75,6 +93,7 @@ class Conv2D(Layer):
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
         groups = check_groups(groups, in_channels, out_channels)
+        self.in_channels = in_channels
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
         depth = in_channels // groups  # each filter sees only its group's channels
         self.params["w"] = _he_weights(rng, (out_channels, depth, kh, kw), depth * kh * kw)
@@ -82,13 +101,19 @@ class Conv2D(Layer):
             self.params["b"] = np.zeros(out_channels)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
+        if x.shape[1] != self.in_channels:
+            raise ValueError(
+                f"x must have {self.in_channels} channels, the in_channels this layer was built "
+                f"for, got x of shape {x.shape} with {x.shape[1]}"
+            )
         self.x = x
         return grouped_conv2d(x, self.params["w"], self.params.get("b"), groups=self.groups,
                               stride=self.stride, padding=self.padding, dilation=self.dilation)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dx, self.grads["w"], db = grouped_conv2d_backward(
-            dout, self.x, self.params["w"], groups=self.groups, stride=self.stride,
+            dout, self._saved("x"), self.params["w"], groups=self.groups, stride=self.stride,
             padding=self.padding, dilation=self.dilation)
         if "b" in self.params:
             self.grads["b"] = db
@@ -137,7 +162,7 @@ class LocallyConnected2D(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dx, self.grads["w"], db = locally_connected2d_backward(
-            dout, self.x, self.params["w"], stride=self.stride, padding=self.padding)
+            dout, self._saved("x"), self.params["w"], stride=self.stride, padding=self.padding)
         if "b" in self.params:
             self.grads["b"] = db
         return dx
@@ -168,7 +193,7 @@ class Dense(Layer):
         return dense(x, self.params["w"], self.params.get("b"))
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dx, self.grads["w"], db = dense_backward(dout, self.x, self.params["w"])
+        dx, self.grads["w"], db = dense_backward(dout, self._saved("x"), self.params["w"])
         if "b" in self.params:
             self.grads["b"] = db
         return dx
@@ -182,7 +207,7 @@ class ReLU(Layer):
         return relu(x)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return relu_backward(dout, self.x)
+        return relu_backward(dout, self._saved("x"))
 
 
 class MaxPool2D(Layer):
@@ -190,14 +215,14 @@ class MaxPool2D(Layer):
 
     def __init__(self, size: IntOrPair = 2) -> None:
         super().__init__()
-        self.size = size
+        self.size = check_int_or_pair(size, "size", minimum=1)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         return max_pool2d(x, self.size)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return max_pool2d_backward(dout, self.x, self.size)
+        return max_pool2d_backward(dout, self._saved("x"), self.size)
 
 
 class GlobalAveragePool2D(Layer):
@@ -212,7 +237,7 @@ class GlobalAveragePool2D(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         # every cell contributed 1 / (H * W) of the mean
-        n, c, h, w = self.shape
+        n, c, h, w = self._saved("shape")
         return np.broadcast_to(dout[:, :, None, None] / (h * w), self.shape).copy()
 
 
@@ -224,7 +249,7 @@ class Flatten(Layer):
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return dout.reshape(self.shape)
+        return dout.reshape(self._saved("shape"))
 
 
 class Sequential:
@@ -236,10 +261,17 @@ class Sequential:
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
+        if not isinstance(layers, (list, tuple)):
+            raise TypeError(f"layers must be a list of course_utils layers, got {layers!r}")
         layers = list(layers)
-        if not layers or not all(isinstance(layer, Layer) for layer in layers):
-            raise TypeError("layers must be a non-empty list of course_utils layers, "
-                            f"got {layers!r}")
+        if not layers:
+            raise ValueError("layers must hold at least one layer, e.g. [Flatten(), Dense(...)]")
+        for index, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers[{index}] must be a course_utils layer such as Conv2D(...) or "
+                    f"ReLU(), got {layer!r} of type {type(layer).__name__}"
+                )
         self.layers = layers
 
     def forward(self, x: np.ndarray) -> np.ndarray:

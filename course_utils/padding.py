@@ -130,6 +130,8 @@ def pad2d(x: np.ndarray, padding: Padding2d, mode: str = "zeros") -> np.ndarray:
         raise ValueError(
             f"x must have at least 2 dimensions (..., height, width), got shape {array.shape}"
         )
+    if array.dtype.kind not in "iufb":
+        raise TypeError(f"x must hold numbers, got an array of dtype {array.dtype}")
     (top, bottom), (left, right) = padding_per_side(padding)
     mode = check_padding_mode(mode)
     height, width = array.shape[-2:]
@@ -171,7 +173,7 @@ def padding_mask(size: tuple[int, int], padding: Padding2d) -> np.ndarray:
         True on padding cells, False on the original grid.
     """
     if not is_pair(size) or len(size) != 2:
-        raise ValueError(f"size must be a pair (height, width), got {size!r}")
+        raise TypeError(f"size must be a pair (height, width) of ints, got {size!r}")
     height = check_int(size[0], "size[0] (height)", minimum=1)
     width = check_int(size[1], "size[1] (width)", minimum=1)
     (top, bottom), (left, right) = padding_per_side(padding)

@@ -95,7 +95,7 @@ def max_pool2d_backward(
     dout = check_array(dout, "dout", ndim=4, axes="(N, C, H_out, W_out)")
     expected = (*x.shape[:2], oh, ow)
     if dout.shape != expected:
-        raise ValueError(f"dout has shape {dout.shape} but the output has shape {expected}")
+        raise ValueError(f"dout must have the output's shape {expected}, got {dout.shape}")
     pooled = max_pool2d(x, (kh, kw), (sh, sw))
     dx = np.zeros(x.shape, dtype=gradient_dtype(x, dout))
     overlapping = sh < kh or sw < kw

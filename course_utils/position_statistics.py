@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_int
+from .validation import check_array, check_finite, check_int
 
 #: Regions of a 25x25 centred face from scikit-image's LFW subset, as
 #: (top, left, height, width), read off the mean face. Left and right are as
@@ -27,7 +27,8 @@ FACE_REGIONS = {
 
 
 def _check_images(images: object) -> np.ndarray:
-    return check_array(images, "images", ndim=3, axes="(N, H, W)").astype(np.float64)
+    images = check_array(images, "images", ndim=3, axes="(N, H, W)").astype(np.float64)
+    return check_finite(images, "images")
 
 
 def orientation_histograms(images: np.ndarray, bins: int = 8) -> np.ndarray:
@@ -63,6 +64,29 @@ def orientation_histograms(images: np.ndarray, bins: int = 8) -> np.ndarray:
     return one_hot * magnitude[..., None]
 
 
+def check_region(region: object, image_size: tuple[int, int], name: str = "region"
+                 ) -> tuple[int, int, int, int]:
+    """Return ``region`` as ``(top, left, height, width)`` inside an image, or raise.
+
+    Parameters
+    ----------
+    region : (int, int, int, int)
+    image_size : (int, int)
+        ``(H, W)`` of the image the region must fit in.
+    name : str
+        The argument's name, used in the error message.
+    """
+    if not isinstance(region, (tuple, list)) or len(region) != 4:
+        raise TypeError(f"{name} must be four ints (top, left, height, width), got {region!r}")
+    top, left, height, width = (check_int(v, f"{name}[{k}]", minimum=0)
+                                for k, v in enumerate(region))
+    rows, columns = image_size
+    if height < 1 or width < 1 or top + height > rows or left + width > columns:
+        raise ValueError(f"{name} {tuple(region)} must lie inside the {rows}x{columns} "
+                         "image, with a height and width of at least 1")
+    return top, left, height, width
+
+
 def region_histogram(images: np.ndarray, region: tuple[int, int, int, int],
                      bins: int = 8) -> np.ndarray:
     """The normalised orientation histogram of one region, for every image.
@@ -79,11 +103,7 @@ def region_histogram(images: np.ndarray, region: tuple[int, int, int, int],
         Each row sums to 1 (or is all 0 for a region without any edge).
     """
     images = _check_images(images)
-    top, left, height, width = (check_int(v, f"region[{k}]", minimum=0)
-                                for k, v in enumerate(region))
-    if height < 1 or width < 1 or top + height > images.shape[1] or left + width > images.shape[2]:
-        raise ValueError(f"region {tuple(region)} must lie inside the {images.shape[1]}x"
-                         f"{images.shape[2]} images, with a height and width of at least 1")
+    top, left, height, width = check_region(region, images.shape[1:])
     votes = orientation_histograms(images[:, top:top + height, left:left + width], bins)
     histogram = votes.sum(axis=(1, 2))
     total = histogram.sum(axis=1, keepdims=True)
@@ -145,6 +165,7 @@ def position_dependence(features: np.ndarray) -> float:
                            axes="(N, positions..., K)")
     if features.ndim < 3:
         raise ValueError(f"features must have shape (N, positions..., K), got {features.shape}")
+    check_finite(features, "features")
     f = features.reshape(features.shape[0], -1, features.shape[-1]).astype(np.float64)
     overall = f.mean(axis=(0, 1))
     total = ((f - overall) ** 2).sum(axis=-1).mean()

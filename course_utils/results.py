@@ -17,11 +17,18 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import check_int
+from .validation import check_callable, check_finite, check_int, check_number
 
 
 def _values(values: object, name: str) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64).ravel()
+    """``values`` as a flat float array of at least two finite numbers, or a clear error."""
+    try:
+        array = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a list of numbers (one per seed), got {values!r}"
+        ) from None
+    check_finite(array, name, hint="a run that failed cannot be averaged; rerun it or drop it")
     if array.size < 2:
         raise ValueError(f"{name} needs at least two values (one per seed), got {array.size}")
     return array
@@ -40,6 +47,7 @@ def mean_and_spread(values: object, digits: int = 3) -> str:
     str, e.g. ``"0.984 ± 0.017"``
     """
     array = _values(values, "values")
+    digits = check_int(digits, "digits", minimum=0)
     return f"{array.mean():.{digits}f} ± {array.std(ddof=1):.{digits}f}"
 
 
@@ -61,7 +69,8 @@ def paired_difference(a: object, b: object) -> tuple[float, float]:
     """
     a, b = _values(a, "a"), _values(b, "b")
     if a.shape != b.shape:
-        raise ValueError(f"a has {a.size} values but b has {b.size}; pair one run of each per seed")
+        raise ValueError(f"b must have as many values as a (one run of each per seed): a has "
+                         f"{a.size}, b has {b.size}")
     difference = a - b
     return float(difference.mean()), float(difference.std(ddof=1) / np.sqrt(difference.size))
 
@@ -96,13 +105,14 @@ def bootstrap_interval(
     (float, float)
         Lower and upper end.
     """
+    check_callable(statistic, "statistic", "np.mean")
     samples = np.asarray(samples)
     resamples = check_int(resamples, "resamples", minimum=10)
-    if not 0 < level < 1:
+    if not 0 < check_number(level, "level") < 1:
         raise ValueError(f"level must be between 0 and 1, got {level!r}")
     if len(samples) < 2:
         raise ValueError(f"samples needs at least two examples, got {len(samples)}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     values = [statistic(samples[rng.integers(0, len(samples), len(samples))])
               for _ in range(resamples)]
     tail = (1 - level) / 2 * 100
@@ -134,7 +144,8 @@ def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 1
             raise ValueError(f"{name} must be classes 0 to {classes - 1}, got values from "
                              f"{values.min()} to {values.max()}")
     if labels.shape != predicted.shape:
-        raise ValueError(f"labels has shape {labels.shape} but predicted has {predicted.shape}")
+        raise ValueError(f"predicted must have one class per label ({labels.shape[0]}), got "
+                         f"shape {predicted.shape}")
     counts = np.zeros((classes, classes), dtype=int)
     np.add.at(counts, (labels, predicted), 1)
     return counts
@@ -229,8 +240,11 @@ def compare_on_same_examples(first_correct: np.ndarray, second_correct: np.ndarr
     PairedComparison(only_first=1, only_second=0, p_value=1.0)
     """
     first, second = np.asarray(first_correct), np.asarray(second_correct)
-    if first.dtype != bool or second.dtype != bool or first.shape != second.shape \
-            or first.ndim != 1:
+    for name, array in (("first_correct", first), ("second_correct", second)):
+        if array.dtype != bool:
+            raise TypeError(f"{name} must be a boolean array (True where the model was right), "
+                            f"got dtype {array.dtype}; e.g. predicted == labels")
+    if first.shape != second.shape or first.ndim != 1:
         raise ValueError("first_correct and second_correct must be 1-D boolean arrays of the "
                          f"same length, got {first.dtype} {first.shape} and {second.dtype} "
                          f"{second.shape}")

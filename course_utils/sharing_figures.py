@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from .counting import conv_params, format_bytes, locally_connected_params, memory_bytes
 from .figures import INPUT_COLOUR, OKABE_ITO
 from .grid_figures import draw_value_grid
-from .validation import check_array, check_int
+from .validation import check_array, check_int, check_number
 
 #: A diverging colour map that stays readable with colour-blindness
 #: (purple for negative, orange for positive weights).
@@ -96,6 +96,8 @@ def example_filter(kernel_size: int, angle_degrees: float, wavelength: float = 6
         Values in [-1, 1].
     """
     kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    angle_degrees = check_number(angle_degrees, "angle_degrees")
+    wavelength = check_number(wavelength, "wavelength", positive=True)
     centre = (kernel_size - 1) / 2
     rows, cols = np.mgrid[0:kernel_size, 0:kernel_size] - centre
     angle = np.deg2rad(angle_degrees)
@@ -310,7 +312,8 @@ def plot_shift_maps(
     """
     arrays = [check_array(a, f"images[{k}]", ndim=2, axes="(H, W)") for k, a in enumerate(images)]
     if len(titles) != len(arrays):
-        raise ValueError(f"titles has {len(titles)} entries but images has {len(arrays)}")
+        raise ValueError(f"titles must have one title per image ({len(arrays)}), "
+                         f"got {len(titles)}")
     if signed is None:
         signed = [bool((a < 0).any()) for a in arrays]
     if len(signed) != len(arrays):

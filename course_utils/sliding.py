@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conv import conv2d
-from .padding import pad2d, padding_mask
+from .padding import check_padding_mode, pad2d, padding_mask
 from .validation import check_array, check_int
 
 
@@ -112,6 +112,7 @@ def sliding_window_frame(
     kernel = check_array(kernel, "kernel", ndim=2, axes="(KH, KW)")
     padding = check_int(padding, "padding", minimum=0)
     stride = check_int(stride, "stride", minimum=1)
+    mode = check_padding_mode(mode, "mode")
     output = conv2d(
         grid[None, None], kernel[None, None], stride=stride, padding=padding, padding_mode=mode
     )[0, 0]
@@ -161,6 +162,11 @@ def products_text(frame: SlidingFrame) -> str:
         E.g. ``out[0, 0] = 2×1 + 0×0 + 1×(-1) + ... = 2``; negative factors
         in brackets so the signs read unambiguously.
     """
+    if not isinstance(frame, SlidingFrame):
+        raise TypeError(
+            "frame must be a SlidingFrame, as sliding_window_frame(grid, kernel, step) returns, "
+            f"got {frame!r} of type {type(frame).__name__}"
+        )
 
     def factor(value: float) -> str:
         text = format_value(value)

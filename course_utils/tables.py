@@ -22,10 +22,14 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     str
         The table, one line per row, with a rule under the headers.
     """
+    if isinstance(headers, str) or not isinstance(headers, (list, tuple)):
+        raise TypeError(f"headers must be a list of column titles, got {headers!r}")
     for number, row in enumerate(rows):
+        if isinstance(row, str) or not isinstance(row, (list, tuple)):
+            raise TypeError(f"rows[{number}] must be a list of cells, got {row!r}")
         if len(row) != len(headers):
             raise ValueError(
-                f"rows[{number}] has {len(row)} cells but there are {len(headers)} headers"
+                f"rows[{number}] must have one cell per header ({len(headers)}), got {len(row)}"
             )
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(headers))]

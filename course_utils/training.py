@@ -14,7 +14,7 @@ import numpy as np
 
 from .layers import softmax_cross_entropy
 from .model import Sequential
-from .validation import check_int
+from .validation import check_array, check_finite, check_int, check_number
 
 
 class Adam:
@@ -32,8 +32,16 @@ class Adam:
 
     def __init__(self, model: Sequential, learning_rate: float = 1e-3, beta1: float = 0.9,
                  beta2: float = 0.999, eps: float = 1e-8) -> None:
-        if not learning_rate > 0:
-            raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+        if not isinstance(model, Sequential):
+            raise TypeError(
+                f"model must be a Sequential model, e.g. Sequential([Flatten(), Dense(...)]), "
+                f"got {model!r} of type {type(model).__name__}"
+            )
+        learning_rate = check_number(learning_rate, "learning_rate", positive=True)
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= check_number(beta, name) < 1:
+                raise ValueError(f"{name} must be at least 0 and below 1, got {beta!r}")
+        eps = check_number(eps, "eps", positive=True)
         self.model, self.learning_rate = model, learning_rate
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.steps = 0
@@ -98,10 +106,25 @@ def accuracy(model: Sequential, x: np.ndarray, labels: np.ndarray) -> float:
     -------
     float between 0 and 1
     """
-    labels = np.asarray(labels)
-    if len(x) != len(labels):
-        raise ValueError(f"x has {len(x)} examples but labels has {len(labels)}")
+    x, labels = _examples_and_labels(model, x, labels)
     return float((model.predict(x) == labels).mean())
+
+
+def _examples_and_labels(model: object, x: object, labels: object
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Check a model's data: finite examples, one integer label per example."""
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a Sequential model, got {type(model).__name__}")
+    x = np.asarray(x)
+    x = check_finite(check_array(x, "x", ndim=max(x.ndim, 2), axes="(N, ...)"), "x")
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integer classes, got dtype {labels.dtype}")
+    if labels.shape != (len(x),):
+        raise ValueError(
+            f"labels must hold one class per example of x ({len(x)}), got shape {labels.shape}"
+        )
+    return x, labels
 
 
 class ProgressBar:
@@ -118,6 +141,9 @@ class ProgressBar:
     """
 
     def __init__(self, total: int, description: str = "", show: bool = True) -> None:
+        total = check_int(total, "total", minimum=1)
+        if not isinstance(description, str):
+            raise TypeError(f"description must be text, got {description!r}")
         self.bar = None
         if not show:
             return
@@ -185,10 +211,8 @@ def train(
     """
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    labels = np.asarray(labels)
-    if len(x) != len(labels):
-        raise ValueError(f"x has {len(x)} examples but labels has {len(labels)}")
-    rng = np.random.default_rng(seed)
+    x, labels = _examples_and_labels(model, x, labels)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     optimiser = Adam(model, learning_rate)
     history = TrainingHistory()
     bar = ProgressBar(epochs, description, progress)

@@ -172,3 +172,95 @@ def check_array(value: object, name: str, *, ndim: int, axes: str) -> np.ndarray
     if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
     return array
+
+
+def check_finite(array: np.ndarray, name: str, hint: str = "look for a division by zero or a "
+                 "log of zero where it was computed") -> np.ndarray:
+    """Return ``array`` if it holds no NaN or infinity, else raise ``ValueError``.
+
+    Used where a NaN would silently spoil the result (a training loss, a
+    mean over seeds, a figure's colour scale). The layers themselves let NaN
+    through, as PyTorch does.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        where = tuple(int(i) for i in bad)
+        raise ValueError(
+            f"{name} must hold finite numbers, but {name}[{', '.join(map(str, where))}] is "
+            f"{array[where]}; {hint}"
+        )
+    return array
+
+
+def check_number(value: object, name: str, *, positive: bool = False) -> float:
+    """Return ``value`` as a finite float, or raise a clear error.
+
+    Parameters
+    ----------
+    value : object
+        A Python or NumPy number (not a bool).
+    name : str
+        The argument's name, used in the error message.
+    positive : bool
+        Also require ``value > 0``.
+
+    Returns
+    -------
+    float
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value}")
+    return value
+
+
+def check_callable(value: object, name: str, example: str) -> None:
+    """Raise ``TypeError`` unless ``value`` can be called like a function."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if not callable(value):
+        raise TypeError(
+            f"{name} must be callable (a function), e.g. {example}, "
+            f"got {value!r} of type {type(value).__name__}"
+        )
+
+
+def check_sequence(value: object, name: str, what: str) -> list:
+    """Return ``value`` as a list, refusing text and single values.
+
+    Parameters
+    ----------
+    value : object
+        A list, tuple, range or 1-D array.
+    name : str
+        The argument's name, used in the error message.
+    what : str
+        What the entries are, e.g. ``"kernel sizes"``, for the message.
+
+    Returns
+    -------
+    list
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, range, np.ndarray)):
+        raise TypeError(
+            f"{name} must be a list of {what}, e.g. [1, 2, 3], "
+            f"got {value!r} of type {type(value).__name__}"
+        )
+    return list(value)
+
+
+def check_generator(value: object, name: str = "rng") -> np.random.Generator:
+    """Return ``value`` if it is a NumPy random generator, else raise ``TypeError``."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy random generator, e.g. np.random.default_rng(0), "
+            f"got {value!r} of type {type(value).__name__}"
+        )
+    return value

@@ -19,6 +19,7 @@ from .figures import HIGHLIGHT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
 from .grid_figures import cell_colours, grid_outline
 from .padding import PADDING_MODES
 from .sliding import SlidingFrame, format_value, products_text, sliding_window_frame
+from .validation import check_int
 
 #: Choices offered by the explorer's controls.
 EXPLORER_PADDINGS = (0, 1, 2)
@@ -213,11 +214,12 @@ def sliding_window_explorer(
     first = sliding_window_frame(grid, kernel, 0, padding=padding, stride=stride, mode=mode)
     grid = np.asarray(grid)
     kernel = np.asarray(kernel)
-    if padding not in EXPLORER_PADDINGS or stride not in EXPLORER_STRIDES:
-        raise ValueError(
-            f"the explorer offers padding in {EXPLORER_PADDINGS} and stride in {EXPLORER_STRIDES}, "
-            f"got padding={padding}, stride={stride}"
-        )
+    for name, value, offered in (("padding", padding, EXPLORER_PADDINGS),
+                                 ("stride", stride, EXPLORER_STRIDES)):
+        if value not in offered:
+            raise ValueError(f"{name} must be one of {list(offered)}, the explorer's "
+                             f"buttons, got {value!r}")
+    interval_ms = check_int(interval_ms, "interval_ms", minimum=50)
     last = first.steps - 1
     play = widgets.Play(
         value=0,

@@ -50,7 +50,7 @@ def test_padding_gradient_goes_back_to_the_copied_pixels():
 
 
 def test_dout_of_the_wrong_shape_names_both_shapes():
-    expected = r"dout has shape \(1, 1, 5, 5\) but the layer's output has shape \(1, 1, 3, 3\)"
+    expected = r"dout must have the layer's output shape \(1, 1, 3, 3\).*got \(1, 1, 5, 5\)"
     with pytest.raises(ValueError, match=expected):
         conv2d_backward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)))
 

@@ -140,7 +140,7 @@ def test_layer_numbers_of_the_course():
         (lambda: conv_macs(3, 4, 3, 5, groups=2), ValueError, "divisible by groups"),
         (lambda: dense_macs(0, 4), ValueError, "in_features must be"),
         (lambda: memory_bytes(-1), ValueError, "count must be an integer >= 0"),
-        (lambda: memory_bytes(10, "floaty"), TypeError, "dtype must be a numpy dtype name"),
+        (lambda: memory_bytes(10, "floaty"), ValueError, "dtype must be a numpy dtype name"),
     ],
 )
 def test_new_counts_name_the_argument(call, error, fragment):

@@ -1,12 +1,17 @@
 """The LFW face loader, the split and shift helpers, and the position statistics."""
 
+import hashlib
+
 import numpy as np
 import pytest
 
 from course_utils.faces import (
     CLASS_NAMES,
+    LFW_SHA256,
     check_face_images,
+    lfw_subset_path,
     load_faces,
+    read_lfw_subset,
     shift_images,
     train_test_split,
     translate_images,
@@ -55,15 +60,28 @@ def test_damaged_data_is_reported(images, fragment):
     assert fragment in str(caught.value) and "make clean-venv venv" in str(caught.value)
 
 
-def test_missing_data_file_gives_a_clear_error(monkeypatch):
-    from skimage import data
+def test_missing_data_file_gives_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="LFW subset is missing.*make clean-venv venv"):
+        read_lfw_subset(tmp_path / "lfw_subset.npy")
 
-    def missing():
-        raise FileNotFoundError("lfw_subset.npy")
 
-    monkeypatch.setattr(data, "lfw_subset", missing)
-    with pytest.raises(FileNotFoundError, match="could not read its LFW subset"):
-        load_faces()
+def test_a_changed_data_file_is_refused_before_it_is_read(tmp_path):
+    changed = tmp_path / "lfw_subset.npy"
+    faces = np.load(lfw_subset_path(), allow_pickle=False)
+    faces[0, 0, 0] = 0.5  # one pixel
+    np.save(changed, faces)
+    with pytest.raises(ValueError, match="SHA-256 [0-9a-f]{64}, expected " + LFW_SHA256):
+        read_lfw_subset(changed)
+
+
+def test_the_loader_never_unpickles(tmp_path, monkeypatch):
+    # Even a file that passed the hash check could not run code: np.load refuses objects.
+    pickled = tmp_path / "lfw_subset.npy"
+    np.save(pickled, np.array([{"not": "numbers"}], dtype=object), allow_pickle=True)
+    monkeypatch.setattr("course_utils.faces.LFW_SHA256",
+                        hashlib.sha256(pickled.read_bytes()).hexdigest())
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        read_lfw_subset(pickled)
 
 
 def test_missing_scikit_image_says_how_to_install_it(without_scikit_image):

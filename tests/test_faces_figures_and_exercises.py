@@ -75,11 +75,13 @@ def test_accuracy_by_shift_plots_means_with_spreads():
 @pytest.mark.parametrize(
     "call, fragment",
     [
-        (lambda: plot_image_grid(np.zeros((2, 5, 5)), titles=["a"]), "titles has 1 entries"),
+        (lambda: plot_image_grid(np.zeros((2, 5, 5)), titles=["a"]),
+         "titles must have one title per image (2), got 1"),
         (lambda: plot_region_histograms({}), "at least one region"),
         (lambda: plot_region_histograms({"a": np.ones(8), "b": np.ones(4)}), "same number of bins"),
         (lambda: plot_filters({}), "at least one filter"),
-        (lambda: plot_accuracy_by_shift([0, 1, 2], {"m": np.ones((5, 2))}), "2 columns"),
+        (lambda: plot_accuracy_by_shift([0, 1, 2], {"m": np.ones((5, 2))}),
+         "must have one column per shift (3), got 2"),
     ],
 )
 def test_figure_errors_name_the_argument(call, fragment):

@@ -105,5 +105,5 @@ def test_a_dout_of_the_wrong_shape_names_the_whole_layers_shapes():
     x, w = np.zeros((1, 4, 6, 6)), np.zeros((4, 2, 3, 3))
     with pytest.raises(ValueError) as error:
         grouped_conv2d_backward(np.zeros((1, 2, 4, 4)), x, w, groups=2)
-    assert "dout has shape (1, 2, 4, 4) but the layer's output has shape (1, 4, 4, 4)" in str(
+    assert "dout must have the layer's output shape (1, 4, 4, 4), got (1, 2, 4, 4)" in str(
         error.value)

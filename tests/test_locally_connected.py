@@ -83,7 +83,7 @@ def test_each_position_learns_only_from_itself():
     "w_shape, b_shape, fragment",
     [
         ((2, 3, 3, 2, 3, 3), None, "kernel depth 2 vs input depth 1"),
-        ((2, 4, 4, 1, 3, 3), None, "filters for 4x4 output positions, but x"),
+        ((2, 4, 4, 1, 3, 3), None, "w must hold filters for 3x3 output positions"),
         ((2, 3, 3), None, "w must have 6 axes"),
         ((2, 3, 3, 1, 3, 3), (2, 3), "b must have 3 axes"),
         ((2, 3, 3, 1, 3, 3), (2, 3, 4), "b needs shape (2, 3, 3)"),

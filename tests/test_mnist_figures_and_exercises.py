@@ -186,5 +186,7 @@ def test_paired_comparison_matches_scipys_binomial_test(only_first, only_second)
 
 
 def test_paired_comparison_needs_two_boolean_arrays_of_one_length():
-    with pytest.raises(ValueError, match="boolean arrays of the same length"):
+    with pytest.raises(TypeError, match="first_correct must be a boolean array"):
         compare_on_same_examples(np.array([1, 0]), np.array([True, False]))
+    with pytest.raises(ValueError, match="boolean arrays of the same length"):
+        compare_on_same_examples(np.array([True]), np.array([True, False]))

@@ -110,7 +110,8 @@ def test_shift_maps_show_an_all_zero_map():
 @pytest.mark.parametrize(
     "call, fragment",
     [
-        (lambda: plot_shift_maps([np.zeros((4, 4))], ["a", "b"]), "titles has 2 entries"),
+        (lambda: plot_shift_maps([np.zeros((4, 4))], ["a", "b"]),
+         "titles must have one title per image (1), got 2"),
         (lambda: plot_shift_maps([np.zeros(4)], ["a"]), "images[0] must have 2 axes"),
         (lambda: plot_shift_maps([np.zeros((4, 4))], ["a"], clip_percentile=0), "clip_percentile"),
         (lambda: plot_shift_maps([np.zeros((4, 4))], ["a"], panel_size=0), "panel_size"),

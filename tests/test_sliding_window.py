@@ -118,7 +118,7 @@ def test_plot_grid_row_one_panel_per_grid():
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
     assert _numbers(fig.axes[1])[0] == "4"
     plt.close(fig)
-    with pytest.raises(ValueError, match="titles has 1 entries but grids has 2"):
+    with pytest.raises(ValueError, match="titles must have one title per grid \\(2\\), got 1"):
         plot_grid_row(grids, ["a"])
 
 
@@ -176,7 +176,7 @@ def test_explorer_explains_an_impossible_setting_instead_of_failing():
 
 
 def test_explorer_rejects_settings_it_cannot_offer():
-    with pytest.raises(ValueError, match="padding in \\(0, 1, 2\\)"):
+    with pytest.raises(ValueError, match="padding must be one of \\[0, 1, 2\\]"):
         sliding_window_explorer(GRID, KERNEL, padding=3)
 
 

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.course-installed
 PORT ?= 8888
 
-.PHONY: help lab test execute slides bench venv clean-venv
+.PHONY: help lab test execute slides bench original venv clean-venv
 
 help:
 	@echo "make lab      - install the course into $(VENV) (first time only) and start JupyterLab"
@@ -14,6 +14,7 @@ help:
 	@echo "make execute  - re-run every notebook top to bottom in a fresh kernel and save its outputs"
 	@echo "make slides   - turn every notebook into a reveal.js slide deck in slides/ (opens offline)"
 	@echo "make bench    - time the layers against scipy/PyTorch and the notebooks; writes benchmarks/RESULTS.md"
+	@echo "make original NOTEBOOK=02 - a clean copy of notebook 02 beside yours (yours is kept)"
 	@echo "make venv     - only create $(VENV) and install the course into it"
 	@echo "Options: PORT=8899 make lab; PYTHON=python3.12 make venv; BENCH_ARGS=--quick make bench"
 
@@ -42,5 +43,11 @@ slides: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+# Only git and the Python standard library: works before `make venv` too.
+original:
+	@test -n "$(NOTEBOOK)" || { echo "Say which notebook, e.g.: make original NOTEBOOK=02"; exit 2; }
+	$(PYTHON) tools/original_notebook.py "$(NOTEBOOK)"
+
+# Removes only the virtual environment; notebooks and your edits are never touched.
 clean-venv:
 	rm -rf $(VENV)

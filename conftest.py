@@ -1,9 +1,20 @@
-"""Test-wide settings: Jupyter, IPython and matplotlib write only to a temp folder."""
+"""Test-wide settings.
 
+- Jupyter, IPython and matplotlib write only to a temp folder.
+- Hypothesis draws the same examples on every run.
+- The property tests' examples are counted; a full run (`make test`) fails
+  if they add up to fewer than MIN_PROPERTY_EXAMPLES.
+"""
+
+import functools
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
+from collections import Counter
 
+import pytest
 from hypothesis import settings
 
 _SCRATCH = tempfile.mkdtemp(prefix="course-tests-")
@@ -11,10 +22,83 @@ for _name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
               "IPYTHONDIR", "MPLCONFIGDIR"):
     os.environ[_name] = os.path.join(_SCRATCH, _name.lower())
 os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # keep debugpy's warning out of outputs
+# Chromium keeps its crash reports under XDG_CONFIG_HOME (else ~/.config).
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_SCRATCH, "xdg_config")
+
+# Offline: this process and every kernel the tests start refuse to reach
+# another machine (tests/no_network.py); .ci/run also cuts the network itself.
+_spec = importlib.util.spec_from_file_location(
+    "course_no_network", os.path.join(os.path.dirname(__file__), "tests", "no_network.py"))
+no_network = importlib.util.module_from_spec(_spec)
+sys.modules["course_no_network"] = no_network  # one copy: tests reach it by this name
+_spec.loader.exec_module(no_network)
+no_network.install()
+_STARTUP = os.path.join(os.environ["IPYTHONDIR"], "profile_default", "startup")
+os.makedirs(_STARTUP, exist_ok=True)
+with open(os.path.join(_STARTUP, "00-course-no-network.py"), "w") as _file:
+    _file.write(no_network.startup_script())
 
 # Same examples on every run, so a CI failure can be reproduced locally.
 settings.register_profile("course", derandomize=True, deadline=None, max_examples=200)
 settings.load_profile("course")
+
+
+sys.modules["course_conftest"] = sys.modules[__name__]  # tests reach the counter by this name
+
+#: Examples the property tests must run in all, in a full run.
+MIN_PROPERTY_EXAMPLES = 2000
+#: Examples run per property test (its function's qualified name).
+PROPERTY_EXAMPLES: Counter = Counter()
+
+
+def count_examples(test, name: str) -> None:
+    """Count every example Hypothesis runs for ``test`` under ``name``.
+
+    ``test.hypothesis.inner_test`` is the body Hypothesis calls once per
+    example; replacing it is Hypothesis's documented hook for plugins.
+    """
+    inner = test.hypothesis.inner_test
+
+    @functools.wraps(inner)
+    def counted(*args, **kwargs):
+        PROPERTY_EXAMPLES[name] += 1
+        return inner(*args, **kwargs)
+
+    test.hypothesis.inner_test = counted
+
+
+def pytest_collection_modifyitems(items):
+    wrapped = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        if hasattr(test, "hypothesis") and id(test) not in wrapped:
+            wrapped.add(id(test))  # a parametrized test is one function
+            count_examples(test, f"{item.module.__name__}.{test.__qualname__}")
+
+
+def _is_full_run(config) -> bool:
+    """True for `pytest` with no paths, -k, -m or --deselect: what `make test` runs."""
+    option = config.option
+    return (config.args_source is pytest.Config.ArgsSource.TESTPATHS
+            and not option.keyword and not option.markexpr and not option.deselect)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if PROPERTY_EXAMPLES:
+        total = sum(PROPERTY_EXAMPLES.values())
+        terminalreporter.write_line(
+            f"hypothesis: {total:,} examples in {len(PROPERTY_EXAMPLES)} property tests "
+            f"(a full run needs at least {MIN_PROPERTY_EXAMPLES:,})"
+        )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    total = sum(PROPERTY_EXAMPLES.values())
+    if _is_full_run(session.config) and exitstatus == 0 and total < MIN_PROPERTY_EXAMPLES:
+        session.config.get_terminal_writer().line(
+            f"FAILED: the property tests ran {total:,} examples, fewer than "
+            f"{MIN_PROPERTY_EXAMPLES:,}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_unconfigure(config):

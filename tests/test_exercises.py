@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 from feedback import verdict
+from test_exercises_padding import RIGHT_ANSWERS as PADDING_ANSWERS
+from test_exercises_sharing import RIGHT_ANSWERS as SHARING_ANSWERS
+from test_faces_figures_and_exercises import RIGHT_ANSWERS as FACES_ANSWERS
+from test_mnist_figures_and_exercises import RIGHT_ANSWERS as MNIST_ANSWERS
 
+import course_utils
 from course_utils import (
     check_bigger_faces_weights,
     check_corner_output,
@@ -37,8 +42,11 @@ from course_utils.exercises import (
 )
 
 ODD_ANSWERS = [
-    "22", "twenty-two", 22.5, True, False, [22], (1, 2), {"a": 1}, np.array([[1, 2]]),
+    "22", "twenty-two", "", 22.5, True, False, [22], (1, 2), {"a": 1}, np.array([[1, 2]]),
     np.array(3.5), float("nan"), float("inf"), -1, 10**30, b"22", object(), lambda: 1,
+    # arrays and lists of the wrong shape, or holding the wrong things
+    np.zeros((3, 3)), np.zeros((2, 2, 2)), np.array([]), [[1, 2], [3, 4]], [None, None],
+    [1.5, "a"], np.array(["2"]), np.float32("nan"), np.bool_(True), np.int64(-7),
 ]
 SINGLE_NUMBER_CHECKERS = [check_output_width, check_same_padding, check_receptive_field]
 # Every checker of the course, notebooks 02's to 05's included, faces the same odd answers.
@@ -62,6 +70,11 @@ ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
 ]
 
 
+def test_every_checker_of_the_course_is_driven_here():
+    public = {name for name in course_utils.__all__ if name.startswith("check_")}
+    assert {checker.__name__ for checker in ALL_CHECKERS} == public
+
+
 @pytest.mark.parametrize("checker", ALL_CHECKERS)
 def test_none_means_not_attempted(capsys, checker):
     assert verdict(capsys, checker, None) == NOT_ATTEMPTED
@@ -71,6 +84,8 @@ def test_none_means_not_attempted(capsys, checker):
 @pytest.mark.parametrize("answer", ODD_ANSWERS, ids=repr)
 def test_odd_answers_get_feedback_not_a_traceback(capsys, checker, answer):
     out = verdict(capsys, checker, answer)
+    # NOT_QUITE, not the "could not read this answer" fallback: every odd answer
+    # reaches a message written for it.
     assert out.startswith(NOT_QUITE), out
 
 
@@ -150,3 +165,34 @@ def test_fitting_strides():
 def test_fitting_strides_feedback(capsys, answer, starts, fragment):
     out = verdict(capsys, check_fitting_strides, answer)
     assert out.startswith(starts) and fragment in out, out
+
+
+# Answers that are lists, worked out in their own tests (test_fitting_strides
+# here, the reflect row and growth factors in test_exercises_padding.py and
+# test_exercises_sharing.py).
+LIST_ANSWERS = {
+    check_fitting_strides: [1, 2, 3, 5],
+    check_reflect_row: [0, 1, 1, 1, 0, 1, 1, 1, 0],
+    check_growth_factors: [1, 4, 16],
+}
+
+
+def every_right_answer():
+    answers = {**RIGHT_ANSWERS, **PADDING_ANSWERS, **SHARING_ANSWERS, **FACES_ANSWERS,
+               **MNIST_ANSWERS}
+    answers.update({checker: np.array(values) for checker, values in LIST_ANSWERS.items()})
+    return answers
+
+
+def test_every_checker_has_a_right_answer_in_another_type():
+    assert set(every_right_answer()) == set(ALL_CHECKERS)
+
+
+@pytest.mark.parametrize("checker", ALL_CHECKERS, ids=lambda checker: checker.__name__)
+@pytest.mark.parametrize("kind", [np.int64, np.int32, np.float64])
+def test_the_right_answer_as_numpy_numbers_is_correct(capsys, checker, kind):
+    answer = np.asarray(every_right_answer()[checker]).astype(kind)
+    if answer.ndim == 0:
+        answer = answer[()]  # a numpy scalar, e.g. np.int64(22), not a 0-d array
+    out = verdict(capsys, checker, answer)
+    assert out.startswith(CORRECT), out

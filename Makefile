@@ -34,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 execute: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py notebooks/[0-9][0-9]_*.ipynb
+	$(BIN)/python tools/execute_notebooks.py
 
 slides: $(STAMP)
 	$(BIN)/python tools/make_slides.py

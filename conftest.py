@@ -80,7 +80,8 @@ def _is_full_run(config) -> bool:
     """True for `pytest` with no paths, -k, -m or --deselect: what `make test` runs."""
     option = config.option
     return (config.args_source is pytest.Config.ArgsSource.TESTPATHS
-            and not option.keyword and not option.markexpr and not option.deselect)
+            and not option.keyword and not option.markexpr and not option.deselect
+            and not option.collectonly and not option.setupplan)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -156,6 +156,12 @@ def equivariance_error(
     stride = check_int(stride, "stride", minimum=1)
     input_shift = _check_shift(shift)
     before = layer(image)
+    if not isinstance(before, np.ndarray) or before.ndim < 2:
+        raise TypeError(
+            "layer must return an array whose last two axes are (H_out, W_out), got "
+            + (f"shape {before.shape}" if isinstance(before, np.ndarray) else repr(before))
+            + "; does the lambda return the layer's output?"
+        )
     after = layer(shift_image(image, input_shift))
     exact = all(s % stride == 0 for s in input_shift)
     # floor and ceiling of shift / stride on each axis: the neighbouring whole output shifts

@@ -201,6 +201,10 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
     matplotlib.figure.Figure
     """
     shifts = list(shifts)
+    if not shifts or not isinstance(accuracy, Mapping) or not accuracy:
+        raise ValueError("shifts must hold at least one shift and accuracy at least one "
+                         f"model's results (a dict of name -> array), got {shifts!r} and "
+                         f"{accuracy!r}")
     fig, ax = plt.subplots(figsize=(9, 5.2))
     markers = ["o", "s", "^", "D", "v"]
     for k, (name, values) in enumerate(accuracy.items()):

@@ -46,6 +46,13 @@ def numerical_gradient(
             f"{type(x).__name__}" + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else "")
         )
     h = check_number(h, "h", positive=True)
+    output = f(x)
+    if not isinstance(output, np.ndarray):
+        raise TypeError(f"f must return a numpy array, got {type(output).__name__}; "
+                        "did the lambda forget to return the layer's output?")
+    dout = check_array(dout, "dout", ndim=output.ndim, axes=f"{output.shape}, the shape of f(x)")
+    if dout.shape != output.shape:
+        raise ValueError(f"dout must have the shape of f(x), {output.shape}, got {dout.shape}")
     grad = np.zeros_like(x)
     flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
     for k in range(flat_x.size):

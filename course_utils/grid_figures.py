@@ -253,6 +253,8 @@ def plot_grid_row(
     matplotlib.figure.Figure
     """
     arrays = [check_array(g, f"grids[{k}]", ndim=2, axes="(R, C)") for k, g in enumerate(grids)]
+    if not arrays:
+        raise ValueError("grids must hold at least one grid")
     if len(titles) != len(arrays):
         raise ValueError(
             f"titles must have one title per grid ({len(arrays)}), got {len(titles)}"

@@ -17,6 +17,11 @@ from .validation import check_array, check_finite
 def _dense_shapes(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = check_array(x, "x", ndim=2, axes="(N, in_features)")
     w = check_array(w, "w", ndim=2, axes="(in_features, out_features)")
+    if x.shape[1] != w.shape[0] and x.size == w.shape[0]:
+        raise ValueError(
+            f"x must be a batch (N, {w.shape[0]}); x of shape {x.shape} looks like one example "
+            f"without its batch axis: use x.reshape(1, -1)"
+        )
     if x.shape[1] != w.shape[0]:
         raise ValueError(
             f"x has {x.shape[1]} features per example (shape {x.shape}) but w expects "

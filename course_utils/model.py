@@ -62,6 +62,15 @@ class Layer:
         return f"{type(self).__name__}({self.parameter_count():,} parameters)"
 
 
+def _check_dout(dout: object, shape: tuple[int, ...]) -> np.ndarray:
+    """``dout`` as an array of the layer's output shape, or a clear error."""
+    dout = check_array(dout, "dout", ndim=len(shape), axes=f"{shape}, the layer's output shape")
+    if dout.shape != tuple(shape):
+        raise ValueError(f"dout must have the layer's output shape {tuple(shape)}, "
+                         f"got {dout.shape}")
+    return dout
+
+
 def _he_weights(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int) -> np.ndarray:
     rng = check_generator(rng)
     return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
@@ -150,12 +159,21 @@ class LocallyConnected2D(Layer):
         oh = conv_output_size(h, kh, ph, sh, strict=False)
         ow = conv_output_size(w, kw, pw, sw, strict=False)
         self.stride, self.padding = (sh, sw), (ph, pw)
+        self.in_channels, self.input_size = in_channels, (h, w)
         self.params["w"] = _he_weights(rng, (out_channels, oh, ow, in_channels, kh, kw),
                                        in_channels * kh * kw)
         if check_bool(bias, "bias"):
             self.params["b"] = np.zeros((out_channels, oh, ow))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
+        expected = (self.in_channels, *self.input_size)
+        if x.shape[1:] != expected:
+            raise ValueError(
+                f"x must be images of shape (N, {expected[0]}, {expected[1]}, {expected[2]}): "
+                f"a locally connected layer has a filter for each position, so it only takes "
+                f"the in_channels and input_size it was built for; got x of shape {x.shape}"
+            )
         self.x = x
         return locally_connected2d(x, self.params["w"], self.params.get("b"),
                                    stride=self.stride, padding=self.padding)
@@ -232,12 +250,14 @@ class GlobalAveragePool2D(Layer):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        x = check_array(x, "x", ndim=4, axes="(N, C, H, W)")
         self.shape = x.shape
         return x.mean(axis=(2, 3))
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         # every cell contributed 1 / (H * W) of the mean
         n, c, h, w = self._saved("shape")
+        dout = _check_dout(dout, (n, c))
         return np.broadcast_to(dout[:, :, None, None] / (h * w), self.shape).copy()
 
 
@@ -245,11 +265,15 @@ class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W), for a dense layer after image layers."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x) if x is not None else x
+        x = check_array(x, "x", ndim=max(np.ndim(x), 2), axes="(N, ...): a batch of examples")
         self.shape = x.shape
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return dout.reshape(self._saved("shape"))
+        shape = self._saved("shape")
+        dout = _check_dout(dout, (shape[0], int(np.prod(shape[1:]))))
+        return dout.reshape(shape)
 
 
 class Sequential:

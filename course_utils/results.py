@@ -22,6 +22,9 @@ from .validation import check_callable, check_finite, check_int, check_number
 
 def _values(values: object, name: str) -> np.ndarray:
     """``values`` as a flat float array of at least two finite numbers, or a clear error."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a list of numbers (one per seed), got the text "
+                        f"{values!r}")
     try:
         array = np.asarray(values, dtype=np.float64).ravel()
     except (TypeError, ValueError):

@@ -311,6 +311,8 @@ def plot_shift_maps(
     matplotlib.figure.Figure
     """
     arrays = [check_array(a, f"images[{k}]", ndim=2, axes="(H, W)") for k, a in enumerate(images)]
+    if not arrays:
+        raise ValueError("images must hold at least one image")
     if len(titles) != len(arrays):
         raise ValueError(f"titles must have one title per image ({len(arrays)}), "
                          f"got {len(titles)}")

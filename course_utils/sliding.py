@@ -113,6 +113,13 @@ def sliding_window_frame(
     padding = check_int(padding, "padding", minimum=0)
     stride = check_int(stride, "stride", minimum=1)
     mode = check_padding_mode(mode, "mode")
+    room = (grid.shape[0] + 2 * padding, grid.shape[1] + 2 * padding)
+    if kernel.shape[0] > room[0] or kernel.shape[1] > room[1]:
+        raise ValueError(
+            f"kernel must fit in the padded grid: kernel is {kernel.shape[0]}x{kernel.shape[1]}, "
+            f"the {grid.shape[0]}x{grid.shape[1]} grid with padding {padding} is only "
+            f"{room[0]}x{room[1]}. Use a smaller kernel or more padding."
+        )
     output = conv2d(
         grid[None, None], kernel[None, None], stride=stride, padding=padding, padding_mode=mode
     )[0, 0]

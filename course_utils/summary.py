@@ -269,12 +269,9 @@ def build_model(layers: Sequence[LayerSpec], input_shape: Shape, *, seed: int,
     summarize(layers, input_shape)  # the same checks and messages
     layers, shape = list(layers), _check_input_shape(input_shape)
     seed = check_int(seed, "seed", minimum=0)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        dtype = None
-    if dtype not in (np.float32, np.float64):
-        raise ValueError("dtype must be 'float32' or 'float64'")
+    if dtype not in ("float32", "float64", np.float32, np.float64):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    dtype = np.dtype(dtype)
     rng = np.random.default_rng(seed)
     built: list[Layer] = []
     for layer in layers:

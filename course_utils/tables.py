@@ -24,6 +24,8 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """
     if isinstance(headers, str) or not isinstance(headers, (list, tuple)):
         raise TypeError(f"headers must be a list of column titles, got {headers!r}")
+    if isinstance(rows, str) or not isinstance(rows, (list, tuple)):
+        raise TypeError(f"rows must be a list of rows, each a list of cells, got {rows!r}")
     for number, row in enumerate(rows):
         if isinstance(row, str) or not isinstance(row, (list, tuple)):
             raise TypeError(f"rows[{number}] must be a list of cells, got {row!r}")

@@ -53,6 +53,13 @@ class Adam:
 
     def step(self) -> None:
         """Update every parameter from the gradients of the last backward pass."""
+        missing = [f"{type(layer).__name__}.{name}" for layer, name in self.model.parameters()
+                   if name not in layer.grads]
+        if missing:
+            raise ValueError(
+                "step needs gradients: run model.backward(dscores) before optimiser.step() "
+                f"(no gradient yet for {', '.join(missing)})"
+            )
         self.steps += 1
         for layer, name in self.model.parameters():
             grad = layer.grads[name]

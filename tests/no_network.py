@@ -45,6 +45,9 @@ def _refuse(what: str) -> None:
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 _real_getaddrinfo = socket.getaddrinfo
+_real_gethostbyname = socket.gethostbyname
+_real_gethostbyname_ex = socket.gethostbyname_ex
+_real_sendto = socket.socket.sendto
 
 
 def _guarded_connect(self, address):
@@ -65,18 +68,38 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
+def _guarded_gethostbyname(host):
+    if not is_local(host):
+        _refuse(f"looking up the address of {host!r}")
+    return _real_gethostbyname(host)
+
+
+def _guarded_gethostbyname_ex(host):
+    if not is_local(host):
+        _refuse(f"looking up the address of {host!r}")
+    return _real_gethostbyname_ex(host)
+
+
+def _guarded_sendto(self, data, *rest):
+    address = rest[-1]  # sendto(data, address) or sendto(data, flags, address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not is_local(address[0]):
+        _refuse(f"a datagram to {address[0]}:{address[1]}")
+    return _real_sendto(self, data, *rest)
+
+
 def install() -> None:
-    """Refuse non-loopback connections and name lookups in this process."""
+    """Refuse non-loopback connections, datagrams and name lookups in this process.
+
+    This is Python's socket layer only; a program started as a separate
+    process (a browser, git) is outside it, which is why CI also cuts the
+    network itself.
+    """
     socket.socket.connect = _guarded_connect
     socket.socket.connect_ex = _guarded_connect_ex
+    socket.socket.sendto = _guarded_sendto
     socket.getaddrinfo = _guarded_getaddrinfo
-
-
-def uninstall() -> None:
-    """Undo :func:`install` (for the guard's own test)."""
-    socket.socket.connect = _real_connect
-    socket.socket.connect_ex = _real_connect_ex
-    socket.getaddrinfo = _real_getaddrinfo
+    socket.gethostbyname = _guarded_gethostbyname
+    socket.gethostbyname_ex = _guarded_gethostbyname_ex
 
 
 def startup_script() -> str:

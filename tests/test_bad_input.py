@@ -194,6 +194,12 @@ CASES = [
     # ---- gradcheck, layers, pooling ---------------------------------------
     Case("numerical_gradient", "f is not callable",
          lambda: cu.numerical_gradient(3, np.ones(3), np.ones(3)), TypeError, "f", "callable"),
+    Case("numerical_gradient", "dout of another shape",
+         lambda: cu.numerical_gradient(lambda x: x * 2, np.ones(3), np.ones(4)), ValueError,
+         "dout", "shape of f"),
+    Case("numerical_gradient", "f returns None",
+         lambda: cu.numerical_gradient(lambda x: None, np.ones(3), np.ones(3)), TypeError, "f",
+         "must return a numpy array"),
     Case("numerical_gradient", "h zero",
          lambda: cu.numerical_gradient(np.sin, np.ones(3), np.ones(3), h=0), ValueError, "h"),
     Case("rel_error", "shapes differ", lambda: cu.rel_error(np.ones(3), np.ones(4)),
@@ -287,6 +293,26 @@ CASES = [
     Case("Conv2D.forward", "channels do not match",
          lambda: Conv2D(3, 2, 3, rng=np.random.default_rng(0)).forward(X), ValueError,
          "x", "must have 3 channels"),
+    Case("Dense.forward", "one flattened example without its batch axis",
+         lambda: Dense(784, 10, rng=np.random.default_rng(0)).forward(np.ones((28, 28))),
+         ValueError, "x", r"reshape\(1, -1\)"),
+    Case("LocallyConnected2D.forward", "images of another size",
+         lambda: LocallyConnected2D(1, 2, 3, 6, rng=np.random.default_rng(0)).forward(X),
+         ValueError, "x", r"must be images of shape \(N, 1, 6, 6\)"),
+    Case("Flatten.forward", "x is None", lambda: Flatten().forward(None), TypeError, "x"),
+    Case("Flatten.forward", "one row of numbers", lambda: Flatten().forward(np.ones(4)),
+         ValueError, "x", "axes"),
+    Case("Flatten.backward", "dout of another shape",
+         lambda: (lambda f: (f.forward(X), f.backward(np.ones((1, 3))))[1])(Flatten()),
+         ValueError, "dout", r"output shape \(1, 25\)"),
+    Case("GlobalAveragePool2D.forward", "2-D input",
+         lambda: cu.GlobalAveragePool2D().forward(np.ones((4, 4))), ValueError, "x", "axes"),
+    Case("GlobalAveragePool2D.backward", "backward before forward",
+         lambda: cu.GlobalAveragePool2D().backward(np.ones((1, 1))), ValueError, "forward"),
+    Case("ReLU.backward", "backward before forward", lambda: ReLU().backward(np.ones(3)),
+         ValueError, "forward"),
+    Case("Adam.step", "step before backward", lambda: Adam(small_model()).step(), ValueError,
+         "backward", "needs gradients"),
     Case("Sequential.backward", "backward before forward",
          lambda: small_model().backward(np.ones((1, 2))), ValueError, "forward"),
     # ---- training ---------------------------------------------------------
@@ -326,6 +352,12 @@ CASES = [
          lambda: cu.sliding_window_frame(GRID, KERNEL, 99), ValueError, "step"),
     Case("sliding_window_frame", "kernel with 3 axes",
          lambda: cu.sliding_window_frame(GRID, np.ones((1, 3, 3)), 0), ValueError, "kernel"),
+    Case("sliding_window_frame", "kernel bigger than the grid",
+         lambda: cu.sliding_window_frame(GRID, np.ones((7, 7)), 0), ValueError, "kernel",
+         "must fit in the padded grid"),
+    Case("equivariance_error", "layer returns nothing",
+         lambda: cu.equivariance_error(lambda x: None, X, 1), TypeError, "layer",
+         "must return an array"),
     Case("products_text", "not a frame", lambda: cu.products_text("frame"), TypeError, "frame"),
     # ---- data -------------------------------------------------------------
     Case("load_photograph", "unknown name", lambda: cu.load_photograph("lena"), ValueError,
@@ -364,6 +396,8 @@ CASES = [
          "values", "two"),
     Case("mean_and_spread", "NaN accuracy", lambda: cu.mean_and_spread([0.9, NAN]), ValueError,
          "values", "finite"),
+    Case("mean_and_spread", "text instead of numbers", lambda: cu.mean_and_spread("0.9"),
+         TypeError, "values", "list of numbers"),
     Case("mean_and_spread", "digits negative", lambda: cu.mean_and_spread([0.9, 0.8], -1),
          ValueError, "digits"),
     Case("paired_difference", "different lengths",
@@ -390,6 +424,7 @@ CASES = [
     # ---- tables -----------------------------------------------------------
     Case("text_table", "row of the wrong length", lambda: cu.text_table(["a", "b"], [[1]]),
          ValueError, "rows"),
+    Case("text_table", "rows None", lambda: cu.text_table(["a"], None), TypeError, "rows"),
     Case("text_table", "headers a string", lambda: cu.text_table("ab", [[1, 2]]), TypeError,
          "headers"),
     Case("fit_table", "size zero", lambda: cu.fit_table(0), ValueError, "size"),
@@ -433,6 +468,8 @@ CASES = [
          ValueError, "step"),
     Case("plot_depth_slices", "neuron outside the output",
          lambda: cu.plot_depth_slices(neurons=((60, 8),)), ValueError, "neurons"),
+    Case("plot_grid_row", "no grids", lambda: cu.plot_grid_row([], []), ValueError, "grids",
+         "at least one"),
     Case("plot_gradient_sum", "shapes differ",
          lambda: cu.plot_gradient_sum(np.ones((2, 2, 3, 3)), np.ones((2, 2))), ValueError,
          "total"),
@@ -440,6 +477,8 @@ CASES = [
          lambda: cu.plot_parameter_counts({"conv": -5}), ValueError, "counts"),
     Case("plot_shift_maps", "titles of another length",
          lambda: cu.plot_shift_maps([GRID], ["a", "b"]), ValueError, "titles"),
+    Case("plot_shift_maps", "no images", lambda: cu.plot_shift_maps([], []), ValueError,
+         "images", "at least one"),
     Case("plot_image_grid", "columns zero",
          lambda: cu.plot_image_grid(np.zeros((4, 5, 5)), columns=0), ValueError, "columns"),
     Case("plot_filters", "a filter with 3 axes",
@@ -452,6 +491,8 @@ CASES = [
     Case("plot_accuracy_by_shift", "accuracy of another length",
          lambda: cu.plot_accuracy_by_shift([0, 2, 4], {"conv": np.ones((5, 2))}), ValueError,
          "accuracy"),
+    Case("plot_accuracy_by_shift", "nothing to plot",
+         lambda: cu.plot_accuracy_by_shift([], {}), ValueError, "shifts", "at least one"),
     Case("plot_channel_connections", "groups do not divide",
          lambda: cu.plot_channel_connections(4, 6, [4]), ValueError, "groups", "divisible"),
     Case("plot_confusion_matrix", "label out of range",
@@ -470,9 +511,10 @@ CASES = [
 # conv_arithmetic_report never raises: the explorer shows its text, so it
 # explains a bad setting in words (test_the_report_explains_bad_settings).
 EXPLAINS_INSTEAD = {"conv_arithmetic_report"}
+# Flatten, GlobalAveragePool2D and ReLU are covered through their methods;
+# Layer and LayerSpec are the base classes the others fill in.
 NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_faces",
-                "Flatten", "FlattenSpec", "GlobalAveragePool2D", "ReLU", "ReLUSpec",
-                "Layer", "LayerSpec"}
+                "FlattenSpec", "ReLUSpec", "Layer", "LayerSpec"}
 RECORDS = {"ConvGeometry", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",
            "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowLayout"}
@@ -503,6 +545,13 @@ def test_a_wrong_call_gets_a_clear_error(case):
     assert re.search(case.allowed, message), (
         f"the message does not say what is allowed ({case.allowed!r}): {message}"
     )
+    assert not re.search(NUMPY_OWN_MESSAGES, message), f"numpy's own message escaped: {message}"
+
+
+#: What numpy or Python say when a check is missing: never a course_utils message.
+NUMPY_OWN_MESSAGES = (r"could not be broadcast|out of bounds|has no attribute|not subscriptable"
+                      r"|object is not iterable|unsupported operand|cannot reshape"
+                      r"|object is not callable")
 
 
 def test_the_catalogue_is_large_enough():

@@ -147,7 +147,9 @@ def test_ci_runs_the_suite_with_the_network_cut():
 @pytest.mark.skipif(os.environ.get("COURSE_REQUIRE_OFFLINE") != "1",
                     reason="only where .ci/run cut the network (COURSE_REQUIRE_OFFLINE=1)")
 def test_this_run_really_has_no_network():
-    interfaces = sorted(os.listdir("/sys/class/net"))
+    # if_nameindex asks the kernel about this process's namespace (/sys/class/net
+    # would show the namespace that mounted /sys).
+    interfaces = sorted(name for _, name in socket.if_nameindex())
     assert interfaces == ["lo"], f"network interfaces besides loopback: {interfaces}"
     probe = socket.socket()
     probe.settimeout(2)
@@ -257,35 +259,64 @@ def test_re_executing_keeps_a_learners_edits(tmp_path):
     assert again.cells[2].outputs[0].text == "44\n"
 
 
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.com",
+                    *args], check=True, capture_output=True)
+
+
 def test_make_original_puts_a_clean_copy_beside_the_learners_notebook(tmp_path):
     original_notebook = load_tool("original_notebook")
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
     source = ROOT / "notebooks" / NOTEBOOKS[1].filename
-    mine = folder / source.name
-    shutil.copy(source, mine)  # the course as downloaded: one commit
-    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run(git + ["add", "."], check=True)
-    subprocess.run(git + ["commit", "-q", "-m", "course"], check=True)
+    published = tmp_path / "published"  # the course's repository
+    (published / "notebooks").mkdir(parents=True)
+    shutil.copy(source, published / "notebooks")
+    git(published, "init", "-q", "-b", "main")
+    git(published, "add", ".")
+    git(published, "commit", "-q", "-m", "course")
+    clone = tmp_path / "clone"  # the learner's copy of it
+    subprocess.run(["git", "clone", "-q", str(published), str(clone)], check=True)
+    mine = clone / "notebooks" / source.name
     edited = source.read_text().replace("padding", "PADDING (my notes)", 1)
-    mine.write_text(edited)  # the learner's edits, never committed
+    mine.write_text(edited)
+    git(clone, "commit", "-q", "-am", "my notes")  # even committed, the copy is the course's
 
-    first = original_notebook.make_original_copy("2", folder, tmp_path)
-    second = original_notebook.make_original_copy("02", folder, tmp_path)
+    first = original_notebook.make_original_copy("2", clone / "notebooks", clone)
+    second = original_notebook.make_original_copy("02", clone / "notebooks", clone)
     assert first.name == source.stem + "-original.ipynb"
     assert second.name == source.stem + "-original-2.ipynb"  # never overwrites the first
     assert first.read_bytes() == second.read_bytes() == source.read_bytes()
     assert mine.read_text() == edited  # the learner's notebook is untouched
     with pytest.raises(ValueError, match="NOTEBOOK must be a number such as 02"):
-        original_notebook.find_notebook("9", folder)
+        original_notebook.find_notebook("9", clone / "notebooks")
+
+
+def test_make_original_without_a_remote_uses_the_last_commit(tmp_path):
+    original_notebook = load_tool("original_notebook")
+    (tmp_path / "notebooks").mkdir()
+    source = ROOT / "notebooks" / NOTEBOOKS[0].filename
+    shutil.copy(source, tmp_path / "notebooks")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "course")
+    (tmp_path / "notebooks" / source.name).write_text("{}")  # a learner's broken file
+    copy = original_notebook.make_original_copy("1", tmp_path / "notebooks", tmp_path)
+    assert copy.read_bytes() == source.read_bytes()
+
+
+def test_make_original_without_git_history_says_what_to_do(tmp_path):
+    original_notebook = load_tool("original_notebook")
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / NOTEBOOKS[0].filename, tmp_path / "notebooks")
+    with pytest.raises(RuntimeError, match="download the notebook again"):
+        original_notebook.make_original_copy("1", tmp_path / "notebooks", tmp_path)
+    assert [p.name for p in (tmp_path / "notebooks").iterdir()] == [NOTEBOOKS[0].filename]
 
 
 def test_the_readme_says_how_to_get_a_clean_copy_and_keep_yours():
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Start a notebook afresh", 1)[1].split("\n## ", 1)[0]
     assert "make original NOTEBOOK=02" in section
-    assert "git show HEAD:notebooks/" in section
+    assert "git show origin/main:notebooks/" in section
     assert "git checkout" in section and "discards" in section  # the command to avoid, and why
 
 

@@ -1,6 +1,8 @@
 """Re-run notebooks top to bottom in a fresh kernel and save their outputs.
 
-`make execute` runs this on every notebook. Only outputs, execution counts
+`make execute` runs this on every course notebook (with no paths given: the
+ones in course_utils.NOTEBOOKS, not a learner's `-original` copies). Only
+outputs, execution counts
 and the widget state change: cell sources, and so a learner's edits, are
 kept as they are. Jupyter and matplotlib write their settings to a temporary
 folder, never the home folder.
@@ -62,9 +64,15 @@ def execute(path: Path, timeout: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: every notebook of the course, in order")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = parser.parse_args(argv)
+    if not args.notebooks:
+        from course_utils import NOTEBOOKS
+
+        folder = Path(__file__).resolve().parent.parent / "notebooks"
+        args.notebooks = [folder / notebook.filename for notebook in NOTEBOOKS]
     with tempfile.TemporaryDirectory(prefix="course-jupyter-") as scratch:
         for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
                      "IPYTHONDIR", "MPLCONFIGDIR"):

@@ -1,8 +1,9 @@
 """Put a clean copy of one notebook beside the learner's own, which stays as it is.
 
 `make original NOTEBOOK=02` runs this. The clean copy is the notebook as the
-course shipped it - the version in git's last commit (HEAD) - written to
-``notebooks/<name>-original.ipynb``. It never overwrites a file: when that
+course published it: the version on the course's own branch (``origin/main``,
+as of the last clone or pull), or, without that, git's last commit (HEAD).
+It is written to ``notebooks/<name>-original.ipynb``. It never overwrites a file: when that
 name is taken it adds ``-2``, ``-3``, ... The learner's notebook is never
 opened: the copy comes from git, so their edits stay exactly as they are.
 """
@@ -51,8 +52,23 @@ def free_name(notebook: Path) -> Path:
     return candidate
 
 
+#: Where the published notebooks are, best first: a learner's own commits only reach HEAD.
+SOURCES = ("origin/HEAD", "origin/main", "HEAD")
+
+
+def published_ref(root: Path = ROOT) -> str:
+    """The first of :data:`SOURCES` this clone has."""
+    for ref in SOURCES:
+        found = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet",
+                                f"{ref}^{{commit}}"], capture_output=True, check=False)
+        if found.returncode == 0:
+            return ref
+    raise RuntimeError(f"this folder has no git history ({', '.join(SOURCES)}); download the "
+                       "notebook again from the course's repository instead")
+
+
 def committed_text(notebook: Path, root: Path = ROOT) -> bytes:
-    """The notebook's content in git's last commit (HEAD).
+    """The notebook's content as published (see :func:`published_ref`).
 
     Raises
     ------
@@ -61,13 +77,14 @@ def committed_text(notebook: Path, root: Path = ROOT) -> bytes:
     """
     relative = notebook.resolve().relative_to(root.resolve()).as_posix()
     try:
-        result = subprocess.run(["git", "-C", str(root), "show", f"HEAD:{relative}"],
+        ref = published_ref(root)
+        result = subprocess.run(["git", "-C", str(root), "show", f"{ref}:{relative}"],
                                 capture_output=True, check=False)
     except FileNotFoundError:
         raise RuntimeError("git is not installed; download the notebook again from the "
                            "course's repository instead") from None
     if result.returncode != 0:
-        raise RuntimeError(f"git could not read {relative} from the last commit: "
+        raise RuntimeError(f"git could not read {relative} from {ref}: "
                            f"{result.stderr.decode().strip()}")
     return result.stdout
 

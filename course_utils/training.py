@@ -119,7 +119,7 @@ def accuracy(model: Sequential, x: np.ndarray, labels: np.ndarray) -> float:
 
 def _examples_and_labels(model: object, x: object, labels: object
                          ) -> tuple[np.ndarray, np.ndarray]:
-    """Check a model's data: finite examples, one integer label per example."""
+    """Check a model and its data: finite examples, one integer label each, class scores out."""
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a Sequential model, got {type(model).__name__}")
     x = np.asarray(x)
@@ -130,6 +130,14 @@ def _examples_and_labels(model: object, x: object, labels: object
     if labels.shape != (len(x),):
         raise ValueError(
             f"labels must hold one class per example of x ({len(x)}), got shape {labels.shape}"
+        )
+    # One example through the model: a model that does not end in class scores
+    # would otherwise give a loss error deep in training, or a silent argmax.
+    scores = model.forward(x[:1])
+    if np.ndim(scores) != 2:
+        raise ValueError(
+            f"model must end in class scores of shape (N, classes), e.g. Flatten() then "
+            f"Dense(features, classes); its output has shape {np.shape(scores)}"
         )
     return x, labels
 

@@ -265,7 +265,6 @@ class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W), for a dense layer after image layers."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x) if x is not None else x
         x = check_array(x, "x", ndim=max(np.ndim(x), 2), axes="(N, ...): a batch of examples")
         self.shape = x.shape
         return x.reshape(x.shape[0], -1)

@@ -122,8 +122,7 @@ def _examples_and_labels(model: object, x: object, labels: object
     """Check a model and its data: finite examples, one integer label each, class scores out."""
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a Sequential model, got {type(model).__name__}")
-    x = np.asarray(x)
-    x = check_finite(check_array(x, "x", ndim=max(x.ndim, 2), axes="(N, ...)"), "x")
+    x = check_finite(check_array(x, "x", ndim=max(np.ndim(x), 2), axes="(N, ...)"), "x")
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"labels must be integer classes, got dtype {labels.dtype}")

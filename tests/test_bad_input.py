@@ -338,6 +338,8 @@ CASES = [
                           np.zeros((4, 1, 4, 4)), np.zeros(4, int), epochs=1, batch_size=2,
                           progress=False),
          ValueError, "model", r"must end in class scores"),
+    Case("accuracy", "x is None", lambda: cu.accuracy(small_model(), None, np.zeros(4, int)),
+         TypeError, "x", "numpy array"),
     Case("accuracy", "labels of another length",
          lambda: cu.accuracy(small_model(), np.zeros((4, 1, 4, 4)), np.zeros(3, int)),
          ValueError, "labels"),

@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from course_utils.digits import MNIST_PATH, MNIST_SHA256, check_digit_table, load_digits
+from course_utils.data.digits import MNIST_PATH, MNIST_SHA256, check_digit_table, load_digits
 
 
 def test_shipped_file_has_the_recorded_sha256():

@@ -32,14 +32,12 @@ from course_utils import (
     conv_output_size,
     receptive_field,
 )
-from course_utils.exercises import (
-    CORRECT,
+from course_utils.exercises.arithmetic import (
     FITTING_STRIDES_EXERCISE,
-    NOT_ATTEMPTED,
-    NOT_QUITE,
     OUTPUT_WIDTH_EXERCISE,
     RECEPTIVE_FIELD_EXERCISE,
 )
+from course_utils.exercises.verdict import CORRECT, NOT_ATTEMPTED, NOT_QUITE
 
 ODD_ANSWERS = [
     "22", "twenty-two", "", 22.5, True, False, [22], (1, 2), {"a": 1}, np.array([[1, 2]]),

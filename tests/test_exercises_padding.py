@@ -11,7 +11,7 @@ from course_utils import (
     check_strided_output_size,
     check_strided_reads,
 )
-from course_utils.exercises import CORRECT, NOT_QUITE
+from course_utils.exercises.verdict import CORRECT, NOT_QUITE
 
 SINGLE_NUMBER_CHECKERS = [
     check_corner_output,

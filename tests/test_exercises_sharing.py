@@ -10,7 +10,7 @@ from course_utils import (
     check_shared_weights,
     check_unshared_params,
 )
-from course_utils.exercises import CORRECT, NOT_QUITE
+from course_utils.exercises.verdict import CORRECT, NOT_QUITE
 
 SINGLE_NUMBER_CHECKERS = [check_shared_weights, check_unshared_params, check_grouped_params]
 

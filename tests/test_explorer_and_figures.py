@@ -12,7 +12,7 @@ from course_utils import (
     plot_receptive_field,
     plot_window_positions,
 )
-from course_utils.figures import DROPPED_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
+from course_utils.viz.style import DROPPED_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
 
 
 # --------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_coverage_grid_marks_dropped_rows_and_columns():
 
 
 def test_receptive_field_figure_fills_the_field():
-    from course_utils.figures import HIGHLIGHT_COLOUR
+    from course_utils.viz.style import HIGHLIGHT_COLOUR
 
     fig = plot_receptive_field([(3, 1)] * 3, input_size=11)
     faces = _faces(fig.axes[0])

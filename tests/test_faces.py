@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from course_utils.faces import (
+from course_utils.data.faces import (
     CLASS_NAMES,
     LFW_SHA256,
     check_face_images,
@@ -16,7 +16,7 @@ from course_utils.faces import (
     train_test_split,
     translate_images,
 )
-from course_utils.position_statistics import (
+from course_utils.stats.position_statistics import (
     FACE_REGIONS,
     cell_statistics,
     orientation_histograms,
@@ -78,7 +78,7 @@ def test_the_loader_never_unpickles(tmp_path, monkeypatch):
     # Even a file that passed the hash check could not run code: np.load refuses objects.
     pickled = tmp_path / "lfw_subset.npy"
     np.save(pickled, np.array([{"not": "numbers"}], dtype=object), allow_pickle=True)
-    monkeypatch.setattr("course_utils.faces.LFW_SHA256",
+    monkeypatch.setattr("course_utils.data.faces.LFW_SHA256",
                         hashlib.sha256(pickled.read_bytes()).hexdigest())
     with pytest.raises(ValueError, match="allow_pickle=False"):
         read_lfw_subset(pickled)

@@ -20,7 +20,7 @@ from course_utils import (
     plot_regions,
     rel_error,
 )
-from course_utils.exercises import CORRECT, NOT_QUITE
+from course_utils.exercises.verdict import CORRECT, NOT_QUITE
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""course_utils.geometry against brute force: windows slid over explicit arrays.
+"""course_utils.conv.geometry against brute force: windows slid over explicit arrays.
 
 The brute-force helpers below never use a formula: they place a window on a
 list of cells, step by step, and count what happens.

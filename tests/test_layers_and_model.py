@@ -13,8 +13,8 @@ from course_utils import (
     numerical_gradient,
     rel_error,
 )
-from course_utils.layers import dense, dense_backward, relu, relu_backward, softmax_cross_entropy
-from course_utils.model import (
+from course_utils.nn.layers import dense, dense_backward, relu, relu_backward, softmax_cross_entropy
+from course_utils.nn.model import (
     Conv2D,
     Dense,
     Flatten,
@@ -23,7 +23,7 @@ from course_utils.model import (
     ReLU,
     Sequential,
 )
-from course_utils.training import Adam, accuracy, train
+from course_utils.nn.training import Adam, accuracy, train
 
 
 @settings(max_examples=60, deadline=None)

@@ -25,7 +25,7 @@ from course_utils import (
     proportion_interval,
     summarize,
 )
-from course_utils.exercises import CORRECT, NOT_QUITE
+from course_utils.exercises.verdict import CORRECT, NOT_QUITE
 
 
 @pytest.fixture(autouse=True)

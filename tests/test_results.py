@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_utils.results import bootstrap_interval, mean_and_spread, paired_difference
+from course_utils.stats.results import bootstrap_interval, mean_and_spread, paired_difference
 
 
 def test_mean_and_spread_uses_the_sample_standard_deviation():

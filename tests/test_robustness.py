@@ -32,7 +32,7 @@ from nbclient import NotebookClient
 
 import course_utils as cu
 from course_utils import NOTEBOOKS
-from course_utils.exercises import NOT_QUITE
+from course_utils.exercises.verdict import NOT_QUITE
 
 ROOT = Path(__file__).resolve().parent.parent
 no_network = sys.modules["course_no_network"]  # the copy conftest.py installed
@@ -49,7 +49,7 @@ def course_sources() -> dict[str, str]:
     """Every piece of code a learner runs: course_utils, the tools, and notebook cells."""
     sources = {str(p.relative_to(ROOT)): p.read_text()
                for folder in ("course_utils", "tools")
-               for p in sorted((ROOT / folder).glob("*.py"))}
+               for p in sorted((ROOT / folder).rglob("*.py"))}
     for notebook in NOTEBOOKS:
         cells = nbformat.read(ROOT / "notebooks" / notebook.filename, as_version=4).cells
         for index, cell in enumerate(cells):

@@ -17,8 +17,8 @@ from course_utils import (
     sliding_window_frame,
     vertical_edge_kernel,
 )
-from course_utils.figures import INPUT_COLOUR, PADDING_COLOUR
-from course_utils.grid_figures import WINDOW_TINT
+from course_utils.viz.style import INPUT_COLOUR, PADDING_COLOUR
+from course_utils.viz.style import WINDOW_TINT
 
 GRID, KERNEL = grid_5x5(), vertical_edge_kernel()
 
@@ -181,7 +181,7 @@ def test_explorer_rejects_settings_it_cannot_offer():
 
 
 def test_figure_and_explorer_paint_the_same_cells():
-    from course_utils.grid_figures import cell_colours
+    from course_utils.viz.style import cell_colours
 
     frame = sliding_window_frame(GRID, KERNEL, 7, padding=1)
     colours = cell_colours(frame.padded.shape, is_padding=frame.is_padding, window=(1, 2, 3, 3))

@@ -20,7 +20,7 @@ from course_utils import (
     rel_error,
     summarize,
 )
-from course_utils.layers import softmax_cross_entropy
+from course_utils.nn.layers import softmax_cross_entropy
 
 
 def mnist_model(padding):

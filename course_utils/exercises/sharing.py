@@ -1,0 +1,171 @@
+"""Checkers for the Try-it exercises of notebook 03 (parameter sharing).
+
+Like those of notebooks 01 and 02, each checker prints one verdict and never
+raises; every right answer is computed with ``course_utils.counting``.
+"""
+
+from __future__ import annotations
+
+from ..conv.counting import conv_params, dense_params, locally_connected_params
+from .verdict import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    NOT_QUITE,
+    _add_hint,
+    _count_verdict,
+    _print_feedback,
+    _whole_number,
+)
+
+__all__ = [
+    "check_grouped_params",
+    "check_growth_factors",
+    "check_shared_weights",
+    "check_unshared_params",
+]
+
+#: Exercises 1 and 2: a 5x5 convolution with 64 filters on a 32x32 RGB image,
+#: padding 2 and stride 1, so the output is 32x32x64.
+LAYER_EXERCISE = {"size": 32, "in_channels": 3, "filters": 64, "kernel_size": 5}
+
+
+def _layer() -> tuple[int, int, int, int]:
+    e = LAYER_EXERCISE
+    return e["size"], e["in_channels"], e["filters"], e["kernel_size"]
+
+
+@_print_feedback
+def check_shared_weights(answer: object) -> str:
+    """Exercise 1: the weights (no biases) of the convolution."""
+    size, c, f, k = _layer()
+    expected = conv_params(c, f, k, bias=False)
+    hints: dict[int, str] = {}
+    _add_hint(hints, conv_params(c, f, k), "that counts the biases too; the question asks "
+              "for weights only.")
+    _add_hint(hints, f * k * k, f"each filter reaches through all {c} input channels: it is "
+              f"{k}x{k}x{c}.")
+    _add_hint(hints, c * k * k, "that is one filter; the layer has one per output channel.")
+    _add_hint(hints, locally_connected_params(c, f, k, size, bias=False),
+              "that is the count without sharing; a convolution uses one filter per depth "
+              "slice, at every position.")
+    return _count_verdict(
+        answer, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected:,} weights; the "
+        f"image's {size}x{size} does not enter.")
+
+
+@_print_feedback
+def check_unshared_params(answer: object) -> str:
+    """Exercise 2: the parameters, biases included, of the same layer without sharing."""
+    size, c, f, k = _layer()
+    expected = locally_connected_params(c, f, k, size)
+    weights_only = locally_connected_params(c, f, k, size, bias=False)
+    hints: dict[int, str] = {}
+    _add_hint(hints, weights_only, "those are the weights; every neuron has its own bias too.")
+    _add_hint(hints, weights_only + f, "that shares the biases (one per filter); without "
+              "sharing each neuron has its own bias as well as its own weights.")
+    _add_hint(hints, conv_params(c, f, k), "that is the shared count; without sharing, every "
+              f"one of the {size}x{size}x{f} neurons has its own filter.")
+    _add_hint(hints, dense_params(size * size * c, size * size * f),
+              "that is a dense layer, where every neuron sees the whole image; here each "
+              f"neuron still sees only a {k}x{k}x{c} window.")
+    neurons = size * size * f
+    return _count_verdict(
+        answer, expected, hints, f"{neurons:,} neurons x ({k}x{k}x{c} + 1) = {expected:,} "
+        "parameters.")
+
+
+#: Exercise 3: AlexNet's conv2, split in two groups as on the paper's two GPUs.
+GROUPED_EXERCISE = {"in_channels": 96, "out_channels": 256, "kernel_size": 5, "groups": 2}
+
+
+@_print_feedback
+def check_grouped_params(answer: object) -> str:
+    """Exercise 3: the parameters, biases included, of a grouped convolution."""
+    e = GROUPED_EXERCISE
+    c, f, k, g = e["in_channels"], e["out_channels"], e["kernel_size"], e["groups"]
+    expected = conv_params(c, f, k, groups=g)
+    hints: dict[int, str] = {}
+    _add_hint(hints, conv_params(c, f, k), f"that ignores the groups; each filter sees only "
+              f"its own group's {c // g} input channels.")
+    _add_hint(hints, conv_params(c, f, k, groups=g, bias=False),
+              "those are the weights; add one bias per filter.")
+    _add_hint(hints, conv_params(c // g, f // g, k, bias=True),
+              f"that is one group; there are {g} of them.")
+    _add_hint(hints, conv_params(c // g, f // g, k, bias=False) + f,
+              f"that is one group's weights; there are {g} of them.")
+    _add_hint(hints, conv_params(c, f, k, bias=False), "that ignores the groups and the biases: "
+              f"each filter sees only {c // g} input channels, and each filter has a bias.")
+    _add_hint(hints, conv_params(c // g, f // g, k, bias=False),
+              f"that is one group's weights; there are {g} groups, and {f} biases.")
+    return _count_verdict(
+        answer, expected, hints, f"{f} filters x {k}x{k}x{c // g} weights + {f} biases = "
+        f"{expected:,}: half of the ungrouped {conv_params(c, f, k, bias=False):,} weights.")
+
+
+#: Exercise 4: a 3x3 layer with 16 filters and padding 1 (the size is kept), on
+#: RGB images of side ``size``, then ``factor`` times as wide and as tall.
+GROWTH_EXERCISE = {"size": 32, "factor": 2, "in_channels": 3, "filters": 16, "kernel_size": 3}
+
+
+def growth_factors() -> tuple[int, int, int]:
+    """How many times as many weights each kind of layer has after the image grows.
+
+    Returns
+    -------
+    (int, int, int)
+        Convolution, locally connected, dense (weights only).
+    """
+    e = GROWTH_EXERCISE
+    c, f, k = e["in_channels"], e["filters"], e["kernel_size"]
+    small, big = e["size"], e["size"] * e["factor"]
+
+    def weights(size: int) -> tuple[int, int, int]:
+        return (
+            conv_params(c, f, k, bias=False),
+            locally_connected_params(c, f, k, size, bias=False),
+            dense_params(size * size * c, size * size * f, bias=False),
+        )
+
+    return tuple(b // s for b, s in zip(weights(big), weights(small)))  # type: ignore[return-value]
+
+
+@_print_feedback
+def check_growth_factors(answer: object) -> str:
+    """Exercise 4: (conv, locally connected, dense) growth of the weights when the image grows."""
+    if answer is None or answer is Ellipsis:
+        return NOT_ATTEMPTED
+    give_three = (f"{NOT_QUITE} Give three numbers in a tuple, (convolution, locally connected, "
+                  f"dense), e.g. (1, 2, 3), not {answer!r}.")
+    if isinstance(answer, (str, bytes, dict)):
+        return give_three
+    try:
+        items = list(answer)
+    except TypeError:  # a single number
+        return give_three
+    if len(items) != 3:
+        return give_three
+    values = []
+    for item in items:
+        value, problem = _whole_number(item)
+        if problem is not None:
+            return f"{NOT_QUITE} Every factor is a whole number; {item!r} is not."
+        values.append(value)
+    expected = list(growth_factors())
+    factor = GROWTH_EXERCISE["factor"]
+    if values == expected:
+        return (
+            f"{CORRECT} The convolution's weights do not change; the locally connected layer "
+            f"has {factor}x{factor} = {expected[1]} times as many positions, each with its own "
+            f"filter; the dense layer has {expected[1]} times as many inputs and {expected[1]} "
+            f"times as many outputs: {expected[2]} times the weights."
+        )
+    names = ("convolution", "locally connected", "dense")
+    wrong = [name for name, v, e in zip(names, values, expected) if v != e]
+    hints = {
+        "convolution": "a factor is new count / old count, so a count that does not change "
+                       "grows by a factor of 1. Does a filter's size depend on the image?",
+        "locally connected": f"one filter per output position: how many times as many "
+                             f"positions does an image {factor} times as wide and tall have?",
+        "dense": "every input meets every output: both the inputs and the outputs grow.",
+    }
+    return f"{NOT_QUITE} Look again at the {wrong[0]} layer. Hint: {hints[wrong[0]]}"

@@ -1,0 +1,27 @@
+"""A small trainable framework built on ``conv``: enough to train the notebooks' models.
+
+- ``layers``: dense, ReLU and the softmax loss as functions, forward and backward
+- ``gradcheck``: backward passes checked against finite differences
+- ``model``: layer objects with parameters, stacked into a ``Sequential`` model
+- ``specs``: layers described without their weights, for counting and building
+- ``summary``: a model of layer specs counted layer by layer, and built
+- ``training``: the Adam optimiser and a seeded training loop with a progress bar
+"""
+
+# Each module lists its public names in its own __all__; this joins them.
+from . import gradcheck, layers, model, specs, summary, training
+from .gradcheck import *  # noqa: F403
+from .layers import *  # noqa: F403
+from .model import *  # noqa: F403
+from .specs import *  # noqa: F403
+from .summary import *  # noqa: F403
+from .training import *  # noqa: F403
+
+__all__ = [
+    *layers.__all__,
+    *gradcheck.__all__,
+    *model.__all__,
+    *specs.__all__,
+    *summary.__all__,
+    *training.__all__,
+]

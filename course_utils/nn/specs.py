@@ -1,0 +1,436 @@
+"""Layer specs: what a layer is, without its weights, for counting and for building.
+
+A spec such as ``ConvSpec(32, 3, padding="same")`` knows four things:
+
+- ``describe()``: a short name for tables, ``"conv 32@3x3, pad same"``
+  (32 filters of 3x3);
+- ``output_shape(input_shape)``: the shape it makes from an input shape;
+- ``counts(input_shape)``: its weights, biases and multiply-adds per image;
+- ``build(input_shape, rng)``: the trainable layer(s) of :mod:`course_utils.model`.
+
+Shapes leave out the batch: ``(C, H, W)`` for images, ``(features,)`` after
+a flatten. Output sizes are floored when the windows do not fit exactly, as
+frameworks do. Multiply-adds count the products of weights and inputs;
+adding a bias, ReLU and max pooling are not counted (they are one addition
+or comparison per value at most).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple, Union
+
+import numpy as np
+
+from ..conv.counting import (
+    conv_macs,
+    conv_params,
+    dense_macs,
+    dense_params,
+    depthwise_separable_params,
+    locally_connected_macs,
+    locally_connected_params,
+)
+from ..conv.geometry import conv_output_size
+from ..validation import IntOrPair, check_bool, check_groups, check_int, check_int_or_pair, is_pair
+from .model import Conv2D, Dense, Flatten, Layer, LocallyConnected2D, MaxPool2D, ReLU
+
+__all__ = [
+    "ConvSpec",
+    "DenseSpec",
+    "DepthwiseSeparableSpec",
+    "FlattenSpec",
+    "LayerCounts",
+    "LayerSpec",
+    "LocallyConnectedSpec",
+    "MaxPoolSpec",
+    "ReLUSpec",
+]
+
+Shape = tuple[int, ...]
+ConvPaddingSpec = Union[int, tuple[int, int], str]
+
+
+class LayerCounts(NamedTuple):
+    """What one layer costs, for one image."""
+
+    weights: int
+    biases: int
+    multiply_adds: int
+
+
+class LayerSpec:
+    """The interface every layer spec follows; see the module docstring."""
+
+    def describe(self) -> str:
+        """A short name for tables, e.g. ``"conv 32@3x3, pad same"``."""
+        raise NotImplementedError
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        """The layer's output shape (without the batch) for an input of ``input_shape``."""
+        raise NotImplementedError
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        """Weights, biases and multiply-adds per image for an input of ``input_shape``."""
+        raise NotImplementedError
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        """The trainable layer(s), initial weights drawn from ``rng``."""
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------
+# Helpers shared by the specs
+# --------------------------------------------------------------------------
+
+
+def _pair(value: IntOrPair) -> tuple[int, int]:
+    return tuple(value) if is_pair(value) else (value, value)
+
+
+def _kernel_text(value: IntOrPair) -> str:
+    h, w = _pair(value)
+    return f"{h}x{w}"
+
+
+def _setting_text(value: object) -> str:
+    """A padding, stride or dilation as given: ``1``, ``same`` or ``(1, 2)``."""
+    return str(tuple(value)) if is_pair(value) else str(value)
+
+
+def _settings_text(padding: object, stride: IntOrPair, dilation: IntOrPair = 1) -> str:
+    text = f"pad {_setting_text(padding)}"
+    if _pair(stride) != (1, 1):
+        text += f", stride {_setting_text(stride)}"
+    if _pair(dilation) != (1, 1):
+        text += f", dilation {_setting_text(dilation)}"
+    return text
+
+
+def _as_tuple(value: object) -> object:
+    """Lists become tuples, so that a spec stays hashable and compares by value."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _image_shape(input_shape: Shape, layer: str) -> tuple[int, int, int]:
+    if len(input_shape) != 3:
+        raise ValueError(
+            f"{layer} needs an image input of shape (C, H, W), got shape {input_shape}: "
+            "after a FlattenSpec the values are a vector and cannot go back into an image layer"
+        )
+    return input_shape
+
+
+def _check_padding(padding: object) -> ConvPaddingSpec:
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be an int, an (h, w) pair, 'valid' or 'same', "
+                             f"got {padding!r}")
+        return padding
+    check_int_or_pair(padding, "padding", minimum=0)
+    return padding
+
+
+def _check_conv_settings(spec: ConvSpec | DepthwiseSeparableSpec) -> None:
+    """Check and tidy the fields that convolution specs share."""
+    for name in ("kernel_size", "padding", "stride", "dilation"):
+        object.__setattr__(spec, name, _as_tuple(getattr(spec, name)))
+    check_int(spec.out_channels, "out_channels", minimum=1)
+    check_int_or_pair(spec.kernel_size, "kernel_size", minimum=1)
+    _check_padding(spec.padding)
+    check_int_or_pair(spec.stride, "stride", minimum=1)
+    check_int_or_pair(spec.dilation, "dilation", minimum=1)
+    check_bool(spec.bias, "bias")
+
+
+def _conv_output(size: tuple[int, int], kernel: IntOrPair, padding: ConvPaddingSpec,
+                 stride: IntOrPair, dilation: IntOrPair) -> tuple[int, int]:
+    """Output height and width, floored as frameworks do."""
+    (kh, kw), (sh, sw), (dh, dw) = _pair(kernel), _pair(stride), _pair(dilation)
+    ph, pw = (padding, padding) if isinstance(padding, str) else _pair(padding)
+    sizes = []
+    for axis, settings in (("height", (size[0], kh, ph, sh, dh)),
+                           ("width", (size[1], kw, pw, sw, dw))):
+        try:
+            sizes.append(conv_output_size(*settings, strict=False))
+        except ValueError as error:
+            raise ValueError(f"along the {axis}: {error}") from None
+    return sizes[0], sizes[1]
+
+
+# --------------------------------------------------------------------------
+# The specs
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConvSpec(LayerSpec):
+    """A 2-D convolution: ``out_channels`` filters of ``kernel_size``, shared by every position.
+
+    Attributes
+    ----------
+    out_channels : int
+    kernel_size : int or (int, int)
+    padding : int, (int, int), 'valid' or 'same'
+    stride, dilation : int or (int, int)
+    groups : int
+        Must divide the input and output channels; each filter is
+        ``C_in / groups`` deep.
+    bias : bool
+    """
+
+    out_channels: int
+    kernel_size: IntOrPair
+    padding: ConvPaddingSpec = 0
+    stride: IntOrPair = 1
+    dilation: IntOrPair = 1
+    groups: int = 1
+    bias: bool = True
+
+    def __post_init__(self) -> None:
+        _check_conv_settings(self)
+        check_int(self.groups, "groups", minimum=1)
+
+    def describe(self) -> str:
+        text = (f"conv {self.out_channels}@{_kernel_text(self.kernel_size)}, "
+                + _settings_text(self.padding, self.stride, self.dilation))
+        return text + (f", groups {self.groups}" if self.groups != 1 else "")
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        channels, h, w = _image_shape(input_shape, "a conv layer")
+        check_groups(self.groups, channels, self.out_channels)
+        return (self.out_channels,
+                *_conv_output((h, w), self.kernel_size, self.padding, self.stride, self.dilation))
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        channels = input_shape[0]
+        out = self.output_shape(input_shape)
+        weights = conv_params(channels, self.out_channels, self.kernel_size, groups=self.groups,
+                              bias=False)
+        macs = conv_macs(channels, self.out_channels, self.kernel_size, out[1:],
+                         groups=self.groups)
+        return LayerCounts(weights, self.out_channels if self.bias else 0, macs)
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        return [Conv2D(input_shape[0], self.out_channels, self.kernel_size, rng=rng,
+                       stride=self.stride, padding=self.padding, dilation=self.dilation,
+                       groups=self.groups, bias=self.bias)]
+
+
+@dataclass(frozen=True)
+class DepthwiseSeparableSpec(LayerSpec):
+    """A depthwise convolution (one ``K x K`` filter per input channel), then a 1x1 convolution.
+
+    As in MobileNet. The depthwise step has the ``padding``, ``stride`` and
+    ``dilation``; the pointwise 1x1 step mixes the channels. With ``bias``
+    both steps have biases (``C_in + C_out``), as two PyTorch layers would.
+
+    Attributes
+    ----------
+    out_channels : int
+    kernel_size : int or (int, int)
+    padding : int, (int, int), 'valid' or 'same'
+    stride, dilation : int or (int, int)
+    bias : bool
+    """
+
+    out_channels: int
+    kernel_size: IntOrPair
+    padding: ConvPaddingSpec = 0
+    stride: IntOrPair = 1
+    dilation: IntOrPair = 1
+    bias: bool = True
+
+    def __post_init__(self) -> None:
+        _check_conv_settings(self)
+
+    def steps(self, in_channels: int) -> tuple[ConvSpec, ConvSpec]:
+        """The two convolutions it is made of: depthwise (``groups = C_in``), then 1x1."""
+        depthwise = ConvSpec(in_channels, self.kernel_size, self.padding, self.stride,
+                             self.dilation, groups=in_channels, bias=self.bias)
+        return depthwise, ConvSpec(self.out_channels, 1, bias=self.bias)
+
+    def describe(self) -> str:
+        return (f"depthwise-separable {self.out_channels}@{_kernel_text(self.kernel_size)}, "
+                + _settings_text(self.padding, self.stride, self.dilation))
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        channels = _image_shape(input_shape, "a depthwise-separable layer")[0]
+        depthwise, pointwise = self.steps(channels)
+        return pointwise.output_shape(depthwise.output_shape(input_shape))
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        channels = _image_shape(input_shape, "a depthwise-separable layer")[0]
+        depthwise, pointwise = self.steps(channels)
+        middle = depthwise.output_shape(input_shape)
+        weights = depthwise_separable_params(channels, self.out_channels, self.kernel_size,
+                                             bias=False)
+        macs = depthwise.counts(input_shape).multiply_adds + pointwise.counts(middle).multiply_adds
+        return LayerCounts(weights, (channels + self.out_channels) if self.bias else 0, macs)
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        depthwise, pointwise = self.steps(input_shape[0])
+        return (depthwise.build(input_shape, rng)
+                + pointwise.build(depthwise.output_shape(input_shape), rng))
+
+
+@dataclass(frozen=True)
+class LocallyConnectedSpec(LayerSpec):
+    """A locally connected layer: like a convolution, but a filter of its own at every position.
+
+    Attributes
+    ----------
+    out_channels : int
+    kernel_size : int or (int, int)
+    padding : int or (int, int)
+        Zero padding on each side.
+    stride : int or (int, int)
+    bias : bool
+        One bias per filter, so per channel *and* position.
+    """
+
+    out_channels: int
+    kernel_size: IntOrPair
+    padding: IntOrPair = 0
+    stride: IntOrPair = 1
+    bias: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("kernel_size", "padding", "stride"):
+            object.__setattr__(self, name, _as_tuple(getattr(self, name)))
+        check_int(self.out_channels, "out_channels", minimum=1)
+        check_int_or_pair(self.kernel_size, "kernel_size", minimum=1)
+        check_int_or_pair(self.padding, "padding", minimum=0)
+        check_int_or_pair(self.stride, "stride", minimum=1)
+        check_bool(self.bias, "bias")
+
+    def describe(self) -> str:
+        return (f"locally connected {self.out_channels}@{_kernel_text(self.kernel_size)}, "
+                + _settings_text(self.padding, self.stride))
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        _, h, w = _image_shape(input_shape, "a locally connected layer")
+        return (self.out_channels,
+                *_conv_output((h, w), self.kernel_size, self.padding, self.stride, 1))
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        channels = input_shape[0]
+        out = self.output_shape(input_shape)
+        weights = locally_connected_params(channels, self.out_channels, self.kernel_size,
+                                           out[1:], bias=False)
+        biases = self.out_channels * out[1] * out[2] if self.bias else 0
+        macs = locally_connected_macs(channels, self.out_channels, self.kernel_size, out[1:])
+        return LayerCounts(weights, biases, macs)
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        return [LocallyConnected2D(input_shape[0], self.out_channels, self.kernel_size,
+                                   input_shape[1:], rng=rng, stride=self.stride,
+                                   padding=self.padding, bias=self.bias)]
+
+
+@dataclass(frozen=True)
+class MaxPoolSpec(LayerSpec):
+    """Max pooling over ``size`` x ``size`` windows side by side; no parameters.
+
+    Attributes
+    ----------
+    size : int or (int, int)
+    """
+
+    size: IntOrPair = 2
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", _as_tuple(self.size))
+        check_int_or_pair(self.size, "size", minimum=1)
+
+    def describe(self) -> str:
+        return f"max pool {_kernel_text(self.size)}"
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        channels, h, w = _image_shape(input_shape, "a max pool layer")
+        kh, kw = _pair(self.size)
+        if kh > h or kw > w:
+            raise ValueError(f"a {kh}x{kw} max pool does not fit in a {h}x{w} map: "
+                             "size must be at most the map's height and width")
+        return (channels, h // kh, w // kw)
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        self.output_shape(input_shape)
+        return LayerCounts(0, 0, 0)
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        return [MaxPool2D(self.size)]
+
+
+@dataclass(frozen=True)
+class ReLUSpec(LayerSpec):
+    """``max(x, 0)`` on every value; no parameters."""
+
+    def describe(self) -> str:
+        return "relu"
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        return input_shape
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        return LayerCounts(0, 0, 0)
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        return [ReLU()]
+
+
+@dataclass(frozen=True)
+class FlattenSpec(LayerSpec):
+    """(C, H, W) -> (C*H*W,): the image as one long vector, for a dense layer."""
+
+    def describe(self) -> str:
+        return "flatten"
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        return (int(np.prod(input_shape)),)
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        return LayerCounts(0, 0, 0)
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        return [Flatten()]
+
+
+@dataclass(frozen=True)
+class DenseSpec(LayerSpec):
+    """A fully connected layer with ``out_features`` neurons.
+
+    Attributes
+    ----------
+    out_features : int
+    bias : bool
+    """
+
+    out_features: int
+    bias: bool = True
+
+    def __post_init__(self) -> None:
+        check_int(self.out_features, "out_features", minimum=1)
+        check_bool(self.bias, "bias")
+
+    def describe(self) -> str:
+        return f"dense {self.out_features}"
+
+    def _in_features(self, input_shape: Shape) -> int:
+        if len(input_shape) != 1:
+            raise ValueError(f"a dense layer needs a flat input (features,), got shape "
+                             f"{input_shape}: put a FlattenSpec() before it")
+        return input_shape[0]
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        self._in_features(input_shape)
+        return (self.out_features,)
+
+    def counts(self, input_shape: Shape) -> LayerCounts:
+        features = self._in_features(input_shape)
+        return LayerCounts(dense_params(features, self.out_features, bias=False),
+                           self.out_features if self.bias else 0,
+                           dense_macs(features, self.out_features))
+
+    def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
+        return [Dense(input_shape[0], self.out_features, rng=rng, bias=self.bias)]

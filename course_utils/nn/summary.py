@@ -1,0 +1,290 @@
+"""A model summary: each layer's output shape, weights, biases, multiply-adds and memory.
+
+Describe a model as a list of layer specs (:mod:`course_utils.layer_specs`),
+such as ``ConvSpec(32, 3, padding="same")``, and an input shape ``(C, H,
+W)``. :func:`summarize` works out every layer's output shape from the one
+before it, and counts from those shapes, without allocating anything.
+:func:`build_model` turns the same list into a trainable
+:class:`~course_utils.model.Sequential`, so the counts can be checked
+against the arrays a real model allocates.
+
+Conventions: shapes leave out the batch; multiply-adds are per image and
+count products of weights and inputs; memory is the parameters' memory in
+float32 (4 bytes each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Sequence
+
+import numpy as np
+
+from ..conv.counting import format_bytes, memory_bytes
+from ..validation import check_int, is_pair
+from .model import Layer, Sequential
+from .specs import (
+    ConvSpec,
+    DenseSpec,
+    DepthwiseSeparableSpec,
+    FlattenSpec,
+    LayerSpec,
+    LocallyConnectedSpec,
+    MaxPoolSpec,
+    ReLUSpec,
+    Shape,
+)
+
+__all__ = [
+    "build_model",
+    "ModelSummary",
+    "summarize",
+    "SummaryRow",
+]
+
+#: The specs :func:`summarize` and :func:`build_model` accept.
+LAYER_SPECS = (ConvSpec, DenseSpec, DepthwiseSeparableSpec, FlattenSpec, LocallyConnectedSpec,
+               MaxPoolSpec, ReLUSpec)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One layer of a :class:`ModelSummary`.
+
+    Attributes
+    ----------
+    layer : str
+        What the layer is, e.g. ``"conv 32@3x3, pad same"``.
+    output_shape : tuple of int
+        Without the batch: (C, H, W) or (features,).
+    weights, biases : int
+    multiply_adds : int
+        Per image.
+    """
+
+    layer: str
+    output_shape: Shape
+    weights: int
+    biases: int
+    multiply_adds: int
+
+    @property
+    def parameters(self) -> int:
+        """Weights plus biases."""
+        return self.weights + self.biases
+
+    @property
+    def memory(self) -> int:
+        """Bytes of the parameters in float32."""
+        return memory_bytes(self.parameters, "float32")
+
+
+def _number(value: int) -> str:
+    return f"{value:,}"
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """Every layer's shape and counts, and the totals; shows itself as a table.
+
+    Attributes
+    ----------
+    input_shape : tuple of int
+        (C, H, W) of one input image.
+    rows : tuple of SummaryRow
+        One per layer spec, in order.
+    """
+
+    input_shape: Shape
+    rows: tuple[SummaryRow, ...]
+
+    @property
+    def weights(self) -> int:
+        """Total weights."""
+        return sum(row.weights for row in self.rows)
+
+    @property
+    def biases(self) -> int:
+        """Total biases."""
+        return sum(row.biases for row in self.rows)
+
+    @property
+    def parameters(self) -> int:
+        """Total parameters (weights plus biases)."""
+        return sum(row.parameters for row in self.rows)
+
+    @property
+    def multiply_adds(self) -> int:
+        """Total multiply-adds for one image."""
+        return sum(row.multiply_adds for row in self.rows)
+
+    @property
+    def memory(self) -> int:
+        """Bytes of all parameters in float32."""
+        return memory_bytes(self.parameters, "float32")
+
+    @property
+    def output_shape(self) -> Shape:
+        """The last layer's output shape (the input shape if there are no layers)."""
+        return self.rows[-1].output_shape if self.rows else self.input_shape
+
+    HEADERS = ("Layer", "Output shape", "Weights", "Biases", "Parameters", "Multiply-adds",
+               "Memory (float32)")
+
+    def _cells(self) -> tuple[list[list[str]], list[str]]:
+        body = [[row.layer, str(row.output_shape), _number(row.weights), _number(row.biases),
+                 _number(row.parameters), _number(row.multiply_adds), format_bytes(row.memory)]
+                for row in self.rows]
+        total = ["total", "", _number(self.weights), _number(self.biases),
+                 _number(self.parameters), _number(self.multiply_adds),
+                 format_bytes(self.memory)]
+        return body, total
+
+    def _note(self) -> str:
+        return (f"input {self.input_shape}; shapes without the batch; "
+                "multiply-adds per image; memory of the parameters in float32")
+
+    def table(self) -> str:
+        """The summary as a fixed-width text table."""
+        body, total = self._cells()
+        lines = [list(self.HEADERS)] + body + [total]
+        widths = [max(len(line[i]) for line in lines) for i in range(len(self.HEADERS))]
+
+        def format_line(line: list[str]) -> str:
+            first = line[0].ljust(widths[0])  # layer names read best left-aligned
+            return "  ".join([first] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])])
+
+        rule = "  ".join("-" * w for w in widths)
+        text = [format_line(lines[0]), rule] + [format_line(line) for line in body]
+        return "\n".join(text + [rule, format_line(total), self._note()])
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def __repr__(self) -> str:
+        return self.table()
+
+    def _repr_html_(self) -> str:
+        body, total = self._cells()
+        right = 'style="text-align:right"'
+        left = 'style="text-align:left"'
+
+        def row_html(cells: list[str], tag: str = "td", bold: bool = False) -> str:
+            texts = [f"<b>{escape(c)}</b>" if bold else escape(c) for c in cells]
+            parts = [f"<{tag} {left}>{texts[0]}</{tag}>"]
+            parts += [f"<{tag} {right}>{text}</{tag}>" for text in texts[1:]]
+            return "<tr>" + "".join(parts) + "</tr>"
+
+        head = row_html(list(self.HEADERS), "th")
+        rows = "".join(row_html(cells) for cells in body)
+        foot = row_html(total, bold=True)
+        return (f'<table class="course-summary"><caption>{escape(self._note())}</caption>'
+                f"<thead>{head}</thead><tbody>{rows}</tbody><tfoot>{foot}</tfoot></table>")
+
+
+def _check_specs(layers: Sequence[LayerSpec]) -> list[LayerSpec]:
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise TypeError(f"layers must be a list of layer specs, got {layers!r}")
+    layers = list(layers)
+    if not layers:
+        raise ValueError("layers must hold at least one layer spec, got an empty list")
+    for number, layer in enumerate(layers):
+        if not isinstance(layer, LAYER_SPECS):
+            allowed = ", ".join(spec.__name__ for spec in LAYER_SPECS)
+            raise TypeError(f"layers[{number}] must be a layer spec ({allowed}), got {layer!r}")
+    return layers
+
+
+def _check_input_shape(input_shape: object) -> Shape:
+    if not is_pair(input_shape) or len(input_shape) != 3:
+        raise TypeError(f"input_shape must be (C, H, W), three positive ints, got "
+                        f"{input_shape!r}")
+    return tuple(check_int(v, "input_shape", minimum=1) for v in input_shape)
+
+
+def _layer_error(number: int, layer: LayerSpec, shape: Shape, error: Exception) -> Exception:
+    """The same error, prefixed with which layer failed and what it was given."""
+    hint = ""
+    if number == 0 and shape[2] in (1, 3) and shape[0] == shape[1] > 4:
+        # (28, 28, 1) looks like height, width, channels: the layout of Keras and images
+        hint = (f" (input_shape is channels first, (C, H, W): for {shape[0]}x{shape[1]} "
+                f"images with {shape[2]} channel(s) write {(shape[2], shape[0], shape[1])})")
+    return type(error)(f"layers[{number}] ({layer.describe()}) on an input of shape {shape}: "
+                       f"{error}{hint}")
+
+
+def summarize(layers: Sequence[LayerSpec], input_shape: Shape) -> ModelSummary:
+    """Count a model layer by layer from its specs; nothing is allocated.
+
+    Parameters
+    ----------
+    layers : sequence of layer specs
+        ``ConvSpec``, ``DepthwiseSeparableSpec``, ``LocallyConnectedSpec``,
+        ``MaxPoolSpec``, ``ReLUSpec``, ``FlattenSpec`` or ``DenseSpec``, first
+        layer first.
+    input_shape : (int, int, int)
+        (C, H, W) of one input image, e.g. ``(1, 28, 28)`` for MNIST.
+
+    Returns
+    -------
+    ModelSummary
+        Shows itself as a table (text, and HTML in Jupyter).
+
+    Examples
+    --------
+    >>> s = summarize([ConvSpec(32, 3, padding="same"), ReLUSpec(), MaxPoolSpec(2),
+    ...                FlattenSpec(), DenseSpec(128), ReLUSpec(), DenseSpec(10)], (1, 28, 28))
+    >>> s.parameters, s.rows[0].output_shape
+    (804554, (32, 28, 28))
+    """
+    layers = _check_specs(layers)
+    first = shape = _check_input_shape(input_shape)
+    rows = []
+    for number, layer in enumerate(layers):
+        try:
+            weights, biases, macs = layer.counts(shape)
+            next_shape = layer.output_shape(shape)
+        except (TypeError, ValueError) as error:
+            raise _layer_error(number, layer, shape, error) from None
+        rows.append(SummaryRow(layer.describe(), next_shape, weights, biases, macs))
+        shape = next_shape
+    return ModelSummary(first, tuple(rows))
+
+
+def build_model(layers: Sequence[LayerSpec], input_shape: Shape, *, seed: int,
+                dtype: str = "float32") -> Sequential:
+    """A trainable model with exactly the layers that :func:`summarize` counts.
+
+    Parameters
+    ----------
+    layers : sequence of layer specs
+        As for :func:`summarize`.
+    input_shape : (int, int, int)
+        (C, H, W) of one input image.
+    seed : int
+        Seeds the generator that draws the initial weights (He et al., 2015).
+    dtype : str or numpy dtype
+        ``"float32"`` (as frameworks train; half the memory and time of
+        float64) or ``"float64"``.
+
+    Returns
+    -------
+    Sequential
+        A depthwise-separable spec becomes two layers (depthwise, then 1x1).
+    """
+    summarize(layers, input_shape)  # the same checks and messages
+    layers, shape = list(layers), _check_input_shape(input_shape)
+    seed = check_int(seed, "seed", minimum=0)
+    if dtype not in ("float32", "float64", np.float32, np.float64):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    dtype = np.dtype(dtype)
+    rng = np.random.default_rng(seed)
+    built: list[Layer] = []
+    for layer in layers:
+        built += layer.build(shape, rng)
+        shape = layer.output_shape(shape)
+    for part in built:
+        for name, array in part.params.items():
+            part.params[name] = array.astype(dtype)
+    return Sequential(built)

@@ -1,0 +1,256 @@
+"""Training a :class:`~course_utils.model.Sequential` model: Adam, mini-batches, a progress bar.
+
+Everything random (the order of the examples in each epoch) comes from a
+seeded generator, so a run repeated with the same seed gives the same
+numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..validation import check_array, check_finite, check_int, check_number
+from .layers import softmax_cross_entropy
+from .model import Sequential
+
+__all__ = [
+    "accuracy",
+    "Adam",
+    "ProgressBar",
+    "train",
+    "TrainingHistory",
+]
+
+
+class Adam:
+    """The Adam optimiser (Kingma & Ba, 2015) for every parameter of a model.
+
+    Parameters
+    ----------
+    model : Sequential
+    learning_rate : float
+    beta1, beta2 : float
+        Decay rates of the running means of the gradient and of its square.
+    eps : float
+        Added to the denominator, so that a zero gradient does not divide by 0.
+    """
+
+    def __init__(self, model: Sequential, learning_rate: float = 1e-3, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8) -> None:
+        if not isinstance(model, Sequential):
+            raise TypeError(
+                f"model must be a Sequential model, e.g. Sequential([Flatten(), Dense(...)]), "
+                f"got {model!r} of type {type(model).__name__}"
+            )
+        learning_rate = check_number(learning_rate, "learning_rate", positive=True)
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= check_number(beta, name) < 1:
+                raise ValueError(f"{name} must be at least 0 and below 1, got {beta!r}")
+        eps = check_number(eps, "eps", positive=True)
+        self.model, self.learning_rate = model, learning_rate
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.steps = 0
+        # running means of each parameter's gradient (m) and squared gradient (v)
+        self.m = {(layer, name): np.zeros_like(layer.params[name])
+                  for layer, name in model.parameters()}
+        self.v = {(layer, name): np.zeros_like(layer.params[name])
+                  for layer, name in model.parameters()}
+
+    def step(self) -> None:
+        """Update every parameter from the gradients of the last backward pass."""
+        missing = [f"{type(layer).__name__}.{name}" for layer, name in self.model.parameters()
+                   if name not in layer.grads]
+        if missing:
+            raise ValueError(
+                "step needs gradients: run model.backward(dscores) before optimiser.step() "
+                f"(no gradient yet for {', '.join(missing)})"
+            )
+        self.steps += 1
+        for layer, name in self.model.parameters():
+            grad = layer.grads[name]
+            m = self.m[(layer, name)]
+            v = self.v[(layer, name)]
+            m *= self.beta1
+            m += (1 - self.beta1) * grad
+            v *= self.beta2
+            v += (1 - self.beta2) * np.square(grad)
+            # update = learning_rate * m_hat / (sqrt(v_hat) + eps), where m_hat and
+            # v_hat undo the early steps' bias towards 0; computed in place, in
+            # that order, because a model's arrays can hold millions of numbers.
+            update = m / (1 - self.beta1**self.steps)  # m_hat
+            update *= self.learning_rate
+            denominator = v / (1 - self.beta2**self.steps)  # v_hat
+            np.sqrt(denominator, out=denominator)
+            denominator += self.eps
+            update /= denominator
+            layer.params[name] -= update
+
+
+@dataclass
+class TrainingHistory:
+    """What happened during training, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : list of float
+        Mean training loss of each epoch.
+    train_accuracy : list of float
+        Accuracy on the training set after each epoch.
+    seconds : float
+        Wall-clock time of the whole run.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def accuracy(model: Sequential, x: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of examples whose predicted class is the label.
+
+    Parameters
+    ----------
+    model : Sequential
+    x : ndarray, shape (N, ...)
+    labels : ndarray of int, shape (N,)
+
+    Returns
+    -------
+    float between 0 and 1
+    """
+    x, labels = _examples_and_labels(model, x, labels)
+    return float((model.predict(x) == labels).mean())
+
+
+def _examples_and_labels(model: object, x: object, labels: object
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Check a model and its data: finite examples, one integer label each, class scores out."""
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a Sequential model, got {type(model).__name__}")
+    x = check_finite(check_array(x, "x", ndim=max(np.ndim(x), 2), axes="(N, ...)"), "x")
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integer classes, got dtype {labels.dtype}")
+    if labels.shape != (len(x),):
+        raise ValueError(
+            f"labels must hold one class per example of x ({len(x)}), got shape {labels.shape}"
+        )
+    # One example through the model: a model that does not end in class scores
+    # would otherwise give a loss error deep in training, or a silent argmax.
+    scores = model.forward(x[:1])
+    if np.ndim(scores) != 2:
+        raise ValueError(
+            f"model must end in class scores of shape (N, classes), e.g. Flatten() then "
+            f"Dense(features, classes); its output has shape {np.shape(scores)}"
+        )
+    return x, labels
+
+
+class ProgressBar:
+    """A progress bar: an ipywidgets bar inside Jupyter, nothing elsewhere (tests, scripts).
+
+    Parameters
+    ----------
+    total : int
+        The value at which the work is done.
+    description : str
+        The bar's label.
+    show : bool
+        False never shows a bar.
+    """
+
+    def __init__(self, total: int, description: str = "", show: bool = True) -> None:
+        total = check_int(total, "total", minimum=1)
+        if not isinstance(description, str):
+            raise TypeError(f"description must be text, got {description!r}")
+        self.bar = None
+        if not show:
+            return
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+            from ipywidgets import IntProgress
+        except ImportError:
+            return
+        if get_ipython() is None:
+            return
+        # 'initial' width: the whole description shows, not its first ten letters
+        self.bar = IntProgress(value=0, min=0, max=total, description=description,
+                               style={"description_width": "initial"})
+        display(self.bar)
+
+    def update(self, value: int) -> None:
+        """Move the bar to ``value`` (out of ``total``)."""
+        if self.bar is not None:
+            self.bar.value = value
+
+    def close(self, text: str) -> None:
+        """Show ``text`` as the label and colour the bar as finished."""
+        if self.bar is not None:
+            self.bar.description = text
+            self.bar.bar_style = "success"
+
+
+def train(
+    model: Sequential,
+    x: np.ndarray,
+    labels: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    progress: bool = True,
+    description: str = "training",
+) -> TrainingHistory:
+    """Train ``model`` with Adam on mini-batches, shuffled by a seeded generator.
+
+    Parameters
+    ----------
+    model : Sequential
+        Its last layer gives class scores, shape (N, classes).
+    x : ndarray, shape (N, ...)
+        Training examples, in the shape the first layer takes.
+    labels : ndarray of int, shape (N,)
+    epochs : int
+        Passes over the training set.
+    batch_size : int
+        Examples per update.
+    learning_rate : float
+    seed : int
+        Seed of the generator that shuffles the examples each epoch.
+    progress : bool
+        Show a progress bar (one step per epoch) when running in Jupyter.
+    description : str
+        The bar's label.
+
+    Returns
+    -------
+    TrainingHistory
+    """
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    x, labels = _examples_and_labels(model, x, labels)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    optimiser = Adam(model, learning_rate)
+    history = TrainingHistory()
+    bar = ProgressBar(epochs, description, progress)
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        order = rng.permutation(len(x))
+        losses = []
+        for first in range(0, len(x), batch_size):
+            batch = order[first:first + batch_size]
+            loss, dscores = softmax_cross_entropy(model.forward(x[batch]), labels[batch])
+            model.backward(dscores)
+            optimiser.step()
+            losses.append(loss * len(batch))
+        history.loss.append(float(np.sum(losses) / len(x)))
+        history.train_accuracy.append(accuracy(model, x, labels))
+        bar.update(epoch + 1)
+    history.seconds = time.perf_counter() - start
+    bar.close(f"{description}: done")
+    return history

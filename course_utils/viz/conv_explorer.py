@@ -1,0 +1,158 @@
+"""The conv-arithmetic explorer: sliders in, formula and window drawing out.
+
+The explorer's work is done by :func:`conv_arithmetic_report`, a plain
+function that is unit-tested without a browser; the widget only wires
+sliders to it and to :func:`course_utils.figures.plot_window_positions`.
+"""
+
+from __future__ import annotations
+
+import io
+
+from ..conv.geometry import (
+    _does_not_fit_message,
+    _effective_kernel,
+    _exact_output,
+    _format_number,
+    _formula_text,
+    window_layout,
+)
+from ..validation import check_int
+
+__all__ = ["conv_arithmetic_explorer", "conv_arithmetic_report"]
+
+#: Slider ranges of the explorer: (minimum, maximum, start value).
+EXPLORER_RANGES = {
+    "size": (1, 32, 10),
+    "kernel_size": (1, 11, 3),
+    "padding": (0, 5, 0),
+    "stride": (1, 5, 2),
+    "dilation": (1, 3, 1),
+}
+
+
+def conv_arithmetic_report(
+    size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> str:
+    """Explain, in words and numbers, the output size of one setting.
+
+    Parameters
+    ----------
+    size, kernel_size, padding, stride, dilation : int
+        One dimension, as in :func:`course_utils.conv_output_size`.
+
+    Returns
+    -------
+    str
+        Several lines: the formula, the formula with the numbers put in, and
+        either the output size or why the windows do not fit (with the
+        floored size frameworks use and settings that would fit). Never
+        raises for out-of-range values: it explains them instead.
+    """
+    try:
+        size = check_int(size, "size", minimum=1)
+        kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+        padding = check_int(padding, "padding", minimum=0)
+        stride = check_int(stride, "stride", minimum=1)
+        dilation = check_int(dilation, "dilation", minimum=1)
+    except (TypeError, ValueError) as error:
+        return f"Cannot compute: {error}"
+
+    span = _effective_kernel(kernel_size, dilation)
+    lines = ["W_out = (W - K + 2P)/S + 1"]
+    if dilation != 1:
+        lines.append(
+            f"dilation {dilation}: the kernel spans D*(K - 1) + 1 = "
+            f"{dilation}*({kernel_size} - 1) + 1 = {span} cells, used for K below"
+        )
+    lines.append(f"      = {_formula_text(size, span, padding, stride)}")
+    if span > size + 2 * padding:
+        lines.append(
+            f"No room for one window: it spans {span} cells but the padded input "
+            f"has {size} + 2*{padding} = {size + 2 * padding}."
+        )
+        return "\n".join(lines)
+
+    exact = _exact_output(size, span, padding, stride)
+    lines.append(f"      = {_format_number(exact)}")
+    layout = window_layout(size, kernel_size, padding, stride, dilation)
+    if layout.fits:
+        lines.append(
+            f"The windows fit exactly: {layout.output_size} output values, the last window "
+            f"ending on the last cell of the padded input."
+        )
+    else:
+        lines.append(_does_not_fit_message(size, kernel_size, padding, stride, dilation, None))
+    return "\n".join(lines)
+
+
+def conv_arithmetic_explorer(**start: int):
+    """Sliders for W, K, P, S and D with the report and the window drawing.
+
+    Parameters
+    ----------
+    **start : int
+        Starting values, e.g. ``size=10, kernel_size=3``; the others come
+        from ``EXPLORER_RANGES``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The explorer; display it as a cell's last expression.
+    """
+    # Imported here so that the rest of course_utils works without a front end.
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    from .windows import plot_window_positions
+
+    unknown = set(start) - set(EXPLORER_RANGES)
+    if unknown:
+        raise TypeError(
+            f"conv_arithmetic_explorer() got unknown settings {sorted(unknown)}; "
+            f"allowed: {list(EXPLORER_RANGES)}"
+        )
+    labels = {"size": "W (input)", "kernel_size": "K (kernel)", "padding": "P (padding)",
+              "stride": "S (stride)", "dilation": "D (dilation)"}
+    sliders = {}
+    for name, (low, high, default) in EXPLORER_RANGES.items():
+        value = check_int(start.get(name, default), name, minimum=low)
+        if value > high:
+            raise ValueError(f"{name} must be between {low} and {high}, the slider's range, "
+                             f"got {value}")
+        sliders[name] = widgets.IntSlider(
+            value=value, min=low, max=high, description=labels[name],
+            continuous_update=False, style={"description_width": "110px"},
+            layout=widgets.Layout(width="420px"),
+        )
+    report = widgets.HTML()
+    drawing = widgets.Output()
+
+    def update(change=None) -> None:
+        values = {name: slider.value for name, slider in sliders.items()}
+        text = conv_arithmetic_report(**values)
+        report.value = (
+            "<pre style='font-size:15px; line-height:1.35; white-space:pre-wrap'>"
+            + text.replace("&", "&amp;").replace("<", "&lt;")
+            + "</pre>"
+        )
+        drawing.clear_output(wait=True)
+        span = _effective_kernel(values["kernel_size"], values["dilation"])
+        if span <= values["size"] + 2 * values["padding"]:
+            figure = plot_window_positions(**values)
+            # One PNG drawn here, with the figure's own margins: display(figure) would
+            # draw it twice (once to find a tight bounding box), doubling the update time.
+            png = io.BytesIO()
+            figure.savefig(png, format="png")
+            plt.close(figure)
+            with drawing:
+                display(Image(data=png.getvalue(), format="png"))
+
+    for slider in sliders.values():
+        slider.observe(update, names="value")
+    update()
+    # A minimum width keeps the sliders from being squeezed by a long report.
+    controls = widgets.VBox(list(sliders.values()), layout=widgets.Layout(min_width="460px"))
+    report.layout = widgets.Layout(margin="0 0 0 16px", flex="1 1 auto")
+    return widgets.VBox([widgets.HBox([controls, report]), drawing])

@@ -1,0 +1,334 @@
+"""Small grids with their values written in the cells.
+
+Notebook 02 works on a 5x5 grid, small enough to read every number. These
+functions draw such grids: padding cells in grey with the original grid
+outlined, the kernel's window in orange, and the output cell being
+computed in the same orange, so the eye links the window to its result.
+Every figure is drawn from its arguments; nothing is placed by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from ..conv.padding import pad2d, padding_mask
+from ..conv.sliding import SlidingFrame, format_value, products_text, sliding_window_frame
+from ..validation import check_array, check_finite, check_int_or_pair
+from .style import (
+    HIGHLIGHT_COLOUR,
+    PADDING_COLOUR,
+    WINDOW_COLOUR,
+    cell_colours,
+    grid_outline,
+)
+
+__all__ = ["plot_conv_step", "plot_grid", "plot_grid_row"]
+
+#: Grids up to this many cells per side get numbers written in them.
+MAX_LABELLED_SIDE = 16
+#: Side of one cell in inches; large enough for 16-point numbers.
+CELL_INCHES = 0.55
+
+
+def draw_value_grid(
+    ax,
+    values: np.ndarray,
+    *,
+    is_padding: Optional[np.ndarray] = None,
+    window: Optional[tuple[int, int, int, int]] = None,
+    highlight: Optional[tuple[int, int]] = None,
+    shown: Optional[np.ndarray] = None,
+    title: Optional[str] = None,
+) -> None:
+    """Draw one grid of numbers on ``ax``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    values : ndarray, shape (R, C)
+        The numbers to write; row 0 is drawn at the top, as in the array.
+    is_padding : ndarray of bool, shape (R, C), optional
+        Padding cells, drawn grey; the rest is outlined in black.
+    window : (top, left, height, width), optional
+        Cells under the kernel, tinted orange with a thick orange border.
+    highlight : (row, col), optional
+        One cell tinted orange (the output being computed).
+    shown : ndarray of bool, shape (R, C), optional
+        Cells whose value is written; the others are left blank (outputs
+        not computed yet).
+    title : str, optional
+    """
+    rows, cols = values.shape
+    font = 17 if max(rows, cols) <= 9 else max(9, 150 // max(rows, cols))
+    labelled = max(rows, cols) <= MAX_LABELLED_SIDE
+    colours = cell_colours(
+        values.shape, is_padding=is_padding, window=window, highlight=highlight, shown=shown
+    )
+    for r in range(rows):
+        for c in range(cols):
+            face = colours[r, c]
+            y = rows - 1 - r  # row 0 at the top
+            ax.add_patch(Rectangle((c, y), 1, 1, facecolor=face, edgecolor="0.35", lw=1))
+            if labelled and (shown is None or shown[r, c]):
+                ax.text(
+                    c + 0.5,
+                    y + 0.5,
+                    format_value(values[r, c]),
+                    ha="center",
+                    va="center",
+                    fontsize=font,
+                    color="0.35" if face == PADDING_COLOUR else "black",
+                )
+    outline = grid_outline(is_padding)
+    if outline is not None:
+        top, left, height, width = outline
+        ax.add_patch(
+            Rectangle(
+                (left, rows - top - height), width, height, fill=False, edgecolor="black", lw=2.5
+            )
+        )
+    if window is not None:
+        top, left, height, width = window
+        ax.add_patch(
+            Rectangle(
+                (left, rows - top - height),
+                width,
+                height,
+                fill=False,
+                edgecolor=WINDOW_COLOUR,
+                lw=4.5,
+            )
+        )
+    if highlight is not None:
+        r, c = highlight
+        ax.add_patch(
+            Rectangle((c, rows - 1 - r), 1, 1, fill=False, edgecolor=WINDOW_COLOUR, lw=4.5)
+        )
+    ax.set_xlim(-0.08, cols + 0.08)
+    ax.set_ylim(-0.08, rows + 0.08)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=16)
+
+
+def _figure_for_panels(columns: Sequence[int], rows: int, extra_height: float = 0.0):
+    """A figure with one axes per panel, widths in proportion to the panels' columns."""
+    gap = 1.2  # cells of space between panels
+    width = CELL_INCHES * (sum(columns) + gap * (len(columns) - 1)) + 0.4
+    height = CELL_INCHES * rows + 0.9 + extra_height
+    fig, axes = plt.subplots(
+        1,
+        len(columns),
+        figsize=(max(width, 3.0), height),
+        gridspec_kw={"width_ratios": list(columns)},
+        squeeze=False,
+    )
+    return fig, list(axes[0])
+
+
+def plot_grid(
+    grid: np.ndarray,
+    *,
+    padding: int = 0,
+    mode: str = "zeros",
+    window: Optional[tuple[int, int]] = None,
+    kernel_size=3,
+    title: Optional[str] = None,
+) -> Figure:
+    """Draw a grid with its values, optionally padded and with a window on it.
+
+    Parameters
+    ----------
+    grid : array_like, shape (H, W)
+    padding : int
+        Cells added on each side (drawn grey).
+    mode : {'zeros', 'reflect', 'replicate', 'circular'}
+        How the padding is filled.
+    window : (row, col), optional
+        Top-left cell of a kernel window, in padded coordinates.
+    kernel_size : int or (int, int)
+        Size of the window drawn.
+    title : str, optional
+        Defaults to the grid's size and padding.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    grid = check_finite(check_array(grid, "grid", ndim=2, axes="(H, W)"), "grid")
+    padded = pad2d(grid, padding, mode)
+    kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+    box = None
+    if window is not None:
+        top, left = check_int_or_pair(window, "window", minimum=0)
+        if top + kh > padded.shape[0] or left + kw > padded.shape[1]:
+            raise ValueError(
+                f"window must put the {kh}x{kw} kernel inside the {padded.shape[0]}x"
+                f"{padded.shape[1]} padded grid: its top-left cell can be at most "
+                f"({padded.shape[0] - kh}, {padded.shape[1] - kw}), got {tuple(window)}"
+            )
+        box = (top, left, kh, kw)
+    if title is None:
+        title = f"{grid.shape[0]}x{grid.shape[1]} grid"
+        if padding:
+            title += f", {mode} padding {padding} → {padded.shape[0]}x{padded.shape[1]}"
+    fig, (ax,) = _figure_for_panels([padded.shape[1]], padded.shape[0])
+    draw_value_grid(
+        ax,
+        padded,
+        is_padding=padding_mask(grid.shape, padding) if padding else None,
+        window=box,
+        title=title,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_grid_row(
+    grids: Sequence[np.ndarray],
+    titles: Sequence[str],
+    *,
+    padding: int | Sequence[int] = 0,
+    suptitle: Optional[str] = None,
+) -> Figure:
+    """Draw several grids side by side, e.g. one per padding mode.
+
+    Parameters
+    ----------
+    grids : sequence of array_like, each shape (R_k, C_k)
+        Already padded, if padded.
+    titles : sequence of str
+        One per grid.
+    padding : int or sequence of int
+        How many outer rings of each grid are padding (drawn grey).
+    suptitle : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    arrays = [check_array(g, f"grids[{k}]", ndim=2, axes="(R, C)") for k, g in enumerate(grids)]
+    if not arrays:
+        raise ValueError("grids must hold at least one grid")
+    if len(titles) != len(arrays):
+        raise ValueError(
+            f"titles must have one title per grid ({len(arrays)}), got {len(titles)}"
+        )
+    rings = [padding] * len(arrays) if isinstance(padding, (int, np.integer)) else list(padding)
+    if len(rings) != len(arrays):
+        raise ValueError(f"padding must be one int, or one per grid ({len(arrays)}), "
+                         f"got {len(rings)}")
+    tallest = max(a.shape[0] for a in arrays)
+    fig, axes = _figure_for_panels([a.shape[1] for a in arrays], tallest, 0.5 if suptitle else 0.0)
+    for ax, array, title, ring in zip(axes, arrays, titles, rings):
+        mask = None
+        if ring:
+            inner = (array.shape[0] - 2 * ring, array.shape[1] - 2 * ring)
+            mask = padding_mask(inner, ring)
+        draw_value_grid(ax, array, is_padding=mask, title=title)
+        ax.set_ylim(-0.08, tallest + 0.08)  # align panels of different heights at the bottom
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=18)
+    fig.tight_layout()
+    return fig
+
+
+def draw_sliding_frame(fig: Figure, frame: SlidingFrame, *, show_all: bool = False) -> None:
+    """Draw a :class:`SlidingFrame` on ``fig``: input | kernel | output, and the sum.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        Cleared and redrawn with three axes.
+    frame : SlidingFrame
+    show_all : bool
+        Write every output value, not only those computed so far.
+    """
+    fig.clear()
+    columns = [frame.padded.shape[1], frame.kernel.shape[1], frame.output.shape[1]]
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": columns})
+    kh, kw = frame.kernel.shape
+    top, left = frame.window_origin
+    input_title = "input" + (f", {frame.mode} padding {frame.padding}" if frame.padding else "")
+    draw_value_grid(
+        axes[0],
+        frame.padded,
+        is_padding=frame.is_padding if frame.padding else None,
+        window=(top, left, kh, kw),
+        title=input_title,
+    )
+    draw_value_grid(axes[1], frame.kernel, title="kernel")
+    shown = None if show_all else frame.filled
+    draw_value_grid(
+        axes[2],
+        frame.output,
+        highlight=frame.position,
+        shown=shown,
+        title=f"output (stride {frame.stride})",
+    )
+    tallest = max(frame.padded.shape[0], frame.output.shape[0])
+    for ax in axes:
+        ax.set_ylim(-0.08, tallest + 0.08)
+    text = products_text(frame)
+    if frame.reads_padding:
+        text += "   (the window reads padding)"
+    fig.text(
+        0.01,
+        0.02,
+        f"step {frame.step + 1} of {frame.steps}:  {text}",
+        fontsize=14,
+        ha="left",
+        va="bottom",
+        color=HIGHLIGHT_COLOUR,
+        wrap=True,
+    )
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.16, wspace=0.25)
+
+
+def plot_conv_step(
+    grid: np.ndarray,
+    kernel: np.ndarray,
+    step: int,
+    *,
+    padding: int = 0,
+    stride: int = 1,
+    mode: str = "zeros",
+    show_all: bool = False,
+) -> Figure:
+    """The input, the kernel and the output side by side at one step.
+
+    The window on the (padded) input and the output cell it produces are
+    tinted orange; the sum of products is written underneath.
+
+    Parameters
+    ----------
+    grid : array_like, shape (H, W)
+    kernel : array_like, shape (KH, KW)
+    step : int
+        Output cell number, row by row from 0.
+    padding, stride : int
+    mode : {'zeros', 'reflect', 'replicate', 'circular'}
+    show_all : bool
+        Write every output value, not only those computed up to ``step``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    frame = sliding_window_frame(grid, kernel, step, padding=padding, stride=stride, mode=mode)
+    fig = plt.figure(figsize=frame_figure_size(frame))
+    draw_sliding_frame(fig, frame, show_all=show_all)
+    return fig
+
+
+def frame_figure_size(frame: SlidingFrame) -> tuple[float, float]:
+    """Width and height in inches that fit a frame's three grids and its sum."""
+    columns = frame.padded.shape[1] + frame.kernel.shape[1] + frame.output.shape[1]
+    rows = max(frame.padded.shape[0], frame.output.shape[0])
+    return (max(11.0, CELL_INCHES * (columns + 2.4) + 0.4), CELL_INCHES * rows + 1.6)

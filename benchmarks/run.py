@@ -22,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # run as a script: the sibling modules are imported by name
 
+from bench_import import import_lines, run_import_benchmarks  # noqa: E402
 from bench_layers import (  # noqa: E402
     CONV_CASES,
     CaseResult,
@@ -204,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = run_notebooks(scratch)
         print("Explorers")
         updates = run_explorers(scratch)
+        print("Importing the course")
+        imports = run_import_benchmarks()
         suite = None
         if not (args.quick or args.skip_test_suite):
             print("The whole test suite (make test)")
@@ -273,6 +276,15 @@ def main(argv: list[str] | None = None) -> int:
         "the figure redrawn and encoded as PNG (the browser's own drawing is not included).",
         "",
         *explorer_lines(updates),
+        "",
+        "## Importing the course",
+        "",
+        "`python -X importtime` in a fresh interpreter, summing what the statement imports "
+        "(the interpreter's own start-up modules left out); the first of eight runs warms "
+        "the disk cache and is dropped. matplotlib and ipywidgets are imported when the "
+        "first figure or explorer is used, which the second row measures.",
+        "",
+        *import_lines(imports),
         "",
     ]
     if suite is not None:

@@ -85,3 +85,21 @@ def test_torch_locally_connected_peer_matches_the_course():
         torch, torch.from_numpy(x), torch.from_numpy(by_position), torch.from_numpy(b), case)
     np.testing.assert_allclose(theirs.numpy(), cu.locally_connected2d(x, w, b, padding=1),
                                rtol=1e-5, atol=1e-5)
+
+
+def test_import_time_counts_top_level_imports_once_and_leaves_out_start_up():
+    import bench_import
+
+    output = "\n".join([
+        "import time: self [us] | cumulative | imported package",
+        "import time:       100 |        900 | site",
+        "import time:        50 |         50 |   numpy._core",
+        "import time:       200 |       5000 | numpy",
+        "import time:       300 |       8000 | course_utils",
+    ])
+    imports = bench_import.top_level_imports(output)
+    assert imports == {"site": 900, "numpy": 5000, "course_utils": 8000}
+    timing = bench_import.time_import("import course_utils", runs=2)
+    assert len(timing.seconds) == 2 and all(0 < s < 5 for s in timing.seconds)
+    with pytest.raises(ValueError, match="not imported"):
+        bench_import.time_import("pass", runs=1)

@@ -12,6 +12,9 @@ from typing import Callable
 
 import numpy as np
 
+# The framework is shared by the checker modules, not part of the course's API.
+__all__: list[str] = []
+
 CORRECT = "✔ Correct!"
 NOT_QUITE = "✘ Not quite."
 NOT_ATTEMPTED = "… Not attempted yet: replace None with your answer and run the cell again."

@@ -85,6 +85,40 @@ def test_no_machine_paths_in_outputs(notebook):
         )
 
 
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+#: A frame of course_utils in a traceback: "File .../course_utils/conv/geometry.py:332, in f(...)"
+COURSE_FRAME = re.compile(r"File \S*?(course_utils/\S+\.py):(\d+), in ")
+#: The line that raised, as IPython prints it: "--> 332     raise ValueError("
+RAISING_LINE = re.compile(r"^--> (\d+) (.*)$", re.M)
+
+
+def test_committed_tracebacks_show_the_code_as_it_is(notebook):
+    """A traceback saved in a notebook must point at lines the package still has.
+
+    Moving code changes line numbers; a learner who opens the file at the line
+    shown must find the line shown. Re-run `make execute` after such a change.
+    """
+    path, nb = notebook
+    root = NOTEBOOK_DIR.parent
+    for index, cell in enumerate(code_cells(nb), start=1):
+        for output in cell.outputs:
+            if output.output_type != "error":
+                continue
+            frames = ANSI_COLOUR.sub("", "\n".join(output.traceback)).split("\nFile ")
+            for frame in frames[1:]:
+                found = COURSE_FRAME.match("File " + frame)
+                if not found:
+                    continue
+                source = root / found.group(1)
+                assert source.is_file(), f"{path.name} code cell {index}: {found.group(1)} is gone"
+                lines = source.read_text().splitlines()
+                for number, text in RAISING_LINE.findall(frame):
+                    assert lines[int(number) - 1].strip() == text.strip(), (
+                        f"{path.name} code cell {index}: {found.group(1)} line {number} is now "
+                        f"{lines[int(number) - 1].strip()!r}, not {text.strip()!r}; run make execute"
+                    )
+
+
 def test_first_code_cell_imports_course_utils(notebook):
     path, nb = notebook
     first = code_cells(nb)[0].source

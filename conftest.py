@@ -1,6 +1,7 @@
 """Test-wide settings.
 
 - Jupyter, IPython and matplotlib write only to a temp folder.
+- Exercise checkers raise on their own bugs (course_utils/exercises/verdict.py).
 - Hypothesis draws the same examples on every run.
 - The property tests' examples are counted; a full run (`make test`) fails
   if they add up to fewer than MIN_PROPERTY_EXAMPLES.
@@ -22,6 +23,9 @@ for _name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
               "IPYTHONDIR", "MPLCONFIGDIR"):
     os.environ[_name] = os.path.join(_SCRATCH, _name.lower())
 os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # keep debugpy's warning out of outputs
+# A bug in an exercise checker raises (fails the run) instead of apologising
+# to the learner; every kernel the tests start (nbval's too) inherits it.
+os.environ["COURSE_STRICT_CHECKERS"] = "1"
 # Chromium keeps its crash reports under XDG_CONFIG_HOME (else ~/.config).
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_SCRATCH, "xdg_config")
 

@@ -1,6 +1,7 @@
 """The Try-it checkers: one verdict framework, one module per notebook.
 
-- ``verdict``: reading a learner's answer and printing one verdict
+- ``verdict``: reading a learner's answer, judging it, printing one verdict;
+  a bug in a checker raises under the tests and apologises to a learner
 - ``arithmetic``: notebook 01
 - ``padding``: notebook 02
 - ``sharing``: notebook 03

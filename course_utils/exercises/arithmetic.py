@@ -9,12 +9,14 @@ from __future__ import annotations
 from ..conv.geometry import conv_output_size, receptive_field, same_padding
 from .verdict import (
     CORRECT,
-    NOT_ATTEMPTED,
     NOT_QUITE,
-    _add_hint,
-    _integer_verdict,
-    _print_feedback,
-    _whole_number,
+    Reading,
+    add_hint,
+    checker,
+    describe,
+    integer_verdict,
+    read_items,
+    read_whole_number,
 )
 
 __all__ = [
@@ -33,18 +35,18 @@ __all__ = [
 OUTPUT_WIDTH_EXERCISE = {"size": 64, "kernel_size": 5, "padding": 2, "stride": 3}
 
 
-@_print_feedback
-def check_output_width(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_output_width(value: int) -> str:
     """Exercise: output width for W=64, K=5, P=2, S=3."""
     w, k, p, s = (OUTPUT_WIDTH_EXERCISE[key] for key in ("size", "kernel_size", "padding", "stride"))
     expected = conv_output_size(w, k, p, s)
     hints: dict[int, str] = {}
-    _add_hint(hints, expected - 1, "did you forget the '+ 1'? The first window counts too.")
-    _add_hint(hints, w - k + 2 * p + 1, "that is the answer for stride 1; divide by the stride.")
-    _add_hint(hints, (w - k) // s + 1, "did you leave out the padding? It adds 2P cells to W.")
-    _add_hint(hints, (w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells, not P.")
-    return _integer_verdict(
-        answer, expected, hints, f"({w} - {k} + 2*{p})/{s} + 1 = {expected}."
+    add_hint(hints, expected - 1, "did you forget the '+ 1'? The first window counts too.")
+    add_hint(hints, w - k + 2 * p + 1, "that is the answer for stride 1; divide by the stride.")
+    add_hint(hints, (w - k) // s + 1, "did you leave out the padding? It adds 2P cells to W.")
+    add_hint(hints, (w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells, not P.")
+    return integer_verdict(
+        value, expected, hints, f"({w} - {k} + 2*{p})/{s} + 1 = {expected}."
     )
 
 
@@ -52,19 +54,19 @@ def check_output_width(answer: object) -> str:
 SAME_PADDING_EXERCISE = {"size": 32, "kernel_size": 9}
 
 
-@_print_feedback
-def check_same_padding(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_same_padding(value: int) -> str:
     """Exercise: padding per side that keeps 32 at 32 with K=9, S=1."""
     k = SAME_PADDING_EXERCISE["kernel_size"]
     before, after = same_padding(k)
     expected = before  # odd kernel: the split is even
     hints: dict[int, str] = {}
-    _add_hint(hints, before + after, "that is the total over both sides; P is added on each side.")
-    _add_hint(hints, k, "the padding per side is (K - 1)/2, not K.")
-    _add_hint(hints, k // 2 + 1, "close: the window removes K - 1 cells, so each side needs (K - 1)/2.")
+    add_hint(hints, before + after, "that is the total over both sides; P is added on each side.")
+    add_hint(hints, k, "the padding per side is (K - 1)/2, not K.")
+    add_hint(hints, k // 2 + 1, "close: the window removes K - 1 cells, so each side needs (K - 1)/2.")
     size = SAME_PADDING_EXERCISE["size"]
-    return _integer_verdict(
-        answer, expected, hints,
+    return integer_verdict(
+        value, expected, hints,
         f"P = (K - 1)/2 = {expected}: ({size} - {k} + 2*{expected})/1 + 1 = {size}.",
     )
 
@@ -85,30 +87,32 @@ def _fitting_strides_expected() -> set[int]:
     return fits
 
 
-@_print_feedback
-def check_fitting_strides(answer: object) -> str:
-    """Exercise: the strides from 1 to 5 that fit W=35, K=5, P=0 exactly."""
-    if answer is None or answer is Ellipsis:
-        return NOT_ATTEMPTED
-    give_a_list = f"{NOT_QUITE} Give a list of strides, e.g. [1, 2], not {answer!r}."
-    if isinstance(answer, (str, bytes)):
-        return give_a_list
-    try:
-        items = list(answer)
-    except TypeError:  # a single number, or a 0-d array
-        return give_a_list
+def _read_strides(answer: object) -> Reading[set[int]]:
+    """Read a list of strides, each a whole number among those asked about."""
+    items = read_items(answer, f"{NOT_QUITE} Give a list of strides, e.g. [1, 2], not {{answer}}.")
+    if not items.readable:
+        return Reading.refused(items.verdict)
     allowed = list(FITTING_STRIDES_EXERCISE["strides"])
     values = set()
-    for item in items:
-        value, problem = _whole_number(item)
-        if problem is not None:
-            return f"{NOT_QUITE} Every stride in the list must be a whole number; {item!r} is not."
-        if value not in allowed:
-            return (
-                f"{NOT_QUITE} {value} is not one of the strides asked about: "
+    for item in items.value:
+        value = read_whole_number(item)
+        if not value.readable:
+            return Reading.refused(
+                f"{NOT_QUITE} Every stride in the list must be a whole number; "
+                f"{describe(item)} is not."
+            )
+        if value.value not in allowed:
+            return Reading.refused(
+                f"{NOT_QUITE} {value.value} is not one of the strides asked about: "
                 f"list only strides from {allowed[0]} to {allowed[-1]}."
             )
-        values.add(value)
+        values.add(value.value)
+    return Reading.of(values)
+
+
+@checker(read=_read_strides)
+def check_fitting_strides(values: set[int]) -> str:
+    """Exercise: the strides from 1 to 5 that fit W=35, K=5, P=0 exactly."""
     expected = _fitting_strides_expected()
     w, k, p = (FITTING_STRIDES_EXERCISE[key] for key in ("size", "kernel_size", "padding"))
     room = w - k + 2 * p
@@ -132,14 +136,14 @@ def check_fitting_strides(answer: object) -> str:
 RECEPTIVE_FIELD_EXERCISE = [(3, 1), (3, 2), (5, 1)]
 
 
-@_print_feedback
-def check_receptive_field(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_receptive_field(value: int) -> str:
     """Exercise: receptive field of 3x3 s1, 3x3 s2, 5x5 s1 stacked."""
     rows = receptive_field(RECEPTIVE_FIELD_EXERCISE)
     expected = rows[-1].size
     hints: dict[int, str] = {}
     ignoring_strides = 1 + sum(k - 1 for k, _ in RECEPTIVE_FIELD_EXERCISE)
-    _add_hint(
+    add_hint(
         hints, ignoring_strides,
         "that would be right with stride 1 everywhere. After the stride-2 layer, "
         "neighbouring units are 2 input pixels apart, so the next window spans more input.",
@@ -149,13 +153,13 @@ def check_receptive_field(answer: object) -> str:
     for kernel, stride in RECEPTIVE_FIELD_EXERCISE:
         jump *= stride
         field += (kernel - 1) * jump
-    _add_hint(
+    add_hint(
         hints, field,
         "a layer's stride spaces out the units of its *output*; it does not widen its own "
         "window. Use the spacing of the layer's input: field += (K - 1) x jump_before.",
     )
-    _add_hint(hints, RECEPTIVE_FIELD_EXERCISE[-1][0], "that is only the last layer's own window.")
+    add_hint(hints, RECEPTIVE_FIELD_EXERCISE[-1][0], "that is only the last layer's own window.")
     sizes = ", ".join(str(r.size) for r in rows)
-    return _integer_verdict(
-        answer, expected, hints, f"Layer by layer the field grows {sizes}."
+    return integer_verdict(
+        value, expected, hints, f"Layer by layer the field grows {sizes}."
     )

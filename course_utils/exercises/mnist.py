@@ -1,14 +1,15 @@
 """Checkers for the Try-it exercises of notebook 05 (MNIST counts), in the notebook's order.
 
-Like the other checkers, each prints one verdict and never raises; every right
-answer is computed with ``course_utils.counting`` and ``conv_output_size``.
+Like the other checkers, each prints one verdict and never raises on a
+learner's answer; every right answer is computed with ``course_utils.counting``
+and ``conv_output_size``.
 """
 
 from __future__ import annotations
 
 from ..conv.counting import conv_params, dense_params
 from ..conv.geometry import conv_output_size
-from .verdict import _add_hint, _count_verdict, _print_feedback
+from .verdict import add_hint, checker, count_verdict, read_whole_number
 
 __all__ = ["check_resnext_params", "check_second_conv_params", "check_valid_dense_params"]
 
@@ -25,8 +26,8 @@ def _dense_after_conv(padding: int | str) -> tuple[int, int, int]:
     return conv_side, pooled, dense_params(pooled * pooled * e["filters"], e["hidden"])
 
 
-@_print_feedback
-def check_valid_dense_params(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_valid_dense_params(value: int) -> str:
     """Exercise 1: parameters of the first dense layer when the conv uses 'valid' padding."""
     e = VALID_PADDING_EXERCISE
     size, k, f, hidden = e["size"], e["kernel_size"], e["filters"], e["hidden"]
@@ -35,30 +36,30 @@ def check_valid_dense_params(answer: object) -> str:
     conv = conv_params(1, f, k)
     readout = dense_params(hidden, e["classes"])
     hints: dict[int, str] = {}
-    _add_hint(hints, expected - hidden, "those are the weights; the 128 neurons have a bias "
+    add_hint(hints, expected - hidden, "those are the weights; the 128 neurons have a bias "
               "each.")
-    _add_hint(hints, same_expected, f"that is the count with 'same' padding ({same_pooled}x"
+    add_hint(hints, same_expected, f"that is the count with 'same' padding ({same_pooled}x"
               f"{same_pooled} after pooling); without padding the conv output shrinks first.")
-    _add_hint(hints, same_expected - hidden, "that is the text's weights-only count, with "
+    add_hint(hints, same_expected - hidden, "that is the text's weights-only count, with "
               "'same' padding.")
-    _add_hint(hints, dense_params(conv_side * conv_side * f, hidden), "the 2x2 max pooling "
+    add_hint(hints, dense_params(conv_side * conv_side * f, hidden), "the 2x2 max pooling "
               f"halves the {conv_side}x{conv_side} maps before the dense layer.")
-    _add_hint(hints, dense_params(pooled * pooled, hidden), f"the flattened input has all "
+    add_hint(hints, dense_params(pooled * pooled, hidden), f"the flattened input has all "
               f"{f} channels: {pooled}x{pooled}x{f} values.")
-    _add_hint(hints, pooled * pooled * f, f"that is the number of inputs to the dense layer; "
+    add_hint(hints, pooled * pooled * f, f"that is the number of inputs to the dense layer; "
               f"each of its {hidden} neurons has a weight for every one of them, and a bias.")
-    _add_hint(hints, same_expected - expected, "that is the difference from the 'same' model; "
+    add_hint(hints, same_expected - expected, "that is the difference from the 'same' model; "
               "the question asks for the layer's own count.")
-    _add_hint(hints, expected + conv + readout, "that is the whole model; the question asks "
+    add_hint(hints, expected + conv + readout, "that is the whole model; the question asks "
               "for the first dense layer alone.")
-    _add_hint(hints, expected - hidden + conv - f + readout - e["classes"], "that is the "
+    add_hint(hints, expected - hidden + conv - f + readout - e["classes"], "that is the "
               "whole model's weights; the question asks for the first dense layer, biases "
               "included.")
     short = (size - k) // 2  # forgot the + 1 of the output-size rule
-    _add_hint(hints, dense_params(short * short * f, hidden), f"the conv output is {size} - "
+    add_hint(hints, dense_params(short * short * f, hidden), f"the conv output is {size} - "
               f"{k} + 1 = {conv_side} wide: the rule ends with + 1.")
-    return _count_verdict(
-        answer, expected, hints,
+    return count_verdict(
+        value, expected, hints,
         f"{size} - {k} + 1 = {conv_side}, pooled to {pooled}; {pooled}x{pooled}x{f} = "
         f"{pooled * pooled * f:,} inputs x {hidden} + {hidden} biases = {expected:,}: "
         f"{same_expected - expected:,} fewer than with 'same' padding, the price of one ring "
@@ -72,32 +73,32 @@ def check_valid_dense_params(answer: object) -> str:
 SECOND_CONV_EXERCISE = {"in_channels": 32, "filters": 64, "kernel_size": 3}
 
 
-@_print_feedback
-def check_second_conv_params(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_second_conv_params(value: int) -> str:
     """Exercise 2: parameters of a conv layer of 64 filters of 3x3 on 32 channels."""
     e = SECOND_CONV_EXERCISE
     c, f, k = e["in_channels"], e["filters"], e["kernel_size"]
     expected = conv_params(c, f, k)
     first = conv_params(1, c, k)
     hints: dict[int, str] = {}
-    _add_hint(hints, conv_params(c, f, k, bias=False),
+    add_hint(hints, conv_params(c, f, k, bias=False),
               "those are the weights; each of the filters has a bias too.")
-    _add_hint(hints, conv_params(1, f, k), f"each filter is as deep as its input: {c} "
+    add_hint(hints, conv_params(1, f, k), f"each filter is as deep as its input: {c} "
               "channels, not 1.")
-    _add_hint(hints, conv_params(1, f, k, bias=False), f"each filter is {k}x{k}x{c}, as deep "
+    add_hint(hints, conv_params(1, f, k, bias=False), f"each filter is {k}x{k}x{c}, as deep "
               "as its input, and has a bias.")
-    _add_hint(hints, k * k * c + 1, f"that is one filter; the layer has {f} of them.")
-    _add_hint(hints, conv_params(c, f, k, bias=False) + c, "a bias belongs to each filter "
+    add_hint(hints, k * k * c + 1, f"that is one filter; the layer has {f} of them.")
+    add_hint(hints, conv_params(c, f, k, bias=False) + c, "a bias belongs to each filter "
               f"(each output channel, {f}), not to each input channel.")
-    _add_hint(hints, expected + first, "that adds the first conv layer; the question asks for "
+    add_hint(hints, expected + first, "that adds the first conv layer; the question asks for "
               "the second alone.")
-    _add_hint(hints, conv_params(c, f, 1), f"each filter is {k}x{k} across, and {c} deep.")
+    add_hint(hints, conv_params(c, f, 1), f"each filter is {k}x{k} across, and {c} deep.")
     for side in (14, 24, 26, 28):
-        _add_hint(hints, expected * side * side, "a convolution's parameters do not depend "
+        add_hint(hints, expected * side * side, "a convolution's parameters do not depend "
                   "on the image size: every position uses the same filters.")
     dense = dense_params(14 * 14 * c, 128)  # the text's first dense layer
-    return _count_verdict(
-        answer, expected, hints,
+    return count_verdict(
+        value, expected, hints,
         f"{f} filters x ({k}x{k}x{c} weights + 1 bias) = {expected:,}: about "
         f"{round(expected / first)} times the first conv layer's {first}, yet the text's "
         f"first dense layer ({dense:,}) is still {round(dense / expected)} times bigger.")
@@ -107,30 +108,30 @@ def check_second_conv_params(answer: object) -> str:
 GROUPED_CONV_EXERCISE = {"in_channels": 128, "filters": 128, "kernel_size": 3, "groups": 32}
 
 
-@_print_feedback
-def check_resnext_params(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_resnext_params(value: int) -> str:
     """Exercise 3: parameters of a 3x3 conv, 128 -> 128 channels, in 32 groups, one bias each."""
     e = GROUPED_CONV_EXERCISE
     c, f, k, g = e["in_channels"], e["filters"], e["kernel_size"], e["groups"]
     expected = conv_params(c, f, k, groups=g)
     weights = conv_params(c, f, k, groups=g, bias=False)
     hints: dict[int, str] = {}
-    _add_hint(hints, weights, "those are the weights; the exercise counts one bias per filter "
+    add_hint(hints, weights, "those are the weights; the exercise counts one bias per filter "
               "too.")
-    _add_hint(hints, conv_params(c, f, k), f"that is the ungrouped layer; with {g} groups "
+    add_hint(hints, conv_params(c, f, k), f"that is the ungrouped layer; with {g} groups "
               f"each filter sees only {c} / {g} = {c // g} channels.")
-    _add_hint(hints, conv_params(c, f, k, bias=False), f"those are the weights of the "
+    add_hint(hints, conv_params(c, f, k, bias=False), f"those are the weights of the "
               f"ungrouped layer; with {g} groups each filter is {c // g} channels deep.")
-    _add_hint(hints, conv_params(c, f, k) // g, f"close, but the biases are not divided by "
+    add_hint(hints, conv_params(c, f, k) // g, f"close, but the biases are not divided by "
               f"{g}: each of the {f} filters keeps one.")
-    _add_hint(hints, conv_params(c // g, f // g, k), f"that is one group; there are {g}.")
-    _add_hint(hints, k * k * (c // g) * f // g + f,
+    add_hint(hints, conv_params(c // g, f // g, k), f"that is one group; there are {g}.")
+    add_hint(hints, k * k * (c // g) * f // g + f,
               "the groups divide the filter depth once, not twice.")
-    _add_hint(hints, k * k * g * f + f, f"each filter is {c} / {g} = {c // g} channels deep: "
+    add_hint(hints, k * k * g * f + f, f"each filter is {c} / {g} = {c // g} channels deep: "
               f"{g} is the number of groups, not the depth.")
-    _add_hint(hints, weights + g, f"one bias per filter ({f}), not per group.")
-    return _count_verdict(
-        answer, expected, hints,
+    add_hint(hints, weights + g, f"one bias per filter ({f}), not per group.")
+    return count_verdict(
+        value, expected, hints,
         f"{f} filters x ({k}x{k}x{c // g} weights + 1 bias) = {expected:,}: {g} times fewer "
         f"weights than the full {conv_params(c, f, k, bias=False):,}, for the same output "
         f"shape. (ResNeXt itself has no biases here, because batch normalisation follows: "

@@ -1,8 +1,8 @@
 """Checkers for the Try-it exercises of notebook 02 (padding on the 5x5 grid).
 
 Like those of notebook 01, each checker prints one verdict and never
-raises; every right answer is computed from the notebook's own grid and
-filter with ``course_utils``.
+raises on a learner's answer; every right answer is computed from the
+notebook's own grid and filter with ``course_utils``.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from ..conv.padding import PADDING_MODES, pad2d
 from ..data.examples import grid_5x5, vertical_edge_kernel
 from .verdict import (
     CORRECT,
-    NOT_ATTEMPTED,
     NOT_QUITE,
-    _add_hint,
-    _integer_verdict,
-    _print_feedback,
-    _whole_number,
+    Reading,
+    add_hint,
+    checker,
+    integer_verdict,
+    read_items,
+    read_whole_number,
+    read_whole_numbers,
 )
 
 __all__ = [
@@ -44,21 +46,21 @@ def _edge_output(padding: int, flip: bool = False) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-@_print_feedback
-def check_corner_output(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_corner_output(value: int) -> str:
     """Exercise: the top-left value of the 7x7 output (two rings of zeros)."""
     expected = int(_edge_output(padding=2)[0, 0])
     hints: dict[int, str] = {}
-    _add_hint(hints, int(_edge_output(padding=0)[0, 0]),
+    add_hint(hints, int(_edge_output(padding=0)[0, 0]),
               "that is the top-left value without padding; with two rings the first window "
               "holds only one real pixel, in its bottom-right corner.")
-    _add_hint(hints, int(_edge_output(padding=1)[0, 0]),
+    add_hint(hints, int(_edge_output(padding=1)[0, 0]),
               "that is the top-left value with one ring of zeros; the question has two.")
-    _add_hint(hints, int(_edge_output(padding=2, flip=True)[0, 0]),
+    add_hint(hints, int(_edge_output(padding=2, flip=True)[0, 0]),
               "did you flip the kernel? Layers multiply each pixel by the weight at the same "
               "place in the window, without flipping.")
-    return _integer_verdict(
-        answer, expected, hints,
+    return integer_verdict(
+        value, expected, hints,
         f"The only real pixel, grid[0, 0] = {grid_5x5()[0, 0]}, sits under the bottom-right "
         f"weight {vertical_edge_kernel()[2, 2]}: the sum is {expected}.",
     )
@@ -72,26 +74,26 @@ def check_corner_output(answer: object) -> str:
 READS_EXERCISE = {"pixel": (1, 1), "padding": 1, "stride": 2}
 
 
-@_print_feedback
-def check_strided_reads(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_strided_reads(value: int) -> str:
     """Exercise: outputs fed by pixel (1, 1) with padding 1 and stride 2."""
     (r, c), p, s = (READS_EXERCISE[key] for key in ("pixel", "padding", "stride"))
     expected = int(coverage_counts(5, 3, padding=p, stride=s)[r + p, c + p])
     hints: dict[int, str] = {}
-    _add_hint(hints, int(coverage_counts(5, 3, padding=p)[r + p, c + p]),
+    add_hint(hints, int(coverage_counts(5, 3, padding=p)[r + p, c + p]),
               "that is the count with stride 1; with stride 2 the window skips positions.")
-    _add_hint(hints, int(coverage_counts(5, 3, stride=s)[r, c]),
+    add_hint(hints, int(coverage_counts(5, 3, stride=s)[r, c]),
               "that is the count without padding; the ring of zeros shifts every window.")
-    _add_hint(hints, int(coverage_counts(5, 3, padding=p, stride=s)[p, p]),
+    add_hint(hints, int(coverage_counts(5, 3, padding=p, stride=s)[p, p]),
               "that is the corner pixel; rows and columns are counted from 0, so grid[1, 1] "
               "is the second row, second column.")
     starts = window_layout(5, 3, p, s).starts
     along_rows = sum(1 for start in starts if start <= r + p < start + 3)
-    _add_hint(hints, along_rows,
+    add_hint(hints, along_rows,
               "that counts the windows along one direction; a pixel is covered by every "
               "combination of a row position and a column position, so multiply.")
-    return _integer_verdict(
-        answer, expected, hints,
+    return integer_verdict(
+        value, expected, hints,
         f"Windows start at padded rows {', '.join(map(str, starts))}; the pixel (padded row "
         f"{r + p}) is in {along_rows} of them, and the same along the columns: {expected}.",
     )
@@ -102,48 +104,47 @@ def check_strided_reads(answer: object) -> str:
 # --------------------------------------------------------------------------
 
 
-def _row_of_numbers(answer: object, length: int) -> tuple[list[int] | None, str | None]:
+def _row_of_numbers(answer: object, length: int) -> Reading[list[int]]:
     """Read a list of ``length`` whole numbers, or explain what is wrong."""
-    if answer is None or answer is Ellipsis:
-        return None, NOT_ATTEMPTED
-    give_a_list = (
-        f"{NOT_QUITE} Give a list of {length} numbers, e.g. [0, 1, 2, ...], not {answer!r}."
+    not_a_list = (f"{NOT_QUITE} Give a list of {length} numbers, e.g. [0, 1, 2, ...], "
+                  "not {answer}.")
+    items = read_items(answer, not_a_list)
+    if not items.readable:
+        return Reading.refused(items.verdict)
+    row = items.value
+    if len(row) == 1:
+        # A row written as [[...]] or a (1, n) array: look inside.
+        inner = read_items(row[0], "")
+        if inner.readable:
+            row = inner.value
+    if len(row) != length:
+        return Reading.refused(
+            f"{NOT_QUITE} The padded row has {length} cells; your list has {len(row)}."
+        )
+    return read_whole_numbers(
+        row, f"{NOT_QUITE} Every entry must be a whole number; {{item}} is not."
     )
-    if isinstance(answer, (str, bytes)):
-        return None, give_a_list
-    try:
-        items = list(answer)
-    except TypeError:  # a number, or a 0-d array
-        return None, give_a_list
-    if len(items) == 1 and not isinstance(items[0], (str, bytes)):
-        try:  # a row written as [[...]] or a (1, n) array: look inside
-            items = list(items[0])
-        except TypeError:
-            pass
-    if len(items) != length:
-        return None, f"{NOT_QUITE} The padded row has {length} cells; your list has {len(items)}."
-    values = []
-    for item in items:
-        value, problem = _whole_number(item)
-        if problem is not None:
-            return None, f"{NOT_QUITE} Every entry must be a whole number; {item!r} is not."
-        values.append(value)
-    return values, None
 
 
 #: Exercise 3: the top row of the 5x5 grid after reflect padding of this many cells.
 REFLECT_EXERCISE = {"padding": 2}
 
 
-@_print_feedback
-def check_reflect_row(answer: object) -> str:
+def _reflected_rows() -> dict[str, np.ndarray]:
+    """The 5x5 grid padded in every mode, for the exercise's padding."""
+    return {mode: pad2d(grid_5x5(), REFLECT_EXERCISE["padding"], mode) for mode in PADDING_MODES}
+
+
+def _read_reflect_row(answer: object) -> Reading[list[int]]:
+    return _row_of_numbers(answer, len(_reflected_rows()["reflect"][0]))
+
+
+@checker(read=_read_reflect_row)
+def check_reflect_row(values: list[int]) -> str:
     """Exercise: the top row of the 5x5 grid after reflect padding of 2."""
     p = REFLECT_EXERCISE["padding"]
-    padded = {mode: pad2d(grid_5x5(), p, mode) for mode in PADDING_MODES}
+    padded = _reflected_rows()
     expected = [int(v) for v in padded["reflect"][0]]
-    values, problem = _row_of_numbers(answer, len(expected))
-    if problem is not None:
-        return problem
     if values == expected:
         return (
             f"{CORRECT} The top row mirrors grid row {p} through row 0, and its ends are "
@@ -183,21 +184,21 @@ def check_reflect_row(answer: object) -> str:
 STRIDED_EXERCISE = {"size": 5, "kernel_size": 3, "padding": 2, "stride": 2}
 
 
-@_print_feedback
-def check_strided_output_size(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_strided_output_size(value: int) -> str:
     """Exercise: output size of the 5x5 grid with padding 2 and stride 2."""
     w, k, p, s = (STRIDED_EXERCISE[key] for key in ("size", "kernel_size", "padding", "stride"))
     expected = conv_output_size(w, k, p, s)
     hints: dict[int, str] = {}
-    _add_hint(
+    add_hint(
         hints,
         conv_output_size(w, k, p, 1),
         "that is the size at stride 1; the stride divides the room to move.",
     )
-    _add_hint(hints, expected - 1, "did you forget the '+ 1' for the first window?")
-    _add_hint(hints, (w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells.")
-    _add_hint(hints, w + 2 * p, "that is the size of the padded grid, not of the output.")
-    return _integer_verdict(answer, expected, hints, f"({w} - {k} + 2*{p})/{s} + 1 = {expected}.")
+    add_hint(hints, expected - 1, "did you forget the '+ 1' for the first window?")
+    add_hint(hints, (w - k + p) // s + 1, "padding goes on both sides: it adds 2P cells.")
+    add_hint(hints, w + 2 * p, "that is the size of the padded grid, not of the output.")
+    return integer_verdict(value, expected, hints, f"({w} - {k} + 2*{p})/{s} + 1 = {expected}.")
 
 
 # --------------------------------------------------------------------------
@@ -208,27 +209,27 @@ def check_strided_output_size(answer: object) -> str:
 DEPTH_EXERCISE = {"size": 32, "in_channels": 3, "filters": 4, "kernel_size": 3}
 
 
-@_print_feedback
-def check_filter_weights(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_filter_weights(value: int) -> str:
     """Exercise: weights (no biases) of four 3x3 filters on a 32x32 input with 3 channels."""
     c, f, k = (DEPTH_EXERCISE[key] for key in ("in_channels", "filters", "kernel_size"))
     expected = conv_params(c, f, k, bias=False)
     hints: dict[int, str] = {}
-    _add_hint(
+    add_hint(
         hints,
         f * k * k,
         f"each filter reaches through all the input's channels: it is {k}x{k}x{c}, not {k}x{k}.",
     )
-    _add_hint(hints, c * k * k, "that is one filter; the layer has several.")
-    _add_hint(
+    add_hint(hints, c * k * k, "that is one filter; the layer has several.")
+    add_hint(
         hints, conv_params(c, f, k), "that includes the biases; the question asks for weights only."
     )
     size = DEPTH_EXERCISE["size"]
-    _add_hint(
+    add_hint(
         hints,
         size * size * c * f,
         "the weights do not depend on the input's height and width, only on the kernel.",
     )
-    return _integer_verdict(
-        answer, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected} weights."
+    return integer_verdict(
+        value, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected} weights."
     )

@@ -1,7 +1,8 @@
 """Checkers for the Try-it exercises of notebook 03 (parameter sharing).
 
 Like those of notebooks 01 and 02, each checker prints one verdict and never
-raises; every right answer is computed with ``course_utils.counting``.
+raises on a learner's answer; every right answer is computed with
+``course_utils.counting``.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 from ..conv.counting import conv_params, dense_params, locally_connected_params
 from .verdict import (
     CORRECT,
-    NOT_ATTEMPTED,
     NOT_QUITE,
-    _add_hint,
-    _count_verdict,
-    _print_feedback,
-    _whole_number,
+    Reading,
+    add_hint,
+    checker,
+    count_verdict,
+    describe,
+    read_items,
+    read_whole_number,
+    read_whole_numbers,
 )
 
 __all__ = [
@@ -34,43 +38,43 @@ def _layer() -> tuple[int, int, int, int]:
     return e["size"], e["in_channels"], e["filters"], e["kernel_size"]
 
 
-@_print_feedback
-def check_shared_weights(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_shared_weights(value: int) -> str:
     """Exercise 1: the weights (no biases) of the convolution."""
     size, c, f, k = _layer()
     expected = conv_params(c, f, k, bias=False)
     hints: dict[int, str] = {}
-    _add_hint(hints, conv_params(c, f, k), "that counts the biases too; the question asks "
+    add_hint(hints, conv_params(c, f, k), "that counts the biases too; the question asks "
               "for weights only.")
-    _add_hint(hints, f * k * k, f"each filter reaches through all {c} input channels: it is "
+    add_hint(hints, f * k * k, f"each filter reaches through all {c} input channels: it is "
               f"{k}x{k}x{c}.")
-    _add_hint(hints, c * k * k, "that is one filter; the layer has one per output channel.")
-    _add_hint(hints, locally_connected_params(c, f, k, size, bias=False),
+    add_hint(hints, c * k * k, "that is one filter; the layer has one per output channel.")
+    add_hint(hints, locally_connected_params(c, f, k, size, bias=False),
               "that is the count without sharing; a convolution uses one filter per depth "
               "slice, at every position.")
-    return _count_verdict(
-        answer, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected:,} weights; the "
+    return count_verdict(
+        value, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected:,} weights; the "
         f"image's {size}x{size} does not enter.")
 
 
-@_print_feedback
-def check_unshared_params(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_unshared_params(value: int) -> str:
     """Exercise 2: the parameters, biases included, of the same layer without sharing."""
     size, c, f, k = _layer()
     expected = locally_connected_params(c, f, k, size)
     weights_only = locally_connected_params(c, f, k, size, bias=False)
     hints: dict[int, str] = {}
-    _add_hint(hints, weights_only, "those are the weights; every neuron has its own bias too.")
-    _add_hint(hints, weights_only + f, "that shares the biases (one per filter); without "
+    add_hint(hints, weights_only, "those are the weights; every neuron has its own bias too.")
+    add_hint(hints, weights_only + f, "that shares the biases (one per filter); without "
               "sharing each neuron has its own bias as well as its own weights.")
-    _add_hint(hints, conv_params(c, f, k), "that is the shared count; without sharing, every "
+    add_hint(hints, conv_params(c, f, k), "that is the shared count; without sharing, every "
               f"one of the {size}x{size}x{f} neurons has its own filter.")
-    _add_hint(hints, dense_params(size * size * c, size * size * f),
+    add_hint(hints, dense_params(size * size * c, size * size * f),
               "that is a dense layer, where every neuron sees the whole image; here each "
               f"neuron still sees only a {k}x{k}x{c} window.")
     neurons = size * size * f
-    return _count_verdict(
-        answer, expected, hints, f"{neurons:,} neurons x ({k}x{k}x{c} + 1) = {expected:,} "
+    return count_verdict(
+        value, expected, hints, f"{neurons:,} neurons x ({k}x{k}x{c} + 1) = {expected:,} "
         "parameters.")
 
 
@@ -78,27 +82,27 @@ def check_unshared_params(answer: object) -> str:
 GROUPED_EXERCISE = {"in_channels": 96, "out_channels": 256, "kernel_size": 5, "groups": 2}
 
 
-@_print_feedback
-def check_grouped_params(answer: object) -> str:
+@checker(read=read_whole_number)
+def check_grouped_params(value: int) -> str:
     """Exercise 3: the parameters, biases included, of a grouped convolution."""
     e = GROUPED_EXERCISE
     c, f, k, g = e["in_channels"], e["out_channels"], e["kernel_size"], e["groups"]
     expected = conv_params(c, f, k, groups=g)
     hints: dict[int, str] = {}
-    _add_hint(hints, conv_params(c, f, k), f"that ignores the groups; each filter sees only "
+    add_hint(hints, conv_params(c, f, k), f"that ignores the groups; each filter sees only "
               f"its own group's {c // g} input channels.")
-    _add_hint(hints, conv_params(c, f, k, groups=g, bias=False),
+    add_hint(hints, conv_params(c, f, k, groups=g, bias=False),
               "those are the weights; add one bias per filter.")
-    _add_hint(hints, conv_params(c // g, f // g, k, bias=True),
+    add_hint(hints, conv_params(c // g, f // g, k, bias=True),
               f"that is one group; there are {g} of them.")
-    _add_hint(hints, conv_params(c // g, f // g, k, bias=False) + f,
+    add_hint(hints, conv_params(c // g, f // g, k, bias=False) + f,
               f"that is one group's weights; there are {g} of them.")
-    _add_hint(hints, conv_params(c, f, k, bias=False), "that ignores the groups and the biases: "
+    add_hint(hints, conv_params(c, f, k, bias=False), "that ignores the groups and the biases: "
               f"each filter sees only {c // g} input channels, and each filter has a bias.")
-    _add_hint(hints, conv_params(c // g, f // g, k, bias=False),
+    add_hint(hints, conv_params(c // g, f // g, k, bias=False),
               f"that is one group's weights; there are {g} groups, and {f} biases.")
-    return _count_verdict(
-        answer, expected, hints, f"{f} filters x {k}x{k}x{c // g} weights + {f} biases = "
+    return count_verdict(
+        value, expected, hints, f"{f} filters x {k}x{k}x{c // g} weights + {f} biases = "
         f"{expected:,}: half of the ungrouped {conv_params(c, f, k, bias=False):,} weights.")
 
 
@@ -129,27 +133,23 @@ def growth_factors() -> tuple[int, int, int]:
     return tuple(b // s for b, s in zip(weights(big), weights(small)))  # type: ignore[return-value]
 
 
-@_print_feedback
-def check_growth_factors(answer: object) -> str:
-    """Exercise 4: (conv, locally connected, dense) growth of the weights when the image grows."""
-    if answer is None or answer is Ellipsis:
-        return NOT_ATTEMPTED
+def _read_three_factors(answer: object) -> Reading[list[int]]:
+    """Read the three growth factors, (convolution, locally connected, dense)."""
     give_three = (f"{NOT_QUITE} Give three numbers in a tuple, (convolution, locally connected, "
-                  f"dense), e.g. (1, 2, 3), not {answer!r}.")
-    if isinstance(answer, (str, bytes, dict)):
-        return give_three
-    try:
-        items = list(answer)
-    except TypeError:  # a single number
-        return give_three
-    if len(items) != 3:
-        return give_three
-    values = []
-    for item in items:
-        value, problem = _whole_number(item)
-        if problem is not None:
-            return f"{NOT_QUITE} Every factor is a whole number; {item!r} is not."
-        values.append(value)
+                  "dense), e.g. (1, 2, 3), not {answer}.")
+    # A dict is iterable (its keys), but not three numbers in order.
+    items = read_items(answer, give_three, refuse=(str, bytes, dict))
+    if not items.readable:
+        return Reading.refused(items.verdict)
+    if len(items.value) != 3:
+        return Reading.refused(give_three.format(answer=describe(answer)))
+    return read_whole_numbers(items.value, f"{NOT_QUITE} Every factor is a whole number; "
+                                           "{item} is not.")
+
+
+@checker(read=_read_three_factors)
+def check_growth_factors(values: list[int]) -> str:
+    """Exercise 4: (conv, locally connected, dense) growth of the weights when the image grows."""
     expected = list(growth_factors())
     factor = GROWTH_EXERCISE["factor"]
     if values == expected:

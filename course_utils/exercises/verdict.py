@@ -1,88 +1,283 @@
 """The verdict framework every Try-it checker is built on.
 
 A checker takes whatever the learner typed and prints one verdict: correct,
-not quite (with a hint), or not attempted yet. It never raises on a
-learner's answer, whatever its type.
+not quite (with a hint), or not attempted yet. Checking is split in steps,
+and each kind of failure has one home:
+
+1. **Reading** (``read_*`` functions): turn the raw answer into the value the
+   exercise asks for (a whole number, a list of them, ...). Anything that
+   cannot be read - text, a bool, 2.5, NaN, a 3x3 array, ``object()`` - gives
+   a :class:`Reading` that carries the verdict for it. Readers decide by
+   looking at the answer (types, shapes, lengths); they do not try things
+   and catch what goes wrong, so they cannot hide a mistake of the course.
+2. **Learner code** (:func:`run_learner_code`): the only place where an
+   exception is the learner's. Reading may have to run code the learner
+   wrote - a generator's body, an object's ``__iter__`` or ``__repr__`` - and
+   that code may raise; the exception becomes a verdict. (The Write-it
+   checkers will run a learner's function here, with a time limit.)
+3. **Judging** (the function under ``@checker``): compare the value with the
+   right answer and return the verdict text.
+
+Any other exception is a bug in the course. Under the tests (the environment
+variable :data:`STRICT_ENV` is ``"1"``, set by the project's ``conftest.py``
+and inherited by every kernel the tests start) it propagates as a
+:class:`CheckerError`, so ``make test`` fails. A learner sees one short
+message instead: the checker failed, it is the course's fault, their answer
+may still be right, and how to report it - never a traceback.
 """
 
 from __future__ import annotations
 
 import numbers
-from typing import Callable
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from itertools import islice
+from typing import Generic, TypeVar
 
 import numpy as np
 
-# The framework is shared by the checker modules, not part of the course's API.
-__all__: list[str] = []
+__all__: list[str] = []  # the checkers' building blocks, not part of course_utils' API
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------
+# The verdicts a learner sees
+# --------------------------------------------------------------------------
 
 CORRECT = "✔ Correct!"
 NOT_QUITE = "✘ Not quite."
 NOT_ATTEMPTED = "… Not attempted yet: replace None with your answer and run the cell again."
+#: The start of the message a learner sees when a checker has a bug.
+CHECKER_FAILED = "⚠ Sorry, the checker itself failed"
+
+#: Set to "1" to make a checker's bug raise instead of printing an apology.
+STRICT_ENV = "COURSE_STRICT_CHECKERS"
+
+#: Longest list a reader takes in; stops an endless iterator (itertools.count()).
+LONGEST_LIST = 10_000
+#: Longest repr of an answer quoted back in a verdict.
+LONGEST_REPR = 200
+#: Whole numbers this long (in binary digits, about 100 decimal ones) count
+#: nothing in a course exercise; Python refuses to print ints over 4,300 digits.
+LONGEST_NUMBER_BITS = 333
 
 
-def _print_feedback(checker: Callable[[object], str]) -> Callable[[object], None]:
-    """Run ``checker`` and print its verdict; report a crash as feedback, not a traceback."""
-
-    def run(answer: object = None, *more: object) -> None:
-        if more:
-            print(f"{NOT_QUITE} Give one answer (a number, or one list); you gave {1 + len(more)}.")
-            return
-        try:
-            print(checker(answer))
-        except Exception as error:  # a checker must never fail on a learner's answer
-            print(
-                f"Sorry, the checker could not read this answer ({type(error).__name__}: "
-                f"{error}). Please write it as the exercise asks: a number, or a list of numbers."
-            )
-
-    run.__name__ = checker.__name__
-    run.__doc__ = checker.__doc__
-    return run
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
 
 
-def _whole_number(answer: object) -> tuple[int | None, str | None]:
-    """Read a whole number from an answer, or explain why it is not one.
+@dataclass(frozen=True)
+class Reading(Generic[T]):
+    """What reading a learner's answer gave.
 
-    Returns ``(value, None)`` on success, ``(None, message)`` otherwise.
+    Either a ``value`` for the checker to judge, or, when the answer cannot be
+    judged, the ``verdict`` that the learner sees instead.
+
+    Attributes
+    ----------
+    value : T or None
+        The answer as the exercise asks for it (e.g. an ``int``).
+    verdict : str or None
+        Why the answer cannot be judged; ``None`` when it was read.
     """
-    if answer is None or answer is Ellipsis:
-        return None, NOT_ATTEMPTED
+
+    value: T | None = None
+    verdict: str | None = None
+
+    @classmethod
+    def of(cls, value: T) -> Reading[T]:
+        """An answer that was read."""
+        return cls(value=value)
+
+    @classmethod
+    def refused(cls, verdict: str) -> Reading[T]:
+        """An answer that cannot be judged, and the verdict that says why."""
+        return cls(verdict=verdict)
+
+    @property
+    def readable(self) -> bool:
+        """True if there is a value to judge."""
+        return self.verdict is None
+
+
+def is_not_attempted(answer: object) -> bool:
+    """True for the placeholders a Try-it cell starts with (``None``, ``...``)."""
+    return answer is None or answer is Ellipsis
+
+
+def run_learner_code(code: Callable[[], T], during: str) -> Reading[T]:
+    """Run code the learner wrote; an exception it raises becomes a verdict.
+
+    This is the one place where a checker catches any exception, because here
+    it can only come from the learner's code, not from the course's.
+
+    Parameters
+    ----------
+    code : callable
+        Takes no arguments and runs only the learner's code (e.g.
+        ``partial(list, answer)`` for a generator they wrote).
+    during : str
+        What the checker was doing, for the verdict ("while reading your list").
+
+    Returns
+    -------
+    Reading
+        The result, or a "not quite" verdict that names the exception.
+    """
+    # Write-it checkers will extend this with a time limit and a check of
+    # what the learner's function returns.
+    try:
+        return Reading.of(code())
+    except Exception as error:  # the learner's own code raised: their answer, their verdict
+        return Reading.refused(
+            f"{NOT_QUITE} Your answer raised {type(error).__name__} {during}: {error}"
+        )
+
+
+def describe(answer: object) -> str:
+    """The answer as Python writes it (its repr), shortened, for quoting in a verdict."""
+    # repr() of a learner's own class runs their __repr__, which may raise.
+    shown = run_learner_code(partial(repr, answer), "")
+    if not shown.readable or not isinstance(shown.value, str):
+        return f"<a {type(answer).__name__} that cannot be written out>"
+    text = shown.value
+    return text if len(text) <= LONGEST_REPR else f"{text[:LONGEST_REPR]}..."
+
+
+def read_whole_number(answer: object) -> Reading[int]:
+    """Read a whole number (``22``, ``22.0``, ``np.int64(22)``, a 0-d array), or say why not.
+
+    Parameters
+    ----------
+    answer : object
+        Whatever the learner wrote.
+
+    Returns
+    -------
+    Reading[int]
+        The number, or the verdict for text, a bool, a fraction, NaN, a list, ...
+    """
+    if is_not_attempted(answer):
+        return Reading.refused(NOT_ATTEMPTED)
     if isinstance(answer, np.ndarray) and answer.ndim == 0:
         answer = answer.item()  # e.g. the result of (window * kernel).sum() on an array
-    if isinstance(answer, bool):
-        return None, f"{NOT_QUITE} You wrote {answer}, a yes/no value; the answer is a number."
-    if isinstance(answer, numbers.Integral):
-        return int(answer), None
-    if isinstance(answer, numbers.Real):
-        if float(answer).is_integer():
-            return int(answer), None
-        return None, (
-            f"{NOT_QUITE} You wrote {answer}, which is not a whole number; the answer "
-            "counts whole things (cells, weights or parameters)."
+    if isinstance(answer, bool):  # bool is an Integral to Python, but True is not 1 here
+        return Reading.refused(
+            f"{NOT_QUITE} You wrote {answer}, a yes/no value; the answer is a number."
         )
+    if isinstance(answer, numbers.Integral):
+        return _whole(int(answer))
+    if isinstance(answer, numbers.Rational):  # e.g. Fraction: exact, and may not fit a float
+        if answer.denominator == 1:
+            return _whole(int(answer.numerator))
+        return Reading.refused(_not_whole(answer))
+    if isinstance(answer, numbers.Real):
+        # NaN and infinity are not integers either: is_integer() says False for them.
+        if float(answer).is_integer():
+            return _whole(int(answer))
+        return Reading.refused(_not_whole(answer))
     if isinstance(answer, str):
         stripped = answer.strip()
         if stripped.lstrip("-").isdigit():
-            return None, (
+            return Reading.refused(
                 f"{NOT_QUITE} You wrote the text {answer!r}; write the number without quotes, "
                 f"e.g. answer = {stripped}"
             )
-        return None, f"{NOT_QUITE} The answer is a number, not the text {answer!r}."
-    return None, (
+        return Reading.refused(f"{NOT_QUITE} The answer is a number, not the text {answer!r}.")
+    return Reading.refused(
         f"{NOT_QUITE} The answer is a single whole number, "
-        f"but you gave a {type(answer).__name__}: {answer!r}"
+        f"but you gave a {type(answer).__name__}: {describe(answer)}"
     )
 
 
-def _add_hint(hints: dict[int, str], value: int, text: str) -> None:
+def _whole(value: int) -> Reading[int]:
+    """A whole number, unless it is too long to be any exercise's answer (or to print)."""
+    if value.bit_length() > LONGEST_NUMBER_BITS:
+        return Reading.refused(
+            f"{NOT_QUITE} Your number has about {int(value.bit_length() * 0.30103)} digits; "
+            "no answer in this exercise is anywhere near that large."
+        )
+    return Reading.of(value)
+
+
+def _not_whole(answer: object) -> str:
+    return (
+        f"{NOT_QUITE} You wrote {answer}, which is not a whole number; the answer "
+        "counts whole things (cells, weights or parameters)."
+    )
+
+
+def read_items(answer: object, not_a_list: str,
+               refuse: tuple[type, ...] = (str, bytes)) -> Reading[list[object]]:
+    """Read the items of a list, tuple, set, array or generator, or say why not.
+
+    Parameters
+    ----------
+    answer : object
+        Whatever the learner wrote.
+    not_a_list : str
+        The verdict for an answer that is not a list; ``{answer}`` in it is
+        replaced by the answer as written.
+    refuse : tuple of types
+        Iterables that are not lists of answers (text is iterable, letter by letter).
+
+    Returns
+    -------
+    Reading[list]
+        The items, at most :data:`LONGEST_LIST`, or the verdict.
+    """
+    if is_not_attempted(answer):
+        return Reading.refused(NOT_ATTEMPTED)
+    # A number, a 0-d array or text is not a list; asked, not tried, so that
+    # nothing the course does inside a try can be mistaken for the learner's.
+    scalar_array = isinstance(answer, np.ndarray) and answer.ndim == 0
+    if isinstance(answer, refuse) or scalar_array or not isinstance(answer, Iterable):
+        return Reading.refused(not_a_list.format(answer=describe(answer)))
+    # Iterating may run the learner's code (a generator, their own class), and
+    # an endless iterator must not hang the kernel: take one item too many at most.
+    items = run_learner_code(partial(_first_items, answer, LONGEST_LIST + 1),
+                             "while its items were read")
+    if items.readable and len(items.value) > LONGEST_LIST:
+        return Reading.refused(
+            f"{NOT_QUITE} Your answer has more than {LONGEST_LIST:,} items; the exercise asks "
+            "for a short list."
+        )
+    return items
+
+
+def _first_items(answer: Iterable[object], count: int) -> list[object]:
+    return list(islice(answer, count))
+
+
+def read_whole_numbers(items: list[object], not_whole: str) -> Reading[list[int]]:
+    """Read every item as a whole number; the first that is not one gives the verdict.
+
+    ``not_whole`` is that verdict; ``{item}`` in it is replaced by the item as written.
+    """
+    values = []
+    for item in items:
+        value = read_whole_number(item)
+        if not value.readable:
+            return Reading.refused(not_whole.format(item=describe(item)))
+        values.append(value.value)
+    return Reading.of(values)
+
+
+# --------------------------------------------------------------------------
+# Judging: hints and the common verdicts
+# --------------------------------------------------------------------------
+
+
+def add_hint(hints: dict[int, str], value: int, text: str) -> None:
     """Attach a hint to a wrong answer; two slips that give one number share it."""
     hints[value] = f"{hints[value]} Or: {text}" if value in hints else text
 
 
-def _integer_verdict(answer: object, expected: int, hints: dict[int, str], explain: str) -> str:
-    value, problem = _whole_number(answer)
-    if problem is not None:
-        return problem
+def integer_verdict(value: int, expected: int, hints: dict[int, str], explain: str) -> str:
+    """The verdict on a whole number: correct with ``explain``, or the hint for the slip."""
     if value == expected:
         return f"{CORRECT} {explain}"
     hint = hints.get(
@@ -95,16 +290,111 @@ FILTER_FALLBACK = ("count one filter first (its height x width x input channels)
                    "many filters the layer has.")
 
 
-def _count_verdict(answer: object, expected: int, hints: dict[int, str], explain: str,
-                   fallback: str = FILTER_FALLBACK) -> str:
-    """Like ``_integer_verdict``, for answers that count weights or parameters.
+def count_verdict(value: int, expected: int, hints: dict[int, str], explain: str,
+                  fallback: str = FILTER_FALLBACK) -> str:
+    """Like :func:`integer_verdict`, for answers that count weights or parameters.
 
     ``fallback`` is the hint for a wrong answer that no specific hint explains.
     """
-    value, problem = _whole_number(answer)
-    if problem is None and value < 0:
+    if value < 0:
         return f"{NOT_QUITE} {value} is negative, but a layer cannot have fewer than 0 parameters."
-    if problem is None and value != expected:
+    if value != expected:
         hint = hints.get(value, fallback)
         return f"{NOT_QUITE} {value:,} is not it. Hint: {hint}"
-    return _integer_verdict(answer, expected, hints, explain)
+    return f"{CORRECT} {explain}"
+
+
+# --------------------------------------------------------------------------
+# The checker: read, judge, and tell a bug in the course from the learner's answer
+# --------------------------------------------------------------------------
+
+
+class CheckerError(RuntimeError):
+    """A checker failed on an answer it should have judged: a bug in the course."""
+
+
+def strict_checkers() -> bool:
+    """True under the tests: a checker's bug raises instead of printing an apology.
+
+    Read at every check, so that a test can switch it for one call.
+    """
+    return os.environ.get(STRICT_ENV) == "1"
+
+
+def checker_failed_message(name: str, error: BaseException) -> str:
+    """What a learner sees when a checker has a bug: short, honest, no traceback."""
+    return (
+        f"{CHECKER_FAILED} ({type(error).__name__} in {name}). That is a bug in the course, "
+        "not a mistake of yours, and your answer may still be right: compare it with the "
+        "solution cell below. Please report it to your instructor or in the course's issue "
+        f"tracker, naming the notebook, {name} and your answer."
+    )
+
+
+def checker(read: Callable[[object], Reading[T]]) -> Callable[[Callable[[T], str]],
+                                                               Callable[..., None]]:
+    """Make a Try-it checker from a reader and a judge.
+
+    Parameters
+    ----------
+    read : callable
+        Turns the raw answer into a :class:`Reading`; ``None`` and ``...`` never
+        reach it (they are "not attempted" for every checker).
+
+    Returns
+    -------
+    callable
+        A decorator. The decorated function (the judge) receives the value
+        read, returns the verdict text, and becomes ``check_xxx(answer)``,
+        which prints that verdict and returns ``None``.
+
+    Examples
+    --------
+    >>> @checker(read=read_whole_number)
+    ... def check_four(value: int) -> str:
+    ...     return integer_verdict(value, 4, {5: "one too many."}, "2 + 2 = 4.")
+    >>> check_four(4.0)
+    ✔ Correct! 2 + 2 = 4.
+    >>> check_four("4")
+    ✘ Not quite. You wrote the text '4'; write the number without quotes, e.g. answer = 4
+    """
+
+    def decorate(judge: Callable[[T], str]) -> Callable[..., None]:
+        def check(answer: object = None, *more: object) -> None:
+            if more:
+                print(f"{NOT_QUITE} Give one answer (a number, or one list); "
+                      f"you gave {1 + len(more)}.")
+                return
+            print(_verdict(judge, read, answer))
+
+        # Not functools.wraps: its __wrapped__ would make help() show the
+        # judge's signature (value: int) instead of check_xxx(answer).
+        for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
+            setattr(check, attribute, getattr(judge, attribute))
+        check.judge = judge  # type: ignore[attr-defined]  # for tests: the unwrapped steps
+        check.read = read  # type: ignore[attr-defined]
+        return check
+
+    return decorate
+
+
+def _verdict(judge: Callable[[T], str], read: Callable[[object], Reading[T]],
+             answer: object) -> str:
+    """Read and judge ``answer``; a failure of either is the course's bug."""
+    try:
+        if is_not_attempted(answer):
+            return NOT_ATTEMPTED
+        reading = read(answer)
+        if not reading.readable:
+            return reading.verdict
+        verdict = judge(reading.value)
+        if not isinstance(verdict, str) or not verdict:
+            raise TypeError(f"the checker returned {verdict!r} instead of a verdict")
+        return verdict
+    except Exception as error:  # the learner's exceptions became verdicts while reading
+        if strict_checkers():
+            raise CheckerError(
+                f"{judge.__name__} failed on the answer {describe(answer)}: a bug in the "
+                f"checker, not in the answer ({type(error).__name__}: {error})"
+            ) from error
+        return checker_failed_message(judge.__name__, error)

@@ -7,9 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils import (
+    conv2d,
     conv_params,
     dense_params,
+    grouped_conv2d,
     locally_connected_params,
+    max_pool2d,
     numerical_gradient,
     rel_error,
 )
@@ -18,6 +21,7 @@ from course_utils.nn.model import (
     Conv2D,
     Dense,
     Flatten,
+    GlobalAveragePool2D,
     LocallyConnected2D,
     MaxPool2D,
     ReLU,
@@ -184,4 +188,297 @@ def test_a_different_shuffling_seed_gives_a_different_run():
 def test_errors_name_the_argument(call, error, fragment):
     with pytest.raises(error) as caught:
         call()
+    assert fragment in str(caught.value), str(caught.value)
+
+
+# ---- caches: what forward keeps for backward --------------------------------------------
+
+
+def gradients_of(model, x, labels):
+    """dx and a copy of every parameter's gradient, from one forward and backward."""
+    _, dscores = softmax_cross_entropy(model.forward(x), labels)
+    dx = model.backward(dscores)
+    return dx, {(i, name): layer.grads[name].copy()
+                for i, layer in enumerate(model.layers) for name in layer.grads}
+
+
+@pytest.mark.parametrize("locally_connected", [False, True])
+def test_predict_between_forward_and_backward_leaves_the_gradients_unchanged(locally_connected):
+    rng = np.random.default_rng(7)
+    model = small_model(rng, locally_connected)
+    x, other = rng.standard_normal((3, 2, 6, 6)), rng.standard_normal((5, 2, 6, 6))
+    labels = np.array([0, 3, 1])
+    dx_alone, grads_alone = gradients_of(model, x, labels)
+
+    _, dscores = softmax_cross_entropy(model.forward(x), labels)
+    # inference on other images (another batch size) between the two passes
+    model.predict(other, batch_size=2)
+    model.infer(other)
+    accuracy(model, other, np.zeros(5, int))
+    dx = model.backward(dscores)
+    assert np.array_equal(dx, dx_alone)
+    assert all(np.array_equal(model.layers[i].grads[name], grad)
+               for (i, name), grad in grads_alone.items())
+
+
+def test_infer_and_predict_give_what_forward_gives():
+    rng = np.random.default_rng(8)
+    model = small_model(rng)
+    x = rng.standard_normal((7, 2, 6, 6))
+    scores = model.forward(x)
+    assert np.array_equal(model.infer(x), scores)
+    assert np.array_equal(model.predict(x, batch_size=3), scores.argmax(axis=1))
+
+
+def layer_and_input(kind, rng):
+    """A layer of each kind and an input it takes."""
+    image = rng.standard_normal((2, 2, 6, 6))
+    return {
+        "Conv2D": (Conv2D(2, 4, 3, rng=rng, padding=1, groups=2), image),
+        "LocallyConnected2D": (LocallyConnected2D(2, 3, 3, 6, rng=rng), image),
+        "Dense": (Dense(5, 3, rng=rng), rng.standard_normal((2, 5))),
+        "ReLU": (ReLU(), image),
+        "MaxPool2D": (MaxPool2D(2), image),
+        "GlobalAveragePool2D": (GlobalAveragePool2D(), image),
+        "Flatten": (Flatten(), image),
+    }[kind]
+
+
+LAYER_KINDS = ["Conv2D", "LocallyConnected2D", "Dense", "ReLU", "MaxPool2D",
+               "GlobalAveragePool2D", "Flatten"]
+
+
+@pytest.mark.parametrize("kind", LAYER_KINDS)
+def test_a_layers_infer_between_forward_and_backward_changes_nothing(kind):
+    rng = np.random.default_rng(9)
+    layer, x = layer_and_input(kind, rng)
+    out = layer.forward(x)
+    dout = rng.standard_normal(out.shape)
+    expected_dx = layer.backward(dout)
+    expected = {name: grad.copy() for name, grad in layer.grads.items()}
+
+    layer.forward(x)
+    # another input of another batch size: had it replaced the cache, backward would
+    # refuse dout or give other gradients
+    assert np.array_equal(layer.infer(x[:1] + 1.0), layer.forward(x[:1] + 1.0))
+    layer.forward(x)
+    layer.infer(x[:1] + 1.0)
+    assert np.array_equal(layer.backward(dout), expected_dx)
+    assert all(np.array_equal(layer.grads[name], grad) for name, grad in expected.items())
+
+
+@pytest.mark.parametrize("kind", LAYER_KINDS)
+def test_a_layers_backward_needs_a_forward_of_its_own(kind):
+    rng = np.random.default_rng(10)
+    layer, x = layer_and_input(kind, rng)
+    with pytest.raises(ValueError, match=rf"{kind}.backward needs forward to run first"):
+        layer.backward(np.ones(3))
+    layer.infer(x)  # keeps nothing
+    with pytest.raises(ValueError, match="needs forward to run first"):
+        layer.backward(np.ones(3))
+    out = layer.forward(x)
+    dout = rng.standard_normal(out.shape)
+    dx = layer.backward(dout)
+    with pytest.raises(ValueError, match=rf"{kind}.backward already ran after the last forward"):
+        layer.backward(dout)
+    layer.forward(x)
+    assert np.array_equal(layer.backward(dout), dx)  # forward again, and it works again
+
+
+def test_the_models_backward_needs_a_forward_of_its_own():
+    rng = np.random.default_rng(11)
+    model = small_model(rng)
+    x, labels = rng.standard_normal((3, 2, 6, 6)), np.array([0, 3, 1])
+    with pytest.raises(ValueError, match=r"needs forward to run first: call model.forward\(x\)"):
+        model.backward(np.ones((3, 4)))
+    model.predict(x)  # inference keeps nothing for backward
+    with pytest.raises(ValueError, match="needs forward to run first"):
+        model.backward(np.ones((3, 4)))
+    dx, grads = gradients_of(model, x, labels)
+    with pytest.raises(ValueError, match=r"already ran .* call model.forward\(x\) again"):
+        model.backward(np.ones((3, 4)))
+    # the documented fix: forward again gives the same gradients again
+    dx_again, grads_again = gradients_of(model, x, labels)
+    assert np.array_equal(dx, dx_again)
+    assert all(np.array_equal(grads[key], grads_again[key]) for key in grads)
+
+
+def test_a_wrong_dout_can_be_mended_without_a_new_forward():
+    rng = np.random.default_rng(12)
+    model = small_model(rng)
+    x, labels = rng.standard_normal((3, 2, 6, 6)), np.array([0, 3, 1])
+    dx, _ = gradients_of(model, x, labels)
+    _, dscores = softmax_cross_entropy(model.forward(x), labels)
+    wrong = r"dout must have the last forward's output shape \(3, 4\)"
+    with pytest.raises(ValueError, match=wrong):
+        model.backward(dscores[:2])
+    assert np.array_equal(model.backward(dscores), dx)
+
+
+def test_a_failed_forward_leaves_nothing_to_backward_through():
+    rng = np.random.default_rng(13)
+    model = small_model(rng)
+    model.forward(rng.standard_normal((3, 2, 6, 6)))
+    with pytest.raises(ValueError, match="x must have 2 channels"):
+        model.forward(rng.standard_normal((3, 1, 6, 6)))
+    # backward through the earlier batch would give gradients that no longer match anything
+    with pytest.raises(ValueError, match="needs forward to run first"):
+        model.backward(np.ones((3, 4)))
+
+
+def test_a_layer_shared_by_two_models_keeps_each_models_input():
+    rng = np.random.default_rng(14)
+    shared = Dense(4, 2, rng=rng)
+    one, two = Sequential([Flatten(), shared]), Sequential([ReLU(), Flatten(), shared])
+    x, y = rng.standard_normal((3, 1, 2, 2)), rng.standard_normal((5, 1, 2, 2))
+    dout = rng.standard_normal((3, 2))
+    one.forward(x)
+    two.forward(y)  # the shared layer's input here must not replace model one's
+    one.backward(dout)
+    assert np.allclose(shared.grads["w"], x.reshape(3, 4).T @ dout)
+
+
+def test_one_layer_object_twice_in_a_model_is_refused():
+    rng = np.random.default_rng(15)
+    dense = Dense(4, 4, rng=rng)
+    with pytest.raises(ValueError, match=r"layers\[2\] must be a layer of its own.*layers\[0\]"):
+        Sequential([dense, ReLU(), dense])
+
+
+def test_adam_refuses_to_step_between_forward_and_backward():
+    rng = np.random.default_rng(16)
+    model = small_model(rng)
+    x, labels = rng.standard_normal((3, 2, 6, 6)), np.array([0, 3, 1])
+    optimiser = Adam(model)
+    gradients_of(model, x, labels)
+    optimiser.step()
+    before = model.layers[0].params["w"].copy()
+    model.forward(x)
+    # the gradients are the earlier batch's: stepping on them now would be a silent mistake
+    with pytest.raises(ValueError, match="step needs the gradients of the last forward pass"):
+        optimiser.step()
+    assert np.array_equal(model.layers[0].params["w"], before)
+    _, dscores = softmax_cross_entropy(model.forward(x), labels)
+    model.backward(dscores)
+    optimiser.step()
+    assert not np.array_equal(model.layers[0].params["w"], before)
+
+
+def test_training_gives_the_numbers_of_a_plain_forward_backward_step_loop():
+    # train's loop written out: forward, backward, step per batch, accuracy per epoch
+    def plain():
+        rng = np.random.default_rng(1)
+        x, labels = separable_data(rng)
+        model = Sequential([Flatten(), Dense(16, 2, rng=rng)])
+        optimiser, order_rng = Adam(model, 0.05), np.random.default_rng(2)
+        losses, accuracies = [], []
+        for _ in range(5):
+            order, total = order_rng.permutation(len(x)), 0.0
+            for first in range(0, len(x), 8):
+                batch = order[first:first + 8]
+                loss, dscores = softmax_cross_entropy(model.forward(x[batch]), labels[batch])
+                model.backward(dscores)
+                optimiser.step()
+                total += loss * len(batch)
+            losses.append(total / len(x))
+            accuracies.append(float((model.forward(x).argmax(axis=1) == labels).mean()))
+        return losses, accuracies
+
+    rng = np.random.default_rng(1)
+    x, labels = separable_data(rng)
+    model = Sequential([Flatten(), Dense(16, 2, rng=rng)])
+    history = train(model, x, labels, epochs=5, batch_size=8, learning_rate=0.05, seed=2,
+                    progress=False)
+    losses, accuracies = plain()
+    assert history.loss == pytest.approx(losses, rel=1e-12)
+    assert history.train_accuracy == accuracies
+
+
+# ---- constructors check what the functions check -----------------------------------------
+
+PADDINGS = st.one_of(
+    st.integers(-1, 3),
+    st.tuples(st.integers(-1, 3), st.integers(0, 3)),
+    st.tuples(st.tuples(st.integers(0, 3), st.integers(-1, 3)),
+              st.tuples(st.integers(0, 3), st.integers(0, 3))),
+    st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 2)),
+    st.sampled_from(["same", "valid", "full", "SAME", None, 1.0, True, [1, 1], ((1,), (1, 1))]),
+)
+INT_OR_PAIR = st.one_of(st.integers(-1, 3), st.tuples(st.integers(0, 3), st.integers(1, 3)),
+                        st.sampled_from([1.0, "1", None, (1, 1, 1), False]))
+
+
+def error_of(call):
+    """``(type, message)`` of what ``call()`` raises, or None."""
+    try:
+        call()
+    except (TypeError, ValueError) as error:
+        return type(error), str(error)
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(PADDINGS, INT_OR_PAIR, INT_OR_PAIR, st.integers(1, 3))
+def test_conv2d_layer_builds_exactly_when_conv2d_accepts_the_settings(padding, stride,
+                                                                       dilation, kernel):
+    # an input large enough for every kernel, so that only the settings can be wrong
+    x, w = np.ones((1, 2, 16, 16)), np.ones((2, 2, kernel, kernel))
+    functional = error_of(lambda: grouped_conv2d(x, w, groups=1, stride=stride, padding=padding,
+                                                 dilation=dilation))
+    built = error_of(lambda: Conv2D(2, 2, kernel, rng=np.random.default_rng(0), stride=stride,
+                                    padding=padding, dilation=dilation))
+    if functional is None:
+        assert built is None, built
+        layer = Conv2D(2, 2, kernel, rng=np.random.default_rng(0), bias=False, stride=stride,
+                       padding=padding, dilation=dilation)
+        layer.params["w"] = w
+        assert np.array_equal(layer.forward(x), conv2d(x, w, stride=stride, padding=padding,
+                                                       dilation=dilation))
+    else:
+        assert built is not None, f"Conv2D built, but conv2d says {functional}"
+        assert built[0] is functional[0]
+        # the same check: the message names the same argument
+        assert built[1].split(" ")[0] == functional[1].split(" ")[0], (built, functional)
+
+
+@settings(max_examples=100, deadline=None)
+@given(INT_OR_PAIR)
+def test_max_pool_layer_builds_exactly_when_max_pool2d_accepts_the_size(size):
+    functional = error_of(lambda: max_pool2d(np.ones((1, 1, 8, 8)), size))
+    built = error_of(lambda: MaxPool2D(size))
+    assert (built is None) == (functional is None), (built, functional)
+    if built:
+        assert built == functional
+
+
+@pytest.mark.parametrize(
+    "call, error, fragment",
+    [
+        (lambda rng: Conv2D(1, 2, 3, rng=rng, stride=0), ValueError, "stride must be"),
+        (lambda rng: Conv2D(1, 2, 3, rng=rng, stride=2, padding="same"), ValueError,
+         "padding='same' needs stride=1"),
+        (lambda rng: Conv2D(1, 2, 3, rng=rng, padding=((1, 0), (0, -1))), ValueError,
+         "padding[1][1] (width, after) must be an integer >= 0"),
+        (lambda rng: Conv2D(1, 2, 3, rng=rng, dilation=(1, 0)), ValueError, "dilation[1]"),
+        (lambda rng: Conv2D(4, 6, 3, rng=rng, groups=4), ValueError,
+         "out_channels must be divisible by groups"),
+        (lambda rng: Conv2D(1, 2, 3, rng=rng, bias=1), TypeError, "bias must be True or False"),
+        (lambda rng: Conv2D(1, 2, 3, rng=0), TypeError, "rng must be a numpy random generator"),
+        (lambda rng: Dense(2, 2, rng=rng, bias="no"), TypeError, "bias must be True or False"),
+        (lambda rng: LocallyConnected2D(1, 2, 3, 5, rng=rng, stride=(1, 0)), ValueError,
+         "stride[1]"),
+        (lambda rng: LocallyConnected2D(1, 2, 3, 5, rng=rng, bias=None), TypeError, "bias"),
+        (lambda rng: LocallyConnected2D(1, 2, 3, 5, rng=7), TypeError, "rng"),
+        (lambda rng: Adam(small_model(rng), eps=0.0), ValueError, "eps must be a positive"),
+        (lambda rng: Adam(small_model(rng), beta2=float("nan")), ValueError, "beta2 must be"),
+        (lambda rng: Adam(small_model(rng), beta1=-0.1), ValueError,
+         "beta1 must be at least 0 and below 1"),
+        (lambda rng: Adam(small_model(rng), learning_rate=float("inf")), ValueError,
+         "learning_rate must be a finite number"),
+        (lambda rng: Adam(small_model(rng), learning_rate="0.1"), TypeError, "learning_rate"),
+    ],
+)
+def test_objects_refuse_wrong_settings_when_built(call, error, fragment):
+    with pytest.raises(error) as caught:
+        call(np.random.default_rng(0))
     assert fragment in str(caught.value), str(caught.value)

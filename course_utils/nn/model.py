@@ -1,12 +1,22 @@
 """Layers with their own parameters, stacked into a model that can be trained.
 
 Each layer keeps its parameters in ``params`` (a dict of arrays) and, after
-``backward``, their gradients in ``grads`` under the same names. ``forward``
-remembers what ``backward`` needs. A :class:`Sequential` model runs its
-layers in order, and backwards in reverse order.
+``backward``, their gradients in ``grads`` under the same names. A layer is
+written in cs231n's ``(out, cache)`` style: its forward step returns the
+output and what the backward step needs. A :class:`Sequential` model runs
+its layers in order and keeps their caches for one backward pass, which runs
+the layers in reverse order:
+
+- ``model.forward(x)`` then ``model.backward(dscores)``: training;
+- ``model.infer(x)`` and ``model.predict(x)`` keep nothing, so they can run
+  between the two without changing the gradients;
+- ``backward`` before ``forward``, or twice after one ``forward``, is a
+  clear ``ValueError``: run ``forward`` again.
 
 Weights start as seeded random numbers scaled by ``sqrt(2 / inputs)`` (He et
 al., 2015), a good start for layers followed by a ReLU; biases start at 0.
+Every constructor checks its arguments as the matching function does
+(:func:`course_utils.conv2d`, ...), so a mistake stops where it was typed.
 """
 
 from __future__ import annotations
@@ -16,9 +26,10 @@ from typing import Sequence
 import numpy as np
 
 from ..conv.convolution import ConvPadding
-from ..conv.geometry import conv_output_size
+from ..conv.geometry import _resolve_padding, conv_output_size
 from ..conv.grouped import grouped_conv2d, grouped_conv2d_backward
 from ..conv.locally_connected import locally_connected2d, locally_connected2d_backward
+from ..conv.padding import padding_per_side
 from ..conv.pooling import max_pool2d, max_pool2d_backward
 from ..validation import (
     IntOrPair,
@@ -44,27 +55,133 @@ __all__ = [
 ]
 
 
+class _ForBackward:
+    """What the last training forward pass kept for backward, for one backward pass only.
+
+    A layer and a :class:`Sequential` model each hold one. Why one backward
+    only: between two backward passes an optimiser may have changed the
+    weights in place, and gradients from the old input with the new weights
+    would be wrong without any error. Running forward again is cheap; a
+    silently wrong gradient is not.
+    """
+
+    def __init__(self, owner: str, name: str) -> None:
+        self.owner, self.name = owner, name  # e.g. "ReLU" and "layer", for the messages
+        self.value: object = None
+        self.state = "empty"  # "empty": nothing yet; "kept": ready; "used": backward ran
+
+    def keep(self, value: object) -> None:
+        self.value, self.state = value, "kept"
+
+    def forget(self) -> None:
+        """Nothing to backward through (a forward pass has started and may fail)."""
+        self.value, self.state = None, "empty"
+
+    def take(self) -> object:
+        """The kept value, or a clear error: backward before forward, or a second backward."""
+        __tracebackhide__ = True  # IPython and pytest skip this frame
+        forward, backward = f"{self.name}.forward(x)", f"{self.name}.backward(dout)"
+        if self.state == "empty":
+            raise ValueError(
+                f"{self.owner}.backward needs forward to run first: call {forward}, then "
+                f"{backward} (predict and infer keep nothing for backward)"
+            )
+        if self.state == "used":
+            raise ValueError(
+                f"{self.owner}.backward already ran after the last forward, and each backward "
+                "needs a forward of its own: forward keeps its input for one backward pass "
+                "only, because an optimiser step may have changed the weights since; call "
+                f"{forward} again, then {backward}"
+            )
+        return self.value
+
+    def release(self) -> None:
+        """Backward succeeded: free the input (a wrong ``dout`` leaves it, to try again)."""
+        self.value, self.state = None, "used"
+
+
 class Layer:
-    """A step of a model: ``forward`` and ``backward``, and parameters if it has any."""
+    """A step of a model: its output, its gradients, and parameters if it has any.
+
+    A layer is written in cs231n's ``(out, cache)`` style: ``_forward(x)``
+    returns the output and a cache of what the gradients need (usually the
+    input), and ``_backward(dout, cache)`` returns ``dx`` and fills
+    ``grads``. The public methods decide where the cache lives:
+
+    - ``forward(x)``, the training pass, keeps the cache for one ``backward``;
+    - ``backward(dout)`` uses it and frees it; a second ``backward`` without
+      a new ``forward`` raises a ``ValueError`` (the weights may have changed
+      in between), as does a ``backward`` before any ``forward``;
+    - ``infer(x)``, the output only, keeps nothing, so it can run between
+      ``forward`` and ``backward`` without changing the gradients.
+
+    Inside a :class:`Sequential` model the model keeps the caches of its
+    layers, so a layer's own ``forward``/``backward`` are for using it alone.
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        The weights (``"w"``) and biases (``"b"``) the layer learns.
+    grads : dict of str to ndarray
+        After ``backward``, the gradient of each parameter, same names and shapes.
+    """
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
+        self._kept = _ForBackward(type(self).__name__, "layer")
+
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, object]:
+        """``(out, cache)``: the output, and what ``_backward`` needs from this pass."""
+        raise NotImplementedError
+
+    def _backward(self, dout: np.ndarray, cache: object) -> np.ndarray:
+        """``dx`` from ``dout`` and the cache of the matching ``_forward``; fills ``grads``."""
+        raise NotImplementedError
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """The output, keeping the input for one :meth:`backward`.
+
+        Parameters
+        ----------
+        x : ndarray
+            A batch, in the shape this layer takes (see the class).
+
+        Returns
+        -------
+        ndarray
+            The layer's output for ``x``.
+        """
+        self._kept.forget()  # a forward that fails leaves nothing to backward through
+        out, cache = self._forward(x)
+        self._kept.keep(cache)
+        return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """Gradients of the last :meth:`forward`: fills ``grads``, returns ``dx``.
 
-    def _saved(self, name: str):
-        """What ``forward`` remembered for ``backward``, or a clear error if it never ran."""
-        if not hasattr(self, name):
-            raise ValueError(
-                f"{type(self).__name__}.backward needs forward to run first: call "
-                "model.forward(x), then model.backward(dout)"
-            )
-        return getattr(self, name)
+        Parameters
+        ----------
+        dout : ndarray, the shape of the last forward's output
+            Gradient of the loss with respect to that output.
+
+        Returns
+        -------
+        ndarray, the shape of the last forward's input
+
+        Raises
+        ------
+        ValueError
+            Before any ``forward``, or when ``backward`` already ran after
+            the last ``forward``.
+        """
+        dx = self._backward(dout, self._kept.take())
+        self._kept.release()
+        return dx
+
+    def infer(self, x: np.ndarray) -> np.ndarray:
+        """The output only, as in :meth:`forward`, keeping nothing for ``backward``."""
+        return self._forward(x)[0]
 
     def parameter_count(self) -> int:
         """Number of numbers in ``params``."""
@@ -74,12 +191,12 @@ class Layer:
         return f"{type(self).__name__}({self.parameter_count():,} parameters)"
 
 
-def _check_dout(dout: object, shape: tuple[int, ...]) -> np.ndarray:
-    """``dout`` as an array of the layer's output shape, or a clear error."""
-    dout = check_array(dout, "dout", ndim=len(shape), axes=f"{shape}, the layer's output shape")
-    if dout.shape != tuple(shape):
-        raise ValueError(f"dout must have the layer's output shape {tuple(shape)}, "
-                         f"got {dout.shape}")
+def _check_dout(dout: object, shape: tuple[int, ...], whose: str = "the layer's") -> np.ndarray:
+    """``dout`` as an array of the output's shape, or a clear error."""
+    shape = tuple(shape)
+    dout = check_array(dout, "dout", ndim=len(shape), axes=f"{shape}, {whose} output shape")
+    if dout.shape != shape:
+        raise ValueError(f"dout must have {whose} output shape {shape}, got {dout.shape}")
     return dout
 
 
@@ -88,22 +205,48 @@ def _he_weights(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int) -
     return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
 
 
+def _check_conv_padding(padding: object, kernel: tuple[int, int], stride: tuple[int, int],
+                        dilation: tuple[int, int]) -> None:
+    """Refuse a padding that :func:`course_utils.conv2d` would refuse, with its message.
+
+    The same two checks as ``conv_geometry`` makes at every forward pass: a
+    name ('valid', or 'same' with stride 1), or an int, a pair or per-side
+    ``((top, bottom), (left, right))``. Made when the layer is built, so a
+    mistake shows where it was typed, not at the first batch.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if isinstance(padding, str):
+        _resolve_padding(padding, kernel, stride, dilation)
+    else:
+        padding_per_side(padding)
+
+
 class Conv2D(Layer):
     """A convolution: ``out_channels`` filters, each shared by every position.
+
+    Takes ``x`` of shape (N, in_channels, H, W) and gives (N, out_channels,
+    H_out, W_out), with ``H_out`` and ``W_out`` as in :func:`course_utils.conv2d`.
 
     Parameters
     ----------
     in_channels, out_channels : int
+        At least 1; both divisible by ``groups``.
     kernel_size : int or (int, int)
     rng : numpy.random.Generator
         Draws the initial weights.
-    stride, padding, dilation
-        As in :func:`course_utils.conv2d`.
+    stride, dilation : int or (int, int)
+        At least 1.
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`course_utils.conv2d`; ``'same'`` needs stride 1.
     groups : int
         Split the channels into ``groups`` independent convolutions
         (:func:`course_utils.grouped_conv2d`); 1 is an ordinary convolution.
     bias : bool
         Give each filter a bias.
+
+    Attributes
+    ----------
+    params : {"w": (out_channels, in_channels / groups, KH, KW), "b": (out_channels,)}
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair, *,
@@ -114,27 +257,33 @@ class Conv2D(Layer):
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
         groups = check_groups(groups, in_channels, out_channels)
+        # Everything conv2d would check at the first batch, checked now.
+        stride = check_int_or_pair(stride, "stride", minimum=1)
+        dilation = check_int_or_pair(dilation, "dilation", minimum=1)
+        _check_conv_padding(padding, (kh, kw), stride, dilation)
+        bias = check_bool(bias, "bias")
+        rng = check_generator(rng)
         self.in_channels = in_channels
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
         depth = in_channels // groups  # each filter sees only its group's channels
         self.params["w"] = _he_weights(rng, (out_channels, depth, kh, kw), depth * kh * kw)
-        if check_bool(bias, "bias"):
+        if bias:
             self.params["b"] = np.zeros(out_channels)
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
         if x.shape[1] != self.in_channels:
             raise ValueError(
                 f"x must have {self.in_channels} channels, the in_channels this layer was built "
                 f"for, got x of shape {x.shape} with {x.shape[1]}"
             )
-        self.x = x
-        return grouped_conv2d(x, self.params["w"], self.params.get("b"), groups=self.groups,
-                              stride=self.stride, padding=self.padding, dilation=self.dilation)
+        out = grouped_conv2d(x, self.params["w"], self.params.get("b"), groups=self.groups,
+                             stride=self.stride, padding=self.padding, dilation=self.dilation)
+        return out, x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
         dx, self.grads["w"], db = grouped_conv2d_backward(
-            dout, self._saved("x"), self.params["w"], groups=self.groups, stride=self.stride,
+            dout, x, self.params["w"], groups=self.groups, stride=self.stride,
             padding=self.padding, dilation=self.dilation)
         if "b" in self.params:
             self.grads["b"] = db
@@ -143,6 +292,9 @@ class Conv2D(Layer):
 
 class LocallyConnected2D(Layer):
     """A locally connected layer: a filter of its own at every output position.
+
+    Takes ``x`` of shape (N, in_channels, *input_size) and gives (N,
+    out_channels, H_out, W_out).
 
     Parameters
     ----------
@@ -156,12 +308,19 @@ class LocallyConnected2D(Layer):
     padding : int or (int, int)
     bias : bool
         Give each filter (one per channel and position) a bias.
+
+    Attributes
+    ----------
+    params : {"w": (out_channels, H_out, W_out, in_channels, KH, KW),
+              "b": (out_channels, H_out, W_out)}
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
                  input_size: IntOrPair, *, rng: np.random.Generator, stride: IntOrPair = 1,
                  padding: IntOrPair = 0, bias: bool = True) -> None:
         super().__init__()
+        rng = check_generator(rng)
+        bias = check_bool(bias, "bias")
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         h, w = check_int_or_pair(input_size, "input_size", minimum=1)
         sh, sw = check_int_or_pair(stride, "stride", minimum=1)
@@ -174,10 +333,10 @@ class LocallyConnected2D(Layer):
         self.in_channels, self.input_size = in_channels, (h, w)
         self.params["w"] = _he_weights(rng, (out_channels, oh, ow, in_channels, kh, kw),
                                        in_channels * kh * kw)
-        if check_bool(bias, "bias"):
+        if bias:
             self.params["b"] = np.zeros((out_channels, oh, ow))
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = check_array(x, "x", ndim=4, axes="(N, C_in, H, W)")
         expected = (self.in_channels, *self.input_size)
         if x.shape[1:] != expected:
@@ -186,20 +345,20 @@ class LocallyConnected2D(Layer):
                 f"a locally connected layer has a filter for each position, so it only takes "
                 f"the in_channels and input_size it was built for; got x of shape {x.shape}"
             )
-        self.x = x
-        return locally_connected2d(x, self.params["w"], self.params.get("b"),
-                                   stride=self.stride, padding=self.padding)
+        out = locally_connected2d(x, self.params["w"], self.params.get("b"),
+                                  stride=self.stride, padding=self.padding)
+        return out, x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
         dx, self.grads["w"], db = locally_connected2d_backward(
-            dout, self._saved("x"), self.params["w"], stride=self.stride, padding=self.padding)
+            dout, x, self.params["w"], stride=self.stride, padding=self.padding)
         if "b" in self.params:
             self.grads["b"] = db
         return dx
 
 
 class Dense(Layer):
-    """A fully connected layer from ``in_features`` to ``out_features``.
+    """A fully connected layer: (N, in_features) -> (N, out_features).
 
     Parameters
     ----------
@@ -207,6 +366,10 @@ class Dense(Layer):
     rng : numpy.random.Generator
     bias : bool
         Give each output neuron a bias.
+
+    Attributes
+    ----------
+    params : {"w": (in_features, out_features), "b": (out_features,)}
     """
 
     def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator,
@@ -214,45 +377,51 @@ class Dense(Layer):
         super().__init__()
         in_features = check_int(in_features, "in_features", minimum=1)
         out_features = check_int(out_features, "out_features", minimum=1)
+        bias = check_bool(bias, "bias")
         self.params["w"] = _he_weights(rng, (in_features, out_features), in_features)
-        if check_bool(bias, "bias"):
+        if bias:
             self.params["b"] = np.zeros(out_features)
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return dense(x, self.params["w"], self.params.get("b"))
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return dense(x, self.params["w"], self.params.get("b")), x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        dx, self.grads["w"], db = dense_backward(dout, self._saved("x"), self.params["w"])
+    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
+        dx, self.grads["w"], db = dense_backward(dout, x, self.params["w"])
         if "b" in self.params:
             self.grads["b"] = db
         return dx
 
 
 class ReLU(Layer):
-    """``max(x, 0)``; no parameters."""
+    """``max(x, 0)``, any shape in, the same shape out; no parameters."""
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return relu(x)
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return relu(x), x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        return relu_backward(dout, self._saved("x"))
+    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return relu_backward(dout, x)
 
 
 class MaxPool2D(Layer):
-    """Max pooling over ``size`` x ``size`` windows, side by side; no parameters."""
+    """Max pooling over ``size`` windows side by side: (N, C, H, W) -> (N, C, H_out, W_out).
+
+    ``H_out = floor(H / size_h)``, the same for ``W_out``; no parameters.
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        Window height and width, at least 1.
+    """
 
     def __init__(self, size: IntOrPair = 2) -> None:
         super().__init__()
         self.size = check_int_or_pair(size, "size", minimum=1)
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return max_pool2d(x, self.size)
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return max_pool2d(x, self.size), x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        return max_pool2d_backward(dout, self._saved("x"), self.size)
+    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return max_pool2d_backward(dout, x, self.size)
 
 
 class GlobalAveragePool2D(Layer):
@@ -261,38 +430,46 @@ class GlobalAveragePool2D(Layer):
     The output does not depend on where in the map a feature was found.
     """
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
         x = check_array(x, "x", ndim=4, axes="(N, C, H, W)")
-        self.shape = x.shape
-        return x.mean(axis=(2, 3))
+        return x.mean(axis=(2, 3)), x.shape
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def _backward(self, dout: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         # every cell contributed 1 / (H * W) of the mean
-        n, c, h, w = self._saved("shape")
+        n, c, h, w = shape
         dout = _check_dout(dout, (n, c))
-        return np.broadcast_to(dout[:, :, None, None] / (h * w), self.shape).copy()
+        return np.broadcast_to(dout[:, :, None, None] / (h * w), shape).copy()
 
 
 class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W), for a dense layer after image layers."""
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
         x = check_array(x, "x", ndim=max(np.ndim(x), 2), axes="(N, ...): a batch of examples")
-        self.shape = x.shape
-        return x.reshape(x.shape[0], -1)
+        return x.reshape(x.shape[0], -1), x.shape
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        shape = self._saved("shape")
+    def _backward(self, dout: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         dout = _check_dout(dout, (shape[0], int(np.prod(shape[1:]))))
         return dout.reshape(shape)
 
 
 class Sequential:
-    """Layers run one after the other.
+    """Layers run one after the other; backward runs them in reverse order.
+
+    The model keeps its layers' caches itself (a layer's own ``forward``
+    is for using it alone), so:
+
+    - :meth:`forward` (training) keeps what one :meth:`backward` needs;
+      :meth:`backward` uses it and frees it, and refuses to run twice for
+      one forward, or before any;
+    - :meth:`infer` and :meth:`predict` keep nothing: they can run between
+      ``forward`` and ``backward`` without changing the gradients.
 
     Parameters
     ----------
-    layers : sequence of Layer
+    layers : list or tuple of Layer
+        At least one; each layer object once (it holds its own weights and
+        gradients).
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
@@ -301,25 +478,112 @@ class Sequential:
         layers = list(layers)
         if not layers:
             raise ValueError("layers must hold at least one layer, e.g. [Flatten(), Dense(...)]")
+        first_place: dict[int, int] = {}
         for index, layer in enumerate(layers):
             if not isinstance(layer, Layer):
                 raise TypeError(
                     f"layers[{index}] must be a course_utils layer such as Conv2D(...) or "
                     f"ReLU(), got {layer!r} of type {type(layer).__name__}"
                 )
+            # One object in two places would get one place's gradients only (and two
+            # optimiser updates per step), with no error.
+            if id(layer) in first_place:
+                raise ValueError(
+                    f"layers[{index}] must be a layer of its own, but it is the same "
+                    f"{type(layer).__name__} object as layers[{first_place[id(layer)]}]: "
+                    f"build a new {type(layer).__name__}(...) for each place"
+                )
+            first_place[id(layer)] = index
         self.layers = layers
+        self._kept = _ForBackward("Sequential", "model")
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """Run every layer; returns the last layer's output (the class scores)."""
+        """Run every layer, keeping what one :meth:`backward` needs.
+
+        Parameters
+        ----------
+        x : ndarray, shape (N, ...)
+            A batch, in the shape the first layer takes.
+
+        Returns
+        -------
+        ndarray
+            The last layer's output, e.g. class scores (N, classes).
+        """
+        self._kept.forget()  # a forward that fails leaves nothing to backward through
+        caches = []
         for layer in self.layers:
-            x = layer.forward(x)
+            x, cache = layer._forward(x)
+            caches.append(cache)
+        self._kept.keep((caches, x.shape))
         return x
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Run every layer's backward pass in reverse; fills each layer's ``grads``."""
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
+        """Gradients of the last :meth:`forward`: fills each layer's ``grads``.
+
+        Parameters
+        ----------
+        dout : ndarray, the shape of the last forward's output
+            Gradient of the loss with respect to it, e.g. ``dscores`` (N, classes).
+
+        Returns
+        -------
+        ndarray, the shape of the last forward's input
+            Gradient of the loss with respect to that input.
+
+        Raises
+        ------
+        ValueError
+            Before any ``forward``, or when ``backward`` already ran after the
+            last ``forward`` (run ``forward`` again), or when ``dout`` has
+            another shape than the last forward's output.
+        """
+        caches, out_shape = self._kept.take()
+        dout = _check_dout(dout, out_shape, "the last forward's")
+        for layer, cache in zip(reversed(self.layers), reversed(caches)):
+            dout = layer._backward(dout, cache)
+        self._kept.release()
         return dout
+
+    def infer(self, x: np.ndarray) -> np.ndarray:
+        """Run every layer, keeping nothing for ``backward`` (inference).
+
+        Parameters
+        ----------
+        x : ndarray, shape (N, ...)
+
+        Returns
+        -------
+        ndarray
+            The last layer's output, as :meth:`forward` gives it.
+        """
+        for layer in self.layers:
+            x = layer.infer(x)
+        return x
+
+    def class_scores(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`infer`, refusing a model that does not end in class scores.
+
+        Parameters
+        ----------
+        x : ndarray, shape (N, ...)
+
+        Returns
+        -------
+        ndarray, shape (N, classes)
+        """
+        scores = self.infer(x)
+        # Otherwise argmax would pick along a channel axis, silently.
+        if np.ndim(scores) != 2:
+            raise ValueError(
+                f"model must end in class scores of shape (N, classes), e.g. Flatten() then "
+                f"Dense(features, classes); its output has shape {np.shape(scores)}"
+            )
+        return scores
+
+    def _backward_pending(self) -> bool:
+        """True from a forward until its backward: ``grads`` are then an earlier batch's."""
+        return self._kept.state == "kept"
 
     def parameters(self) -> list[tuple[Layer, str]]:
         """Every (layer, parameter name) pair, in order."""
@@ -330,9 +594,21 @@ class Sequential:
         return sum(layer.parameter_count() for layer in self.layers)
 
     def predict(self, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
-        """The most likely class of each example, shape (N,)."""
+        """The most likely class of each example; keeps nothing for ``backward``.
+
+        Parameters
+        ----------
+        x : ndarray, shape (N, ...)
+        batch_size : int
+            Examples per pass, to bound the memory of the layers' outputs.
+
+        Returns
+        -------
+        ndarray of int, shape (N,)
+        """
+        x = check_array(x, "x", ndim=max(np.ndim(x), 2), axes="(N, ...): a batch of examples")
         batch_size = check_int(batch_size, "batch_size", minimum=1)
-        parts = [self.forward(x[i:i + batch_size]).argmax(axis=1)
+        parts = [self.class_scores(x[i:i + batch_size]).argmax(axis=1)
                  for i in range(0, len(x), batch_size)]
         return np.concatenate(parts)
 

@@ -1,4 +1,4 @@
-"""Training a :class:`~course_utils.model.Sequential` model: Adam, mini-batches, a progress bar.
+"""Training a :class:`~course_utils.nn.model.Sequential` model: Adam, mini-batches, a progress bar.
 
 Everything random (the order of the examples in each epoch) comes from a
 seeded generator, so a run repeated with the same seed gives the same
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..validation import check_array, check_finite, check_int, check_number
+from ..validation import check_array, check_bool, check_finite, check_int, check_number
 from .layers import softmax_cross_entropy
 from .model import Sequential
 
@@ -32,10 +32,14 @@ class Adam:
     ----------
     model : Sequential
     learning_rate : float
+        Step size, a finite number above 0.
     beta1, beta2 : float
-        Decay rates of the running means of the gradient and of its square.
+        Decay rates of the running means of the gradient and of its square,
+        each at least 0 and below 1 (at 1 the means would never move, and the
+        bias correction would divide by 0).
     eps : float
-        Added to the denominator, so that a zero gradient does not divide by 0.
+        Added to the denominator, so that a zero gradient does not divide by 0;
+        a finite number above 0.
     """
 
     def __init__(self, model: Sequential, learning_rate: float = 1e-3, beta1: float = 0.9,
@@ -46,9 +50,7 @@ class Adam:
                 f"got {model!r} of type {type(model).__name__}"
             )
         learning_rate = check_number(learning_rate, "learning_rate", positive=True)
-        for name, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0 <= check_number(beta, name) < 1:
-                raise ValueError(f"{name} must be at least 0 and below 1, got {beta!r}")
+        beta1, beta2 = (_check_decay_rate(beta1, "beta1"), _check_decay_rate(beta2, "beta2"))
         eps = check_number(eps, "eps", positive=True)
         self.model, self.learning_rate = model, learning_rate
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
@@ -60,13 +62,26 @@ class Adam:
                   for layer, name in model.parameters()}
 
     def step(self) -> None:
-        """Update every parameter from the gradients of the last backward pass."""
+        """Update every parameter from the gradients of the last backward pass.
+
+        Raises
+        ------
+        ValueError
+            When a parameter has no gradient yet, or when ``model.forward`` ran
+            after the last ``model.backward`` (its gradients are not there yet).
+        """
         missing = [f"{type(layer).__name__}.{name}" for layer, name in self.model.parameters()
                    if name not in layer.grads]
         if missing:
             raise ValueError(
                 "step needs gradients: run model.backward(dscores) before optimiser.step() "
                 f"(no gradient yet for {', '.join(missing)})"
+            )
+        if self.model._backward_pending():
+            # The gradients are those of an earlier batch: stepping now would mix two batches.
+            raise ValueError(
+                "step needs the gradients of the last forward pass: run "
+                "model.backward(dscores) after model.forward(x), then optimiser.step()"
             )
         self.steps += 1
         for layer, name in self.model.parameters():
@@ -87,6 +102,15 @@ class Adam:
             denominator += self.eps
             update /= denominator
             layer.params[name] -= update
+
+
+def _check_decay_rate(value: object, name: str) -> float:
+    """A beta of Adam: a number at least 0 and below 1, else a clear error."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    value = check_number(value, name)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be at least 0 and below 1, got {value!r}")
+    return value
 
 
 @dataclass
@@ -140,12 +164,8 @@ def _examples_and_labels(model: object, x: object, labels: object
         )
     # One example through the model: a model that does not end in class scores
     # would otherwise give a loss error deep in training, or a silent argmax.
-    scores = model.forward(x[:1])
-    if np.ndim(scores) != 2:
-        raise ValueError(
-            f"model must end in class scores of shape (N, classes), e.g. Flatten() then "
-            f"Dense(features, classes); its output has shape {np.shape(scores)}"
-        )
+    # class_scores keeps nothing for backward, so a forward/backward in progress is untouched.
+    model.class_scores(x[:1])
     return x, labels
 
 
@@ -233,6 +253,7 @@ def train(
     """
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
+    progress = check_bool(progress, "progress")
     x, labels = _examples_and_labels(model, x, labels)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     optimiser = Adam(model, learning_rate)

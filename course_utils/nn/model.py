@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from ..conv.convolution import ConvPadding
-from ..conv.geometry import conv_output_size
+from ..conv.geometry import padding_per_side, window_output_size
 from ..conv.grouped import grouped_conv2d, grouped_conv2d_backward
 from ..conv.locally_connected import locally_connected2d, locally_connected2d_backward
 from ..conv.pooling import max_pool2d, max_pool2d_backward
@@ -165,12 +165,11 @@ class LocallyConnected2D(Layer):
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         h, w = check_int_or_pair(input_size, "input_size", minimum=1)
         sh, sw = check_int_or_pair(stride, "stride", minimum=1)
-        ph, pw = check_int_or_pair(padding, "padding", minimum=0)
+        padding = padding_per_side(padding)
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
-        oh = conv_output_size(h, kh, ph, sh, strict=False)
-        ow = conv_output_size(w, kw, pw, sw, strict=False)
-        self.stride, self.padding = (sh, sw), (ph, pw)
+        oh, ow = window_output_size((h, w), (kh, kw), padding, (sh, sw))
+        self.stride, self.padding = (sh, sw), padding
         self.in_channels, self.input_size = in_channels, (h, w)
         self.params["w"] = _he_weights(rng, (out_channels, oh, ow, in_channels, kh, kw),
                                        in_channels * kh * kw)

@@ -332,3 +332,40 @@ def test_specs_with_per_side_padding_count_what_the_built_model_makes():
     assert summary.rows[0].layer == "conv 4@3x3, pad ((1, 0), (0, 1))"
     assert hash(layers[2]) == hash(DepthwiseSeparableSpec(6, (2, 3), padding=((0, 1), (1, 1))))
 
+
+def test_a_new_layer_spec_needs_no_edit_in_summary():
+    from course_utils import LayerCounts, LayerSpec
+    from course_utils.nn.model import Flatten
+
+    class HalveSpec(LayerSpec):
+        """A made-up spec: its output is half the input's features."""
+
+        def describe(self):
+            return "halve"
+
+        def output_shape(self, input_shape):
+            return (input_shape[0] // 2,)
+
+        def counts(self, input_shape):
+            return LayerCounts(0, 0, 0)
+
+        def build(self, input_shape, rng):
+            return [Flatten()]
+
+    summary = summarize([FlattenSpec(), HalveSpec(), DenseSpec(3)], (1, 4, 4))
+    assert [row.layer for row in summary.rows] == ["flatten", "halve", "dense 3"]
+    assert summary.rows[2].weights == 8 * 3
+    with pytest.raises(TypeError, match=r"layers\[1\] must be a layer spec \(.*ConvSpec.*\)"):
+        summarize([FlattenSpec(), "halve"], (1, 4, 4))
+
+
+def test_the_table_is_text_table_with_names_left_and_a_total_footer():
+    from course_utils import text_table
+
+    summary = summarize(mnist_model("same"), (1, 28, 28))
+    lines = summary.table().splitlines()
+    assert lines[0].startswith("Layer ") and lines[2].startswith("conv 32@3x3, pad same  ")
+    assert lines[-2].startswith("total ") and lines[-3].startswith("-----")
+    assert lines[-1].startswith("input (1, 28, 28);")
+    assert text_table(["a", "bb"], [["x", 1]], footer=[["all", 10]], left_columns=1) == (
+        "a    bb\n---  --\nx     1\n---  --\nall  10")

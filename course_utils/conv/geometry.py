@@ -316,6 +316,20 @@ class WindowLayout:
         return tuple(start + tap * self.dilation for tap in range(self.kernel_size))
 
 
+def _checked_1d(
+    size: object, kernel_size: object, padding: object, stride: object, dilation: object
+) -> tuple[int, int, int, int, int]:
+    """The settings of one dimension as ints, or a clear error naming the argument."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    return (
+        check_int(size, "size", minimum=1),
+        check_int(kernel_size, "kernel_size", minimum=1),
+        check_int(padding, "padding", minimum=0),
+        check_int(stride, "stride", minimum=1),
+        check_int(dilation, "dilation", minimum=1),
+    )
+
+
 def _place_windows(
     size: int, span: int, padding: tuple[int, int], count: int, stride: int
 ) -> tuple[tuple[int, ...], int, tuple[int, ...]]:
@@ -352,11 +366,9 @@ def window_layout(
         If not even one window fits in the padded input.
     """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
-    size = check_int(size, "size", minimum=1)
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-    padding = check_int(padding, "padding", minimum=0)
-    stride = check_int(stride, "stride", minimum=1)
-    dilation = check_int(dilation, "dilation", minimum=1)
+    size, kernel_size, padding, stride, dilation = _checked_1d(
+        size, kernel_size, padding, stride, dilation
+    )
     count = _output_size_1d(size, kernel_size, (padding, padding), stride, dilation, False, None)
     span = _effective_kernel(kernel_size, dilation)
     starts, leftover, dropped = _place_windows(size, span, (padding, padding), count, stride)
@@ -766,11 +778,9 @@ def explain_output_size(
         For an argument that is not an integer or is out of range.
     """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
-    size = check_int(size, "size", minimum=1)
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-    padding = check_int(padding, "padding", minimum=0)
-    stride = check_int(stride, "stride", minimum=1)
-    dilation = check_int(dilation, "dilation", minimum=1)
+    size, kernel_size, padding, stride, dilation = _checked_1d(
+        size, kernel_size, padding, stride, dilation
+    )
     span = _effective_kernel(kernel_size, dilation)
     lines = ["W_out = (W - K + 2P)/S + 1"]
     if dilation != 1:

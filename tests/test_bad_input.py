@@ -592,6 +592,46 @@ CASES = [
          lambda: cu.plot_parameters_vs_accuracy(["a", "b"], [1], [0.9, 0.8],
                                                 [(0.8, 1.0), (0.7, 0.9)]),
          ValueError, "parameters"),
+    # ---- one geometry (issue 17): padding per side, 2-D output sizes, the explanation
+    Case("padding_per_side", "three values", lambda: cu.padding_per_side((1, 2, 3)), ValueError,
+         "padding", "must be"),
+    Case("padding_per_side", "a side negative", lambda: cu.padding_per_side(((1, -1), 0)),
+         ValueError, "padding", ">= 0"),
+    Case("padding_per_side", "a side a float", lambda: cu.padding_per_side(((1, 0.5), 0)),
+         TypeError, "padding", "must be an integer"),
+    Case("padding_per_side", "'same' without a kernel size", lambda: cu.padding_per_side("same"),
+         ValueError, "padding", "must be"),
+    Case("padding_per_side", "'same' with stride 2",
+         lambda: cu.padding_per_side("same", 3, stride=2), ValueError, "padding", "needs stride=1"),
+    Case("padding_per_side", "unknown name", lambda: cu.padding_per_side("full", 3), ValueError,
+         "padding", "'valid' or 'same'"),
+    Case("window_output_size", "kernel bigger than the input",
+         lambda: cu.window_output_size((5, 3), 4), ValueError, "kernel_size", "smaller"),
+    Case("window_output_size", "size a float", lambda: cu.window_output_size(5.0, 3), TypeError,
+         "size"),
+    Case("window_output_size", "negative side of padding",
+         lambda: cu.window_output_size(5, 3, ((0, -1), 0)), ValueError, "padding", ">= 0"),
+    Case("window_geometry", "'same' with stride 2",
+         lambda: cu.window_geometry(5, 3, "same", 2), ValueError, "padding", "needs stride=1"),
+    Case("window_geometry", "dilation zero", lambda: cu.window_geometry(5, 3, dilation=0),
+         ValueError, "dilation", ">= 1"),
+    Case("conv_output_size", "per-side padding with a negative side",
+         lambda: cu.conv_output_size(5, 3, ((1, 0), (0, -1))), ValueError, "padding", ">= 0"),
+    Case("explain_output_size", "stride zero", lambda: cu.explain_output_size(5, 3, 0, 0),
+         ValueError, "stride", ">= 1"),
+    Case("explain_output_size", "size text", lambda: cu.explain_output_size("5", 3), TypeError,
+         "size"),
+    Case("ConvSpec", "groups do not divide out_channels", lambda: ConvSpec(10, 3, groups=3),
+         ValueError, "out_channels", "divisible by groups"),
+    Case("ConvSpec", "'same' padding with stride 2",
+         lambda: ConvSpec(8, 3, padding="same", stride=2), ValueError, "padding", "needs stride=1"),
+    Case("DepthwiseSeparableSpec", "'same' padding with stride 2",
+         lambda: DepthwiseSeparableSpec(8, 3, padding="same", stride=2), ValueError, "padding",
+         "needs stride=1"),
+    Case("LocallyConnectedSpec", "padding named", lambda: LocallyConnectedSpec(8, 3, padding="same"),
+         ValueError, "padding", "must be"),
+    Case("MaxPoolSpec", "window bigger than the map",
+         lambda: cu.summarize([MaxPoolSpec(3)], (1, 2, 2)), ValueError, "size", "must be at most"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the
@@ -605,7 +645,7 @@ NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_fa
                 "FlattenSpec", "ReLUSpec", "Layer", "LayerSpec"}
 RECORDS = {"ConvGeometry", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",
-           "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowLayout"}
+           "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowGeometry", "WindowLayout"}
 
 
 def case_id(case: Case) -> str:

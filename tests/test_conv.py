@@ -10,6 +10,7 @@ from course_utils import (
     PADDING_MODES,
     conv2d,
     conv2d_reference,
+    conv_geometry,
     conv_output_size,
     grid_5x5,
     pad2d,
@@ -348,3 +349,41 @@ def test_pad2d_errors(padding, mode, fragment):
 def test_pad2d_needs_two_axes():
     with pytest.raises(ValueError, match=r"at least 2 dimensions"):
         pad2d(np.ones(5), 1)
+
+
+# ---------------------------------------------------------------------------
+# One geometry (issue 17): padding per side everywhere, sizes from conv.geometry
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("padding", [((1, 0), (0, 1)), ((0, 2), (1, 1)), ((2, 1), 0)])
+@pytest.mark.parametrize("stride", [1, 2, (1, 2)])
+def test_per_side_padding_is_padding_first_and_sizes_agree(padding, stride):
+    from course_utils import padding_per_side, window_output_size
+
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((2, 2, 6, 7)), rng.standard_normal((3, 2, 3, 2))
+    out = conv2d(x, w, stride=stride, padding=padding)
+    padded = pad2d(x, padding)
+    assert np.allclose(out, conv2d(padded, w, stride=stride))
+    assert np.allclose(out, conv2d_reference(x, w, stride=stride, padding=padding))
+    assert out.shape[2:] == window_output_size((6, 7), (3, 2), padding, stride)
+    assert conv_geometry(x, w, stride=stride, padding=padding)[3].padding == padding_per_side(
+        padding)
+
+
+def test_conv_geometry_from_shapes_needs_no_arrays():
+    from course_utils.conv.convolution import conv_geometry_from_shapes
+
+    g = conv_geometry_from_shapes((8, 3, 28, 28), (16, 3, 5, 5), stride=1, padding="same",
+                                  dilation=1)
+    assert (g.batch, g.in_channels, g.out_channels) == (8, 3, 16)
+    assert g.output_size == (28, 28) and g.padding == ((2, 2), (2, 2)) and g.span == (5, 5)
+    # A locally connected weight shape: the kernel is the last two axes.
+    g = conv_geometry_from_shapes((1, 2, 6, 6), (4, 4, 4, 2, 3, 3), stride=1, padding=0)
+    assert g.output_size == (4, 4) and g.out_channels == 4
+    with pytest.raises(ValueError) as error:
+        conv_geometry_from_shapes((1, 1, 5, 2), (1, 1, 3, 3))
+    message = str(error.value)
+    assert message.startswith("the kernel does not fit along the width: no room for even one window")
+    assert message.endswith("(w has shape (1, 1, 3, 3) and x has shape (1, 1, 5, 2))")

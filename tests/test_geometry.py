@@ -18,11 +18,15 @@ from course_utils import (
     conv_output_size,
     coverage_counts,
     effective_kernel_size,
+    explain_output_size,
     fitting_configurations,
+    padding_per_side,
     receptive_field,
     same_padding,
     transposed_conv_output_size,
+    window_geometry,
     window_layout,
+    window_output_size,
 )
 
 # --------------------------------------------------------------------------
@@ -345,3 +349,183 @@ def test_message_says_when_only_padding_is_skipped():
     with pytest.raises(ValueError, match="only padding, so no input is lost"):
         conv_output_size(10, 3, 1, 2)
     assert window_layout(10, 3, 1, 2).dropped_inputs == ()
+
+
+# --------------------------------------------------------------------------
+# One geometry (issue 17): padding per side, 2-D output sizes
+# --------------------------------------------------------------------------
+
+
+def brute_force_count(size, kernel, before, after, stride, dilation):
+    """Window positions on a strip padded ``before`` and ``after``, by sliding (no formula)."""
+    strip_length = before + size + after
+    count, start = 0, 0
+    while start + (kernel - 1) * dilation < strip_length:
+        count += 1
+        start += stride
+    return count
+
+
+@pytest.mark.parametrize(
+    "padding, sides",
+    [
+        (0, ((0, 0), (0, 0))),
+        (2, ((2, 2), (2, 2))),
+        ((1, 3), ((1, 1), (3, 3))),
+        ([1, 3], ((1, 1), (3, 3))),
+        (((1, 0), (0, 2)), ((1, 0), (0, 2))),
+        (((1, 0), 2), ((1, 0), (2, 2))),
+        ([[1, 0], [0, 2]], ((1, 0), (0, 2))),
+        (np.int64(1), ((1, 1), (1, 1))),
+    ],
+)
+def test_padding_per_side_spells_out_every_numeric_form(padding, sides):
+    assert padding_per_side(padding) == sides
+    # A kernel size changes nothing for numbers.
+    assert padding_per_side(padding, kernel_size=5, stride=2) == sides
+
+
+@pytest.mark.parametrize(
+    "kernel, dilation, sides",
+    [
+        (3, 1, ((1, 1), (1, 1))),
+        (4, 1, ((1, 2), (1, 2))),  # the odd cell at the bottom/right, as PyTorch
+        ((3, 4), 1, ((1, 1), (1, 2))),
+        (3, 2, ((2, 2), (2, 2))),
+        (1, 1, ((0, 0), (0, 0))),
+    ],
+)
+def test_same_padding_per_side_matches_same_padding(kernel, dilation, sides):
+    assert padding_per_side("same", kernel, 1, dilation) == sides
+    assert padding_per_side("valid", kernel) == ((0, 0), (0, 0))
+    split = same_padding(kernel, dilation)
+    assert sides == (split if isinstance(split[0], tuple) else (split, split))
+
+
+def test_names_need_a_kernel_size_and_same_needs_stride_1():
+    with pytest.raises(ValueError, match="'valid' and 'same' need a kernel size"):
+        padding_per_side("same")
+    with pytest.raises(ValueError, match="padding='same' needs stride=1"):
+        padding_per_side("same", 3, stride=(1, 2))
+    with pytest.raises(ValueError, match="'valid' or 'same', got 'full'"):
+        padding_per_side("full", 3)
+    with pytest.raises(ValueError, match=r"pad\[1\] \(width\) must be one int or \(before, after\)"):
+        padding_per_side((1, (1, 2, 3)), name="pad")
+
+
+@given(
+    size=st.tuples(st.integers(1, 12), st.integers(1, 12)),
+    kernel=st.tuples(st.integers(1, 5), st.integers(1, 5)),
+    sides=st.tuples(st.tuples(st.integers(0, 3), st.integers(0, 3)),
+                    st.tuples(st.integers(0, 3), st.integers(0, 3))),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+)
+def test_per_side_padding_sizes_match_brute_force(size, kernel, sides, stride, dilation):
+    counts = tuple(
+        brute_force_count(size[a], kernel[a], *sides[a], stride[a], dilation[a]) for a in range(2)
+    )
+    if min(counts) == 0:
+        with pytest.raises(ValueError, match="no room for even one window"):
+            window_output_size(size, kernel, sides, stride, dilation)
+        return
+    assert window_output_size(size, kernel, sides, stride, dilation) == counts
+    assert conv_output_size(size, kernel, sides, stride, dilation, strict=False) == counts
+
+
+def test_conv_output_size_takes_per_side_padding():
+    # 5 + 1 + 0 - 3 + 1 = 4 rows; 5 + 0 + 1 - 3 + 1 = 4 columns
+    assert conv_output_size(5, 3, ((1, 0), (0, 1))) == (4, 4)
+    assert conv_output_size(5, 2, ((1, 0), (1, 0)), 2) == (3, 3)  # (5 + 1 - 2)/2 + 1
+    assert conv_output_size(4, 2, ((1, 0), (0, 0)), 2, strict=False) == (2, 2)  # floor(2.5)
+    # Even padding per side is the same as the int.
+    assert conv_output_size(7, 3, ((1, 1), (1, 1)), 2) == conv_output_size((7, 7), 3, 1, 2)
+
+
+def test_strict_per_side_message_shows_both_sides():
+    with pytest.raises(ValueError) as info:
+        conv_output_size(10, 3, ((1, 0), (0, 0)), 2)
+    message = str(info.value)
+    # The height fits, (10 - 3 + 1 + 0)/2 + 1 = 5; the width does not.
+    assert message.startswith("width: the windows do not tile")
+    assert "(10 - 3 + 1 + 0)" not in message
+    with pytest.raises(ValueError, match=r"^width: .*\(10 - 3 \+ 2\*0\)/2 \+ 1 = 4\.5"):
+        conv_output_size(10, 3, ((1, 0), (0, 0)), 2)
+    with pytest.raises(ValueError) as info:
+        conv_output_size(10, 3, ((2, 0), (1, 1)), 2)
+    message = str(info.value)
+    assert "(10 - 3 + 2 + 0)/2 + 1 = 5.5" in message
+    assert "frameworks floor the result to 5" in message
+    assert "Strides that fit with padding=(2, 0)" in message
+
+
+def test_no_room_message_with_padding_per_side():
+    with pytest.raises(ValueError) as info:
+        conv_output_size(2, 5, ((1, 0), (0, 0)))
+    assert str(info.value) == (
+        "height: no room for even one window: kernel_size=5, but the padded input has only "
+        "size + padding before + after = 2 + 1 + 0 = 3 cells. Use a smaller kernel_size or "
+        "dilation, or at least 3 cells of padding in all."
+    )
+
+
+def test_window_output_size_is_conv_output_size_floored_as_a_pair():
+    for size, kernel, padding, stride, dilation in ALL_SETTINGS[::97]:
+        try:
+            expected = conv_output_size(size, kernel, padding, stride, dilation, strict=False)
+        except ValueError:
+            continue
+        assert window_output_size(size, kernel, padding, stride, dilation) == (expected, expected)
+    assert window_output_size((28, 28), 3, "same") == (28, 28)
+    assert window_output_size((28, 27), (4, 2), "same", 1, (1, 3)) == (28, 27)
+
+
+def test_window_output_size_says_which_dimension_has_no_room():
+    with pytest.raises(ValueError, match="^the kernel does not fit along the width: no room"):
+        window_output_size((9, 2), 3)
+    with pytest.raises(ValueError, match=r"kernel_size=3 with dilation 3, spanning 7 cells"):
+        window_output_size(5, 3, dilation=3)
+
+
+def test_explain_output_size_is_the_explorer_report():
+    from course_utils import conv_arithmetic_report
+
+    for setting in [(10, 3, 0, 2), (9, 3, 0, 2), (3, 5), (10, 3, 1, 2, 2), (5, 1)]:
+        assert explain_output_size(*setting) == conv_arithmetic_report(*setting)
+    assert explain_output_size(9, 3, 0, 2).splitlines() == [
+        "W_out = (W - K + 2P)/S + 1",
+        "      = (9 - 3 + 2*0)/2 + 1",
+        "      = 4",
+        "The windows fit exactly: 4 output values, the last window ending on the last cell of "
+        "the padded input.",
+    ]
+    with pytest.raises(ValueError, match="stride must be an integer >= 1"):
+        explain_output_size(5, 3, 0, 0)
+
+
+def test_no_module_imports_another_modules_private_names():
+    # One geometry, used through its public functions: no `from .geometry import _helper`.
+    import ast
+    from pathlib import Path
+
+    import course_utils
+
+    package = Path(course_utils.__file__).parent
+    offenders = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            # Every import of the geometry, and every import inside conv/.
+            if (isinstance(node, ast.ImportFrom) and node.level > 0
+                    and ("geometry" in (node.module or "") or path.parent.name == "conv")):
+                offenders += [f"{path.relative_to(package)}: {alias.name}"
+                              for alias in node.names if alias.name.startswith("_")]
+    assert not offenders, offenders
+
+
+def test_window_geometry_holds_every_size_as_pairs():
+    g = window_geometry((9, 8), (3, 2), ((1, 0), 2), (2, 1), (1, 3))
+    assert g.input_size == (9, 8) and g.kernel_size == (3, 2)
+    assert g.padding == ((1, 0), (2, 2)) and g.stride == (2, 1) and g.dilation == (1, 3)
+    assert g.span == (3, 4)  # 3*(2-1) + 1 = 4 along the width
+    assert g.output_size == ((9 + 1 - 3) // 2 + 1, 8 + 4 - 4 + 1) == (4, 9)
+    assert window_output_size((9, 8), (3, 2), ((1, 0), 2), (2, 1), (1, 3)) == g.output_size

@@ -107,3 +107,17 @@ def test_a_dout_of_the_wrong_shape_names_the_whole_layers_shapes():
         grouped_conv2d_backward(np.zeros((1, 2, 4, 4)), x, w, groups=2)
     assert "dout must have the layer's output shape (1, 4, 4, 4), got (1, 2, 4, 4)" in str(
         error.value)
+
+
+def test_backward_checks_dout_against_the_geometry_without_stand_in_arrays():
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((2, 4, 6, 5)), rng.standard_normal((6, 2, 3, 2))
+    for padding in ("same", ((1, 0), (0, 1)), 1):
+        out = grouped_conv2d(x, w, groups=2, padding=padding)
+        dx, dw, db = grouped_conv2d_backward(np.ones_like(out), x, w, groups=2, padding=padding)
+        assert dx.shape == x.shape and dw.shape == w.shape and db.shape == (6,)
+        with pytest.raises(ValueError, match=r"dout must have the layer's output shape "
+                                             rf"\(2, 6, {out.shape[2]}, {out.shape[3]}\)"):
+            grouped_conv2d_backward(np.ones((2, 6, 1, 1)), x, w, groups=2, padding=padding)
+    with pytest.raises(ValueError, match="the kernel does not fit along the height"):
+        grouped_conv2d_backward(np.ones((2, 6, 1, 1)), x[:, :, :2], w, groups=2)

@@ -95,3 +95,34 @@ def test_shape_errors_name_both_shapes(w_shape, b_shape, fragment):
     with pytest.raises(ValueError) as error:
         locally_connected2d(x, np.ones(w_shape), b)
     assert fragment in str(error.value), str(error.value)
+
+
+@pytest.mark.parametrize("padding", [((1, 0), (0, 1)), ((0, 2), 1), "same"])
+def test_shared_weights_equal_conv2d_with_any_padding(padding):
+    rng = np.random.default_rng(3)
+    x, k = rng.standard_normal((2, 2, 5, 6)), rng.standard_normal((3, 2, 3, 3))
+    expected = conv2d(x, k, padding=padding)
+    oh, ow = expected.shape[2:]
+    w = np.broadcast_to(k[:, None, None], (3, oh, ow, 2, 3, 3)).copy()
+    assert np.allclose(locally_connected2d(x, w, padding=padding), expected)
+
+
+def test_layer_and_spec_take_per_side_padding():
+    from course_utils import LocallyConnected2D, LocallyConnectedSpec, summarize
+
+    padding = ((1, 0), (0, 2))
+    layer = LocallyConnected2D(2, 3, 3, (5, 6), rng=np.random.default_rng(0), padding=padding)
+    assert layer.params["w"].shape == (3, 4, 6, 2, 3, 3)  # 5+1-3+1 = 4, 6+2-3+1 = 6
+    assert layer.forward(np.ones((1, 2, 5, 6))).shape == (1, 3, 4, 6)
+    assert summarize([LocallyConnectedSpec(3, 3, padding)], (2, 5, 6)).output_shape == (3, 4, 6)
+    with pytest.raises(ValueError, match="padding must be an int, a pair"):
+        LocallyConnected2D(2, 3, 3, 5, rng=np.random.default_rng(0), padding="same")
+
+
+def test_output_positions_message_without_stand_in_kernels():
+    x = np.ones((1, 1, 5, 5))
+    with pytest.raises(ValueError, match=r"w must hold filters for 3x3 output positions"):
+        locally_connected2d(x, np.ones((1, 2, 2, 1, 3, 3)))
+    with pytest.raises(ValueError, match=r"^the kernel does not fit.*\(w has shape "
+                                         r"\(1, 1, 1, 1, 7, 7\) and x has shape \(1, 1, 5, 5\)\)$"):
+        locally_connected2d(x, np.ones((1, 1, 1, 1, 7, 7)))

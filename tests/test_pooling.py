@@ -137,3 +137,28 @@ def test_a_nan_takes_its_windows_gradient_as_in_pytorch():
 def test_an_infinite_gradient_is_not_turned_into_nan_by_ties():
     dx = max_pool2d_backward(np.array([[[[np.inf]]]]), np.zeros((1, 1, 2, 2)), 2)
     assert dx[0, 0].tolist() == [[np.inf, 0.0], [0.0, 0.0]]
+
+
+# ---------------------------------------------------------------------------
+# One geometry (issue 17): pooling and its spec take their sizes from conv.geometry
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("h, w, size", [(7, 5, 2), (9, 9, 3), (4, 6, (2, 3)), (5, 3, (3, 1))])
+def test_pool_sizes_come_from_the_geometry_and_match_the_spec(h, w, size):
+    from course_utils import MaxPoolSpec, window_output_size
+
+    out = max_pool2d(np.ones((1, 2, h, w)), size)
+    assert out.shape[2:] == window_output_size((h, w), size, stride=size)
+    # The spec (h // k) and the function (floor((h - k) / k) + 1) agree: one geometry.
+    assert MaxPoolSpec(size).output_shape((2, h, w)) == out.shape[1:]
+
+
+def test_pool_that_does_not_fit_names_size_in_both_function_and_spec():
+    from course_utils import MaxPoolSpec
+
+    with pytest.raises(ValueError, match=r"size \(2, 4\) does not fit in an input of height and "
+                                         r"width \(3, 3\): size must be at most"):
+        max_pool2d(np.ones((1, 1, 3, 3)), (2, 4))
+    with pytest.raises(ValueError, match="a 2x4 max pool does not fit in a 3x3 map"):
+        MaxPoolSpec((2, 4)).output_shape((1, 3, 3))

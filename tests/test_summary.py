@@ -266,7 +266,9 @@ def test_html_table_has_a_row_per_layer_and_a_bold_total():
     ([FlattenSpec(), ConvSpec(8, 3)], (1, 8, 8), "needs an image input"),
     (["conv"], (1, 8, 8), "layers[0] must be a layer spec"),
     ([ConvSpec(8, 9)], (1, 5, 5), "kernel"),
-    ([ConvSpec(8, 3, groups=3)], (4, 8, 8), "divisible by groups"),
+    # groups=3 divides out_channels=6, so the spec builds; the 4 input channels are known
+    # only here. (groups that do not divide out_channels are refused when the spec is made.)
+    ([ConvSpec(6, 3, groups=3)], (4, 8, 8), "in_channels must be divisible by groups"),
     ([ConvSpec(8, (3, 9))], (1, 5, 5), "along the width"),
     ([ConvSpec(8, 3), MaxPoolSpec(3)], (1, 4, 4), "layers[1] (max pool 3x3)"),
     ([ConvSpec(8, 3)], (28, 28, 1), "write (1, 28, 28)"),
@@ -285,6 +287,12 @@ def test_bad_models_get_clear_errors(layers, shape, message):
     (lambda: MaxPoolSpec(0), "size"),
     (lambda: LocallyConnectedSpec(4, 3, padding="same"), "padding"),
     (lambda: ConvSpec(8, 3, bias=1), "bias"),
+    (lambda: ConvSpec(8, 3, groups=3), "out_channels must be divisible by groups"),
+    (lambda: ConvSpec(10, 3, groups=3), "out_channels=10, groups=3"),
+    (lambda: ConvSpec(8, 3, padding="same", stride=2), "padding='same' needs stride=1"),
+    (lambda: DepthwiseSeparableSpec(8, 3, padding="same", stride=(1, 2)), "needs stride=1"),
+    (lambda: ConvSpec(8, 3, padding=((1, -1), 0)), "padding[0][1] (height, after)"),
+    (lambda: LocallyConnectedSpec(4, 3, padding=(1, 2, 3)), "got 3 values"),
 ])
 def test_bad_specs_are_refused_when_made(make, message):
     with pytest.raises((TypeError, ValueError)) as error:
@@ -305,3 +313,59 @@ def test_build_model_refuses_other_dtypes_and_seeds():
         build_model(mnist_model("same"), (1, 28, 28), seed=None)
     model = build_model(mnist_model("same"), (1, 28, 28), seed=0, dtype=np.float64)
     assert model.layers[0].params["w"].dtype == np.float64
+
+
+# ---------------------------------------------------------------------------
+# One geometry (issue 17): specs take any padding, validate when made, and any LayerSpec
+# ---------------------------------------------------------------------------
+
+
+def test_specs_with_per_side_padding_count_what_the_built_model_makes():
+    layers = [ConvSpec(4, 3, padding=((1, 0), (0, 1))), ReLUSpec(),
+              DepthwiseSeparableSpec(6, (2, 3), padding=[[0, 1], [1, 1]]),
+              LocallyConnectedSpec(2, 2, padding=((0, 1), 0)), MaxPoolSpec(2)]
+    summary = summarize(layers, (2, 9, 8))
+    model = build_model(layers, (2, 9, 8), seed=0)
+    out = model.forward(np.ones((1, 2, 9, 8), dtype=np.float32))
+    assert out.shape[1:] == summary.output_shape
+    assert summary.rows[0].output_shape == (4, 8, 7)  # 9 + 1 + 0 - 3 + 1, 8 + 0 + 1 - 3 + 1
+    assert summary.rows[0].layer == "conv 4@3x3, pad ((1, 0), (0, 1))"
+    assert hash(layers[2]) == hash(DepthwiseSeparableSpec(6, (2, 3), padding=((0, 1), (1, 1))))
+
+
+def test_a_new_layer_spec_needs_no_edit_in_summary():
+    from course_utils import LayerCounts, LayerSpec
+    from course_utils.nn.model import Flatten
+
+    class HalveSpec(LayerSpec):
+        """A made-up spec: its output is half the input's features."""
+
+        def describe(self):
+            return "halve"
+
+        def output_shape(self, input_shape):
+            return (input_shape[0] // 2,)
+
+        def counts(self, input_shape):
+            return LayerCounts(0, 0, 0)
+
+        def build(self, input_shape, rng):
+            return [Flatten()]
+
+    summary = summarize([FlattenSpec(), HalveSpec(), DenseSpec(3)], (1, 4, 4))
+    assert [row.layer for row in summary.rows] == ["flatten", "halve", "dense 3"]
+    assert summary.rows[2].weights == 8 * 3
+    with pytest.raises(TypeError, match=r"layers\[1\] must be a layer spec \(.*ConvSpec.*\)"):
+        summarize([FlattenSpec(), "halve"], (1, 4, 4))
+
+
+def test_the_table_is_text_table_with_names_left_and_a_total_footer():
+    from course_utils import text_table
+
+    summary = summarize(mnist_model("same"), (1, 28, 28))
+    lines = summary.table().splitlines()
+    assert lines[0].startswith("Layer ") and lines[2].startswith("conv 32@3x3, pad same  ")
+    assert lines[-2].startswith("total ") and lines[-3].startswith("-----")
+    assert lines[-1].startswith("input (1, 28, 28);")
+    assert text_table(["a", "bb"], [["x", 1]], footer=[["all", 10]], left_columns=1) == (
+        "a    bb\n---  --\nx     1\n---  --\nall  10")

@@ -15,14 +15,14 @@ a *cross-correlation* (the kernel is not flipped), on images laid out as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..validation import IntOrPair, check_array, check_int_or_pair
-from .geometry import _effective_kernel, _resolve_padding
-from .padding import Padding2d, check_padding_mode, pad2d, padding_per_side
+from ..validation import IntOrPair, check_array
+from .geometry import PaddingArg, window_geometry
+from .padding import check_padding_mode, pad2d
 
 __all__ = [
     "conv2d",
@@ -32,7 +32,8 @@ __all__ = [
     "ConvGeometry",
 ]
 
-ConvPadding = Union[Padding2d, str]
+#: int, (h, w), ((top, bottom), (left, right)), 'valid' or 'same'.
+ConvPadding = PaddingArg
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def gradient_dtype(*arrays: np.ndarray) -> np.dtype:
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(1, 3, 5, 5)``: a shape as messages show it."""
     return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
@@ -115,54 +117,84 @@ def conv_geometry(
     if w.shape[1] != x.shape[1]:
         raise ValueError(
             f"kernel depth {w.shape[1]} vs input depth {x.shape[1]}: w has shape "
-            f"{_shape_text(w.shape)}, so each filter spans {w.shape[1]} channel(s), "
+            f"{shape_text(w.shape)}, so each filter spans {w.shape[1]} channel(s), "
             f"but x has shape "
-            f"{_shape_text(x.shape)} with {x.shape[1]} channel(s). A filter always reaches through "
+            f"{shape_text(x.shape)} with {x.shape[1]} channel(s). A filter always reaches through "
             f"the full depth of its input: w.shape[1] must equal x.shape[1]."
         )
     if b is not None:
         b = check_array(b, "b", ndim=1, axes="(C_out,)")
         if b.shape[0] != w.shape[0]:
             raise ValueError(
-                f"b has shape {_shape_text(b.shape)} but w has shape {_shape_text(w.shape)}: "
+                f"b has shape {shape_text(b.shape)} but w has shape {shape_text(w.shape)}: "
                 f"one bias per filter, so b needs {w.shape[0]} values"
             )
-    strides = check_int_or_pair(stride, "stride", minimum=1)
-    dilations = check_int_or_pair(dilation, "dilation", minimum=1)
-    kernel = (w.shape[2], w.shape[3])
-    if isinstance(padding, str):
-        sides = _resolve_padding(padding, kernel, strides, dilations)
-    else:
-        sides = padding_per_side(padding)
-    padding_mode = check_padding_mode(padding_mode, "padding_mode")
-    spans = (_effective_kernel(kernel[0], dilations[0]), _effective_kernel(kernel[1], dilations[1]))
-    size = (x.shape[2], x.shape[3])
-    outputs = []
-    for axis, dimension in enumerate(("height", "width")):
-        padded = size[axis] + sum(sides[axis])
-        if spans[axis] > padded:
-            raise ValueError(
-                f"the kernel does not fit along the {dimension}: w has shape {_shape_text(w.shape)}"
-                + (f" with dilation {dilations[axis]}" if dilations[axis] != 1 else "")
-                + f", spanning {spans[axis]} cells, but x has shape {_shape_text(x.shape)}, "
-                f"only {padded} cells with padding {sides[axis]}. Pad more or use a smaller kernel."
-            )
-        # Frameworks floor: a last window that would stick out is dropped.
-        outputs.append((padded - spans[axis]) // strides[axis] + 1)
-    geometry = ConvGeometry(
-        batch=x.shape[0],
-        in_channels=x.shape[1],
-        out_channels=w.shape[0],
-        input_size=size,
-        kernel_size=kernel,
-        output_size=(outputs[0], outputs[1]),
-        padding=sides,
-        stride=strides,
-        dilation=dilations,
-        span=spans,
+    geometry = conv_geometry_from_shapes(
+        x.shape, w.shape, stride=stride, padding=padding, dilation=dilation,
         padding_mode=padding_mode,
     )
     return x, w, b, geometry
+
+
+def conv_geometry_from_shapes(
+    x_shape: tuple[int, ...],
+    w_shape: tuple[int, ...],
+    *,
+    stride: IntOrPair = 1,
+    padding: ConvPadding = 0,
+    dilation: IntOrPair = 1,
+    padding_mode: str = "zeros",
+) -> ConvGeometry:
+    """Every size of a layer that slides windows, from the shapes alone (no arrays).
+
+    Convolution, grouped convolution and the locally connected layer share
+    their windows, so they share this; every size comes from
+    :mod:`course_utils.conv.geometry`.
+
+    Parameters
+    ----------
+    x_shape : (N, C_in, H, W)
+    w_shape : tuple of int
+        ``(C_out, ..., KH, KW)``: the filters come first and the kernel's
+        height and width last, as in a convolution's ``(C_out, C_in, KH,
+        KW)`` and a locally connected layer's ``(C_out, H_out, W_out, C_in,
+        KH, KW)``.
+    stride, padding, dilation, padding_mode
+        As in :func:`conv2d`.
+
+    Returns
+    -------
+    ConvGeometry
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad setting; when the kernel does not fit, the message names
+        both shapes and the dimension.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    padding_mode = check_padding_mode(padding_mode, "padding_mode")
+    try:
+        g = window_geometry(x_shape[2:], w_shape[-2:], padding, stride, dilation)
+    except (TypeError, ValueError) as error:
+        # The same error, which names the argument first, then the shapes it was worked out
+        # from: a kernel that does not fit is a mismatch of w and x.
+        raise type(error)(
+            f"{error} (w has shape {shape_text(w_shape)} and x has shape {shape_text(x_shape)})"
+        ) from None
+    return ConvGeometry(
+        batch=x_shape[0],
+        in_channels=x_shape[1],
+        out_channels=w_shape[0],
+        input_size=g.input_size,
+        kernel_size=g.kernel_size,
+        output_size=g.output_size,
+        padding=g.padding,
+        stride=g.stride,
+        dilation=g.dilation,
+        span=g.span,
+        padding_mode=padding_mode,
+    )
 
 
 def conv2d_reference(
@@ -391,9 +423,9 @@ def conv2d_backward(
     expected = (g.batch, g.out_channels, *g.output_size)
     if dout.shape != expected:
         raise ValueError(
-            f"dout must have the layer's output shape {_shape_text(expected)} (for x of shape "
-            f"{_shape_text(x.shape)} and w of shape {_shape_text(w.shape)}), "
-            f"got {_shape_text(dout.shape)}"
+            f"dout must have the layer's output shape {shape_text(expected)} (for x of shape "
+            f"{shape_text(x.shape)} and w of shape {shape_text(w.shape)}), "
+            f"got {shape_text(dout.shape)}"
         )
     dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)

@@ -8,7 +8,15 @@ Conventions (the same as PyTorch and the convolution arithmetic guide):
   ``D = 1`` is the familiar ``(W - K + 2P)/S + 1``.
 
 Every size argument may be an int or an ``(height, width)`` pair. When any
-argument is a pair, the result is a pair too.
+argument is a pair, the result is a pair too. Padding may also be given per
+side, ``((top, bottom), (left, right))``, or by name, ``'valid'`` or
+``'same'``; :func:`padding_per_side` turns any of these into per-side pairs.
+
+This module is the one place where sizes are worked out: every layer,
+spec, figure and explorer of the course asks :func:`conv_output_size`,
+:func:`window_geometry` (or its :func:`window_output_size`),
+:func:`padding_per_side` or :func:`window_layout` rather than computing a
+size itself.
 """
 
 from __future__ import annotations
@@ -32,17 +40,28 @@ __all__ = [
     "conv_output_size",
     "coverage_counts",
     "effective_kernel_size",
+    "explain_output_size",
     "FitResult",
     "fitting_configurations",
     "receptive_field",
+    "padding_per_side",
     "ReceptiveFieldRow",
     "same_padding",
     "transposed_conv_output_size",
+    "window_geometry",
     "window_layout",
+    "window_output_size",
+    "WindowGeometry",
     "WindowLayout",
 ]
 
-PaddingArg = Union[int, tuple[int, int], str]
+#: Padding given as numbers: P on every side, (P_h, P_w), or
+#: ((top, bottom), (left, right)).
+Padding2d = Union[int, tuple[int, int], tuple[tuple[int, int], tuple[int, int]]]
+#: Padding as a convolution takes it: numbers, or 'valid' or 'same'.
+PaddingArg = Union[Padding2d, str]
+#: Padding per side: ((top, bottom), (left, right)).
+PaddingPerSide = tuple[tuple[int, int], tuple[int, int]]
 
 _DIMENSION_NAMES = ("height", "width")
 
@@ -92,13 +111,148 @@ def _format_number(value: Fraction) -> str:
     return text if Fraction(text) == value else text + "…"
 
 
-def _formula_text(size: int, span: int, padding: int, stride: int) -> str:
+def _formula_text(size: int, span: int, padding: tuple[int, int], stride: int) -> str:
     """The output-size formula with the numbers put in, unevaluated."""
-    return f"({size} - {span} + 2*{padding})/{stride} + 1"
+    before, after = padding
+    padding_text = f"2*{before}" if before == after else f"{before} + {after}"
+    return f"({size} - {span} + {padding_text})/{stride} + 1"
 
 
-def _exact_output(size: int, span: int, padding: int, stride: int) -> Fraction:
-    return Fraction(size - span + 2 * padding, stride) + 1
+def _exact_output(size: int, span: int, padding: tuple[int, int], stride: int) -> Fraction:
+    """The output size before flooring; only messages need it (see :func:`_window_count`)."""
+    return Fraction(size + padding[0] + padding[1] - span, stride) + 1
+
+
+def _window_count(padded_size: int, span: int, stride: int) -> int:
+    """How many window positions fit in a padded input: the floored output size.
+
+    This is the course's output-size formula, ``floor((W + 2P - span) / S) + 1``,
+    and its only home: every size in the package comes from here.
+    """
+    return (padded_size - span) // stride + 1
+
+
+# --------------------------------------------------------------------------
+# Padding per side
+# --------------------------------------------------------------------------
+
+
+def _named_padding(
+    padding: str,
+    kernel_size: IntOrPair | None,
+    stride: IntOrPair,
+    dilation: IntOrPair,
+    name: str,
+) -> PaddingPerSide:
+    """``'valid'`` or ``'same'`` as ``((top, bottom), (left, right))``."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if kernel_size is None:
+        # pad2d and the locally connected layer object take the padding in cells only.
+        raise ValueError(
+            f"{name} must be an int, a pair (height, width) or ((top, bottom), (left, right)) "
+            f"here, got {padding!r}: 'valid' and 'same' need a kernel size, so only a "
+            "convolution takes them (same_padding(kernel_size) gives the cells)"
+        )
+    if padding == "valid":
+        return ((0, 0), (0, 0))
+    if padding != "same":
+        raise ValueError(
+            f"{name} must be an int, a pair (h, w), ((top, bottom), (left, right)), "
+            f"'valid' or 'same', got {padding!r}"
+        )
+    kernels = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+    strides = check_int_or_pair(stride, "stride", minimum=1)
+    dilations = check_int_or_pair(dilation, "dilation", minimum=1)
+    if strides != (1, 1):
+        raise ValueError(
+            f"{name}='same' needs stride=1 (as in PyTorch), got stride={strides}; "
+            "give the padding as an int instead"
+        )
+    return (
+        _same_padding_1d(kernels[0], dilations[0]),
+        _same_padding_1d(kernels[1], dilations[1]),
+    )
+
+
+def padding_per_side(
+    padding: PaddingArg,
+    kernel_size: IntOrPair | None = None,
+    stride: IntOrPair = 1,
+    dilation: IntOrPair = 1,
+    *,
+    name: str = "padding",
+) -> PaddingPerSide:
+    """Spell out any padding argument as ``((top, bottom), (left, right))``.
+
+    Every function and spec of the course that takes a ``padding`` reads it
+    with this one function, so they all accept the same forms.
+
+    Parameters
+    ----------
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        ``P`` cells on every side; ``(P_h, P_w)`` with ``P_h`` rows on top
+        and bottom and ``P_w`` columns left and right; every side given; or
+        a name. ``'valid'`` is no padding. ``'same'`` (stride 1 only) keeps
+        the size, with any odd cell at the bottom/right as PyTorch does.
+    kernel_size : int or (int, int), optional
+        ``(KH, KW)``, needed only for ``'same'``. Without it the names are
+        refused: ``pad2d`` takes its padding in cells.
+    stride, dilation : int or (int, int)
+        Needed only for ``'same'``.
+    name : str
+        The argument's name, for error messages.
+
+    Returns
+    -------
+    ((int, int), (int, int))
+        ``((top, bottom), (left, right))``, each at least 0.
+
+    Raises
+    ------
+    TypeError
+        If a number of cells is not an integer.
+    ValueError
+        For a negative padding, a wrong number of values, an unknown name,
+        or ``'same'`` with a stride above 1.
+
+    Examples
+    --------
+    >>> padding_per_side(1)
+    ((1, 1), (1, 1))
+    >>> padding_per_side((0, 2))
+    ((0, 0), (2, 2))
+    >>> padding_per_side("same", kernel_size=4)
+    ((1, 2), (1, 2))
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if isinstance(padding, str):
+        return _named_padding(padding, kernel_size, stride, dilation, name)
+    if not is_pair(padding):
+        amount = check_int(padding, name, minimum=0)
+        return ((amount, amount), (amount, amount))
+    if len(padding) != 2:
+        raise ValueError(
+            f"{name} must be an int, a pair (height, width) or ((top, bottom), (left, right)), "
+            f"got {len(padding)} values: {padding!r}"
+        )
+    sides = []
+    for axis, (value, dimension) in enumerate(zip(padding, _DIMENSION_NAMES)):
+        if is_pair(value):
+            if len(value) != 2:
+                raise ValueError(
+                    f"{name}[{axis}] ({dimension}) must be one int or (before, after), "
+                    f"got {value!r}"
+                )
+            sides.append(
+                (
+                    check_int(value[0], f"{name}[{axis}][0] ({dimension}, before)", minimum=0),
+                    check_int(value[1], f"{name}[{axis}][1] ({dimension}, after)", minimum=0),
+                )
+            )
+        else:
+            amount = check_int(value, f"{name}[{axis}] ({dimension})", minimum=0)
+            sides.append((amount, amount))
+    return (sides[0], sides[1])
 
 
 # --------------------------------------------------------------------------
@@ -162,6 +316,32 @@ class WindowLayout:
         return tuple(start + tap * self.dilation for tap in range(self.kernel_size))
 
 
+def _checked_1d(
+    size: object, kernel_size: object, padding: object, stride: object, dilation: object
+) -> tuple[int, int, int, int, int]:
+    """The settings of one dimension as ints, or a clear error naming the argument."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    return (
+        check_int(size, "size", minimum=1),
+        check_int(kernel_size, "kernel_size", minimum=1),
+        check_int(padding, "padding", minimum=0),
+        check_int(stride, "stride", minimum=1),
+        check_int(dilation, "dilation", minimum=1),
+    )
+
+
+def _place_windows(
+    size: int, span: int, padding: tuple[int, int], count: int, stride: int
+) -> tuple[tuple[int, ...], int, tuple[int, ...]]:
+    """Window starts, cells left after the last window, and input cells no window reads."""
+    before, after = padding
+    padded = size + before + after
+    starts = tuple(range(0, count * stride, stride))
+    end = starts[-1] + span  # first cell after the last window
+    dropped = tuple(i - before for i in range(end, padded) if before <= i < before + size)
+    return starts, padded - end, dropped
+
+
 def window_layout(
     size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1
 ) -> WindowLayout:
@@ -186,41 +366,50 @@ def window_layout(
         If not even one window fits in the padded input.
     """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
-    size = check_int(size, "size", minimum=1)
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-    padding = check_int(padding, "padding", minimum=0)
-    stride = check_int(stride, "stride", minimum=1)
-    dilation = check_int(dilation, "dilation", minimum=1)
+    size, kernel_size, padding, stride, dilation = _checked_1d(
+        size, kernel_size, padding, stride, dilation
+    )
+    count = _output_size_1d(size, kernel_size, (padding, padding), stride, dilation, False, None)
     span = _effective_kernel(kernel_size, dilation)
-    padded = size + 2 * padding
-    if span > padded:
-        raise ValueError(_no_room_message(size, kernel_size, padding, dilation, span))
-    count = (padded - span) // stride + 1
-    starts = tuple(range(0, count * stride, stride))
-    end = starts[-1] + span  # first cell after the last window
-    dropped = tuple(i - padding for i in range(end, padded) if padding <= i < padding + size)
+    starts, leftover, dropped = _place_windows(size, span, (padding, padding), count, stride)
     return WindowLayout(
         size=size,
         kernel_size=kernel_size,
         padding=padding,
         stride=stride,
         dilation=dilation,
-        padded_size=padded,
+        padded_size=size + 2 * padding,
         span=span,
         starts=starts,
-        leftover=padded - end,
+        leftover=leftover,
         dropped_inputs=dropped,
     )
 
 
-def _no_room_message(size: int, kernel_size: int, padding: int, dilation: int, span: int) -> str:
+def _padded_text(size: int, padding: tuple[int, int]) -> str:
+    """``size + 2*padding = 5 + 2*1 = 7``, or with one number per side when they differ."""
+    before, after = padding
+    if before == after:
+        return f"size + 2*padding = {size} + 2*{before} = {size + 2 * before}"
+    return f"size + padding before + after = {size} + {before} + {after} = {size + before + after}"
+
+
+def _no_room_message(
+    size: int, kernel_size: int, padding: tuple[int, int], dilation: int, span: int
+) -> str:
     kernel_text = f"kernel_size={kernel_size}"
     if dilation != 1:
-        kernel_text += f" with dilation={dilation} spans {span} cells"
+        kernel_text += f" with dilation {dilation}, spanning {span} cells"
+    before, after = padding
+    more = (
+        f"padding >= {-(-(span - size) // 2)}"
+        if before == after
+        else f"at least {span - size} cells of padding in all"
+    )
     return (
         f"no room for even one window: {kernel_text}, but the padded input has only "
-        f"size + 2*padding = {size} + 2*{padding} = {size + 2 * padding} cells. "
-        f"Use a smaller kernel_size or dilation, or padding >= {-(-(span - size) // 2)}."
+        f"{_padded_text(size, padding)} cells. "
+        f"Use a smaller kernel_size or dilation, or {more}."
     )
 
 
@@ -278,9 +467,9 @@ def _fitting_paddings(size: int, span: int, stride: int, padding: int) -> list[i
     return ([below[-1]] if below else []) + ([above[0]] if above else [])
 
 
-def _fitting_strides(size: int, span: int, padding: int, stride: int) -> list[int]:
+def _fitting_strides(size: int, span: int, padding: tuple[int, int], stride: int) -> list[int]:
     """Nearest strides below and above ``stride`` that fit exactly."""
-    room = size + 2 * padding - span
+    room = size + padding[0] + padding[1] - span
     fits = [s for s in range(1, max(room, 1) + 1) if room % s == 0]
     below = [s for s in fits if s < stride]
     above = [s for s in fits if s > stride]
@@ -288,11 +477,17 @@ def _fitting_strides(size: int, span: int, padding: int, stride: int) -> list[in
 
 
 def _does_not_fit_message(
-    size: int, kernel_size: int, padding: int, stride: int, dilation: int, dimension: str | None
+    size: int,
+    kernel_size: int,
+    padding: tuple[int, int],
+    stride: int,
+    dilation: int,
+    dimension: str | None,
 ) -> str:
     span = _effective_kernel(kernel_size, dilation)
     exact = _exact_output(size, span, padding, stride)
-    layout = window_layout(size, kernel_size, padding, stride, dilation)
+    count = _window_count(size + padding[0] + padding[1], span, stride)
+    _, leftover, dropped = _place_windows(size, span, padding, count, stride)
     where = f"{dimension}: " if dimension else ""
     lines = [
         f"{where}the windows do not tile the padded input exactly: "
@@ -304,81 +499,113 @@ def _does_not_fit_message(
             f"(With dilation={dilation} the kernel spans "
             f"{dilation}*({kernel_size}-1) + 1 = {span} cells, so {span} stands in for K.)"
         )
-    leftover_text = f"{layout.leftover} cell{'s' if layout.leftover != 1 else ''}"
+    leftover_text = f"{leftover} cell{'s' if leftover != 1 else ''}"
     lines.append(
         f"The last window ends {leftover_text} before the end of the padded input; "
-        f"frameworks floor the result to {layout.output_size} and "
+        f"frameworks floor the result to {count} and "
         + (
-            f"ignore input cells {list(layout.dropped_inputs)}. "
-            if layout.dropped_inputs
+            f"ignore input cells {list(dropped)}. "
+            if dropped
             else "what they skip is only padding, so no input is lost. "
         )
         + "Pass strict=False to get that floored size."
     )
-    paddings = _fitting_paddings(size, span, stride, padding)
-    if paddings:
-        options = " or ".join(
-            f"padding={p} (output {int(_exact_output(size, span, p, stride))})" for p in paddings
-        )
-        lines.append(f"Paddings that fit with stride={stride}: {options}.")
-    else:
-        lines.append(
-            f"No padding fits with stride={stride}: 2*padding is always even, "
-            f"and {size} - {span} is odd."
-        )
+    before, after = padding
+    # Suggested paddings are the same on both sides, so only for such a padding.
+    if before == after:
+        paddings = _fitting_paddings(size, span, stride, before)
+        if paddings:
+            options = " or ".join(
+                f"padding={p} (output {int(_exact_output(size, span, (p, p), stride))})"
+                for p in paddings
+            )
+            lines.append(f"Paddings that fit with stride={stride}: {options}.")
+        else:
+            lines.append(
+                f"No padding fits with stride={stride}: 2*padding is always even, "
+                f"and {size} - {span} is odd."
+            )
     strides = _fitting_strides(size, span, padding, stride)
     options = " or ".join(
         f"stride={s} (output {int(_exact_output(size, span, padding, s))})" for s in strides
     )
-    lines.append(f"Strides that fit with padding={padding}: {options}.")
+    padding_text = before if before == after else padding
+    lines.append(f"Strides that fit with padding={padding_text}: {options}.")
     return "\n".join(lines)
 
 
 def _output_size_1d(
     size: int,
     kernel_size: int,
-    padding: int,
+    padding: tuple[int, int],
     stride: int,
     dilation: int,
     strict: bool,
-    dimension: str | None,
+    where: str | None,
 ) -> int:
+    """The checked output size along one dimension, ``padding`` as ``(before, after)``.
+
+    ``where`` starts any error message, e.g. ``"width"``, so that a 2-D
+    caller's message says which dimension failed.
+    """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     span = _effective_kernel(kernel_size, dilation)
-    if span > size + 2 * padding:
+    padded = size + padding[0] + padding[1]
+    if span > padded:
         message = _no_room_message(size, kernel_size, padding, dilation, span)
-        raise ValueError(f"{dimension}: {message}" if dimension else message)
-    room = size + 2 * padding - span
-    if strict and room % stride != 0:
-        raise ValueError(
-            _does_not_fit_message(size, kernel_size, padding, stride, dilation, dimension)
-        )
-    return room // stride + 1
+        raise ValueError(f"{where}: {message}" if where else message)
+    if strict and (padded - span) % stride != 0:
+        raise ValueError(_does_not_fit_message(size, kernel_size, padding, stride, dilation, where))
+    return _window_count(padded, span, stride)
 
 
-def _resolve_padding(
-    padding: PaddingArg, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Padding as ``((top, bottom), (left, right))`` from an int, pair or name."""
+@dataclass(frozen=True)
+class WindowGeometry:
+    """Every size of one 2-D window operation, checked: a convolution, pooling, ...
+
+    Attributes
+    ----------
+    input_size, kernel_size, stride, dilation : (int, int)
+        ``(H, W)``, ``(KH, KW)``, ``(SH, SW)`` and ``(DH, DW)``.
+    padding : ((int, int), (int, int))
+        ``((top, bottom), (left, right))``.
+    span : (int, int)
+        Cells a (dilated) kernel covers along each axis, ``D(K - 1) + 1``.
+    output_size : (int, int)
+        ``(H_out, W_out)``.
+    """
+
+    input_size: tuple[int, int]
+    kernel_size: tuple[int, int]
+    padding: PaddingPerSide
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    span: tuple[int, int]
+    output_size: tuple[int, int]
+
+
+def _checked_geometry(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    padding: PaddingArg,
+    stride: IntOrPair,
+    dilation: IntOrPair,
+    strict: bool,
+    where: tuple[str | None, str | None],
+) -> WindowGeometry:
+    """Check every argument, then work out the sizes along the height and the width."""
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
-    if isinstance(padding, str):
-        if padding == "valid":
-            return ((0, 0), (0, 0))
-        if padding == "same":
-            if stride != (1, 1):
-                raise ValueError(
-                    f"padding='same' needs stride=1 (as in PyTorch), got stride={stride}; "
-                    "give the padding as an int instead"
-                )
-            return (
-                _same_padding_1d(kernel[0], dilation[0]),
-                _same_padding_1d(kernel[1], dilation[1]),
-            )
-        raise ValueError(
-            f"padding must be an int, a pair (h, w), 'valid' or 'same', got {padding!r}"
-        )
-    ph, pw = check_int_or_pair(padding, "padding", minimum=0)
-    return ((ph, ph), (pw, pw))
+    sizes = check_int_or_pair(size, "size", minimum=1)
+    kernels = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+    strides = check_int_or_pair(stride, "stride", minimum=1)
+    dilations = check_int_or_pair(dilation, "dilation", minimum=1)
+    sides = padding_per_side(padding, kernels, strides, dilations)
+    height, width = (
+        _output_size_1d(sizes[a], kernels[a], sides[a], strides[a], dilations[a], strict, where[a])
+        for a in range(2)
+    )
+    spans = (_effective_kernel(kernels[0], dilations[0]), _effective_kernel(kernels[1], dilations[1]))
+    return WindowGeometry(sizes, kernels, sides, strides, dilations, spans, (height, width))
 
 
 def conv_output_size(
@@ -401,10 +628,12 @@ def conv_output_size(
         Input size ``W`` (or ``(H, W)``), at least 1.
     kernel_size : int or (int, int)
         Kernel size ``K``, at least 1.
-    padding : int, (int, int), 'valid' or 'same'
-        Zero cells added on *each* side, ``P >= 0``. ``'same'`` (stride 1
-        only) pads so that the output has the input's size, putting an odd
-        extra cell at the bottom/right as PyTorch does.
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        Zero cells added on *each* side, ``P >= 0``; or every side given as
+        ``((top, bottom), (left, right))``, where ``2P`` becomes ``top +
+        bottom`` (``left + right``). ``'same'`` (stride 1 only) pads so
+        that the output has the input's size, putting an odd extra cell at
+        the bottom/right as PyTorch does. See :func:`padding_per_side`.
     stride : int or (int, int)
         Step between window positions, ``S >= 1``.
     dilation : int or (int, int)
@@ -418,7 +647,8 @@ def conv_output_size(
     Returns
     -------
     int or (int, int)
-        The output size; a pair when any size argument is a pair.
+        The output size; a pair when any size argument is a pair (a
+        padding per side included).
 
     Raises
     ------
@@ -437,36 +667,147 @@ def conv_output_size(
     55
     >>> conv_output_size((224, 224), 11, stride=4, strict=False)
     (54, 54)
+    >>> conv_output_size(5, 3, padding=((1, 0), (0, 1)))
+    (4, 4)
     """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
-    sizes = check_int_or_pair(size, "size", minimum=1)
-    kernels = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
-    strides = check_int_or_pair(stride, "stride", minimum=1)
-    dilations = check_int_or_pair(dilation, "dilation", minimum=1)
     strict = check_bool(strict, "strict")
-    paddings = _resolve_padding(padding, kernels, strides, dilations)
     as_pair = any(is_pair(arg) for arg in (size, kernel_size, padding, stride, dilation))
+    where = _DIMENSION_NAMES if as_pair else (None, None)
+    geometry = _checked_geometry(size, kernel_size, padding, stride, dilation, strict, where)
+    return geometry.output_size if as_pair else geometry.output_size[0]
 
-    results = []
-    for axis in range(2):
-        before, after = paddings[axis]
-        if before != after:
-            # Only 'same' with an even span pads unevenly; the span then fits
-            # exactly, so the output equals the input.
-            results.append(sizes[axis])
-            continue
-        results.append(
-            _output_size_1d(
-                sizes[axis],
-                kernels[axis],
-                before,
-                strides[axis],
-                dilations[axis],
-                strict,
-                _DIMENSION_NAMES[axis] if as_pair else None,
-            )
+
+#: What starts the message when a window does not fit, along the height and the width.
+_DOES_NOT_FIT = tuple(f"the kernel does not fit along the {name}" for name in _DIMENSION_NAMES)
+
+
+def window_geometry(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    padding: PaddingArg = 0,
+    stride: IntOrPair = 1,
+    dilation: IntOrPair = 1,
+) -> WindowGeometry:
+    """Every size of a 2-D window operation, checked once; output sizes floored as frameworks do.
+
+    A convolution, a grouped or locally connected layer and max pooling all
+    slide the same windows, so they all take their sizes from here.
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        ``(H, W)`` of the input (an int for a square one).
+    kernel_size : int or (int, int)
+        ``(KH, KW)`` of the window.
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`padding_per_side`.
+    stride, dilation : int or (int, int)
+
+    Returns
+    -------
+    WindowGeometry
+        Every argument as ``(height, width)`` pairs, the padding per side,
+        the spans and ``output_size = (H_out, W_out)``, each
+        ``floor((size + before + after - D(K - 1) - 1) / S) + 1``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`conv_output_size`; when not even one window fits, the
+        message says along which dimension.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    return _checked_geometry(size, kernel_size, padding, stride, dilation, False, _DOES_NOT_FIT)
+
+
+def window_output_size(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    padding: PaddingArg = 0,
+    stride: IntOrPair = 1,
+    dilation: IntOrPair = 1,
+) -> tuple[int, int]:
+    """``(H_out, W_out)`` of any 2-D window operation, floored as frameworks do.
+
+    :func:`conv_output_size` with ``strict=False`` that always gives a pair;
+    the output size of :func:`window_geometry`.
+
+    Parameters
+    ----------
+    size, kernel_size, padding, stride, dilation
+        As in :func:`window_geometry`.
+
+    Returns
+    -------
+    (int, int)
+        ``(H_out, W_out)``.
+
+    Examples
+    --------
+    >>> window_output_size((28, 28), 3, padding="same")
+    (28, 28)
+    >>> window_output_size((28, 28), 2, stride=2)
+    (14, 14)
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    return window_geometry(size, kernel_size, padding, stride, dilation).output_size
+
+
+def explain_output_size(
+    size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> str:
+    """The output size of one setting, explained in words and numbers.
+
+    Parameters
+    ----------
+    size, kernel_size, padding, stride, dilation : int
+        One dimension, as in :func:`conv_output_size`.
+
+    Returns
+    -------
+    str
+        Several lines: the formula, the formula with the numbers put in, and
+        either the output size or why the windows do not fit (with the
+        floored size frameworks use and settings that would fit), or that
+        not even one window fits.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument that is not an integer or is out of range.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    size, kernel_size, padding, stride, dilation = _checked_1d(
+        size, kernel_size, padding, stride, dilation
+    )
+    span = _effective_kernel(kernel_size, dilation)
+    lines = ["W_out = (W - K + 2P)/S + 1"]
+    if dilation != 1:
+        lines.append(
+            f"dilation {dilation}: the kernel spans D*(K - 1) + 1 = "
+            f"{dilation}*({kernel_size} - 1) + 1 = {span} cells, used for K below"
         )
-    return (results[0], results[1]) if as_pair else results[0]
+    lines.append(f"      = {_formula_text(size, span, (padding, padding), stride)}")
+    try:
+        layout = window_layout(size, kernel_size, padding, stride, dilation)
+    except ValueError:  # raised only when not even one window fits
+        lines.append(
+            f"No room for one window: it spans {span} cells but the padded input "
+            f"has {size} + 2*{padding} = {size + 2 * padding}."
+        )
+        return "\n".join(lines)
+    lines.append(f"      = {_format_number(_exact_output(size, span, (padding, padding), stride))}")
+    if layout.fits:
+        lines.append(
+            f"The windows fit exactly: {layout.output_size} output values, the last window "
+            f"ending on the last cell of the padded input."
+        )
+    else:
+        lines.append(
+            _does_not_fit_message(size, kernel_size, (padding, padding), stride, dilation, None)
+        )
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------
@@ -711,10 +1052,12 @@ def fitting_configurations(
     for kernel in kernel_sizes:
         for stride in strides:
             for padding in paddings:
-                room = size + 2 * padding - kernel
-                if room < 0:
+                try:
+                    layout = window_layout(size, kernel, padding, stride)
+                except ValueError:  # raised only when not even one window fits
                     results.append(FitResult(kernel, stride, padding, False, None))
-                else:
-                    fits = room % stride == 0
-                    results.append(FitResult(kernel, stride, padding, fits, room // stride + 1))
+                    continue
+                results.append(
+                    FitResult(kernel, stride, padding, layout.fits, layout.output_size)
+                )
     return results

@@ -17,7 +17,7 @@ from typing import Optional
 import numpy as np
 
 from ..validation import IntOrPair, check_array, check_groups, check_int
-from .convolution import ConvPadding, conv2d, conv2d_backward, conv_geometry
+from .convolution import ConvPadding, conv2d, conv2d_backward, conv_geometry_from_shapes
 
 __all__ = ["channel_connections", "grouped_conv2d", "grouped_conv2d_backward"]
 
@@ -118,9 +118,8 @@ def grouped_conv2d_backward(
     w = check_array(w, "w", ndim=4, axes="(C_out, C_in / groups, KH, KW)")
     dout = check_array(dout, "dout", ndim=4, axes="(N, C_out, H_out, W_out)")
     groups = _check_grouped(x, w, groups)
-    # The output size, from a full-depth stand-in for w (a view of zeros, no copy).
-    stand_in = np.broadcast_to(np.zeros(1, w.dtype), (w.shape[0], x.shape[1], *w.shape[2:]))
-    g = conv_geometry(x, stand_in, None, stride=stride, padding=padding, dilation=dilation)[3]
+    g = conv_geometry_from_shapes(x.shape, w.shape, stride=stride, padding=padding,
+                                  dilation=dilation)
     expected = (x.shape[0], w.shape[0], *g.output_size)
     if dout.shape != expected:
         raise ValueError(f"dout must have the layer's output shape {expected}, "

@@ -17,13 +17,13 @@ from ..validation import IntOrPair, check_array
 from .convolution import (
     ConvGeometry,
     ConvPadding,
-    _shape_text,
     add_windows_gradient,
     conv2d_windows,
-    conv_geometry,
+    conv_geometry_from_shapes,
     gradient_dtype,
     padded_size,
     padding_gradient_to_input,
+    shape_text,
 )
 from .padding import pad2d
 
@@ -56,26 +56,25 @@ def locally_connected_geometry(
     c_out, out_h, out_w, c_in, kh, kw = w.shape
     if c_in != x.shape[1]:
         raise ValueError(
-            f"kernel depth {c_in} vs input depth {x.shape[1]}: w has shape {_shape_text(w.shape)}, "
+            f"kernel depth {c_in} vs input depth {x.shape[1]}: w has shape {shape_text(w.shape)}, "
             f"so each filter spans {c_in} channel(s) (w.shape[3]), but x has shape "
-            f"{_shape_text(x.shape)}; w.shape[3] must equal x.shape[1]."
+            f"{shape_text(x.shape)}; w.shape[3] must equal x.shape[1]."
         )
-    # The windows are a convolution's: check them with a weightless stand-in kernel.
-    kernel = np.broadcast_to(np.zeros(1, dtype=w.dtype), (c_out, c_in, kh, kw))
-    _, _, _, g = conv_geometry(x, kernel, None, stride=stride, padding=padding)
+    # The windows are a convolution's with the same kernel size.
+    g = conv_geometry_from_shapes(x.shape, w.shape, stride=stride, padding=padding)
     if (out_h, out_w) != g.output_size:
         raise ValueError(
             f"w must hold filters for {g.output_size[0]}x{g.output_size[1]} output positions, "
             f"shape ({c_out}, {g.output_size[0]}, {g.output_size[1]}, {c_in}, {kh}, {kw}): "
-            f"x of shape {_shape_text(x.shape)} with a {kh}x{kw} kernel, stride {g.stride} "
-            f"and padding {g.padding} gives that many; got w of shape {_shape_text(w.shape)} "
+            f"x of shape {shape_text(x.shape)} with a {kh}x{kw} kernel, stride {g.stride} "
+            f"and padding {g.padding} gives that many; got w of shape {shape_text(w.shape)} "
             f"({out_h}x{out_w} positions)"
         )
     if b is not None:
         b = check_array(b, "b", ndim=3, axes="(C_out, H_out, W_out)")
         if b.shape != (c_out, out_h, out_w):
             raise ValueError(
-                f"b has shape {_shape_text(b.shape)} but w has shape {_shape_text(w.shape)}: "
+                f"b has shape {shape_text(b.shape)} but w has shape {shape_text(w.shape)}: "
                 f"one bias per filter per position, so b needs shape ({c_out}, {out_h}, {out_w})"
             )
     return x, w, b, g
@@ -99,7 +98,7 @@ def locally_connected2d(
         ``(i, j)``.
     b : ndarray, shape (C_out, H_out, W_out), optional
     stride : int or (int, int)
-    padding : int, (int, int), 'valid' or 'same'
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
         Zero padding, as in :func:`course_utils.conv2d`.
 
     Returns
@@ -173,8 +172,8 @@ def locally_connected2d_backward(
     expected = (g.batch, w.shape[0], *g.output_size)
     if dout.shape != expected:
         raise ValueError(
-            f"dout must have the layer's output shape {_shape_text(expected)}, "
-            f"got {_shape_text(dout.shape)}"
+            f"dout must have the layer's output shape {shape_text(expected)}, "
+            f"got {shape_text(dout.shape)}"
         )
     dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding), g)

@@ -16,11 +16,10 @@ circular   2 3 [1 2 3] 1 2      the other end of the row, as if it wrapped
 
 from __future__ import annotations
 
-from typing import Union
-
 import numpy as np
 
 from ..validation import check_int, is_pair
+from .geometry import Padding2d, padding_per_side
 
 __all__ = ["pad2d", "padding_mask", "PADDING_MODES"]
 
@@ -28,64 +27,6 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 # What numpy.pad calls each of the course's (PyTorch's) modes.
 _NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
-
-#: Padding as given by a learner: P on every side, (P_h, P_w), or
-#: ((top, bottom), (left, right)).
-Padding2d = Union[int, tuple[int, int], tuple[tuple[int, int], tuple[int, int]]]
-
-
-def padding_per_side(
-    padding: Padding2d, name: str = "padding"
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Spell out a padding argument as ``((top, bottom), (left, right))``.
-
-    Parameters
-    ----------
-    padding : int, (int, int) or ((int, int), (int, int))
-        ``P`` on every side; ``(P_h, P_w)`` with ``P_h`` rows on top and
-        bottom and ``P_w`` columns left and right; or every side given.
-    name : str
-        The argument's name, for error messages.
-
-    Returns
-    -------
-    ((int, int), (int, int))
-
-    Examples
-    --------
-    >>> padding_per_side(1)
-    ((1, 1), (1, 1))
-    >>> padding_per_side((0, 2))
-    ((0, 0), (2, 2))
-    """
-    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
-    if not is_pair(padding):
-        amount = check_int(padding, name, minimum=0)
-        return ((amount, amount), (amount, amount))
-    if len(padding) != 2:
-        raise ValueError(
-            f"{name} must be an int, a pair (height, width) or ((top, bottom), (left, right)), "
-            f"got {len(padding)} values: {padding!r}"
-        )
-    sides = []
-    for axis, (value, dimension) in enumerate(zip(padding, ("height", "width"))):
-        if is_pair(value):
-            if len(value) != 2:
-                raise ValueError(
-                    f"{name}[{axis}] ({dimension}) must be one int or (before, after), "
-                    f"got {value!r}"
-                )
-            sides.append(
-                (
-                    check_int(value[0], f"{name}[{axis}][0] ({dimension}, before)", minimum=0),
-                    check_int(value[1], f"{name}[{axis}][1] ({dimension}, after)", minimum=0),
-                )
-            )
-        else:
-            amount = check_int(value, f"{name}[{axis}] ({dimension})", minimum=0)
-            sides.append((amount, amount))
-    return (sides[0], sides[1])
-
 
 def check_padding_mode(mode: object, name: str = "mode") -> str:
     """Return ``mode`` if it is one of :data:`PADDING_MODES`, else raise ``ValueError``."""
@@ -109,7 +50,7 @@ def pad2d(x: np.ndarray, padding: Padding2d, mode: str = "zeros") -> np.ndarray:
         A 2-D grid, or a batch ``(N, C, H, W)``: only the last two axes are
         padded.
     padding : int, (int, int) or ((int, int), (int, int))
-        Cells added on each side; see :func:`padding_per_side`.
+        Cells added on each side; see :func:`course_utils.padding_per_side`.
     mode : {'zeros', 'reflect', 'replicate', 'circular'}
         How the new cells are filled (see the module's table).
         ``'reflect'`` needs each side's padding below the size of that axis

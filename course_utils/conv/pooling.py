@@ -11,7 +11,7 @@ import numpy as np
 
 from ..validation import IntOrPair, check_array, check_int_or_pair
 from .convolution import gradient_dtype
-from .geometry import conv_output_size
+from .geometry import window_output_size
 
 __all__ = [
     "global_average_pool",
@@ -24,18 +24,17 @@ __all__ = [
 def _pool_geometry(
     x: np.ndarray, size: IntOrPair, stride: IntOrPair | None
 ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Window size, stride and ``(H_out, W_out)`` of a max pooling of ``x`` (N, C, H, W)."""
     kh, kw = check_int_or_pair(size, "size", minimum=1)
     sh, sw = (kh, kw) if stride is None else check_int_or_pair(stride, "stride", minimum=1)
     h, w = x.shape[-2:]
-    if kh > h or kw > w:
+    try:
+        out = window_output_size((h, w), (kh, kw), 0, (sh, sw))
+    except ValueError:  # not even one window fits; say it with pooling's argument names
         raise ValueError(
             f"size {(kh, kw)} does not fit in an input of height and width {(h, w)}: "
             "size must be at most the input's size"
-        )
-    out = (
-        conv_output_size(h, kh, stride=sh, strict=False),
-        conv_output_size(w, kw, stride=sw, strict=False),
-    )
+        ) from None
     return (kh, kw), (sh, sw), out
 
 

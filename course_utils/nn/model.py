@@ -26,10 +26,9 @@ from typing import Sequence
 import numpy as np
 
 from ..conv.convolution import ConvPadding
-from ..conv.geometry import _resolve_padding, conv_output_size
+from ..conv.geometry import padding_per_side, window_output_size
 from ..conv.grouped import grouped_conv2d, grouped_conv2d_backward
 from ..conv.locally_connected import locally_connected2d, locally_connected2d_backward
-from ..conv.padding import padding_per_side
 from ..conv.pooling import max_pool2d, max_pool2d_backward
 from ..validation import (
     IntOrPair,
@@ -205,22 +204,6 @@ def _he_weights(rng: np.random.Generator, shape: tuple[int, ...], fan_in: int) -
     return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
 
 
-def _check_conv_padding(padding: object, kernel: tuple[int, int], stride: tuple[int, int],
-                        dilation: tuple[int, int]) -> None:
-    """Refuse a padding that :func:`course_utils.conv2d` would refuse, with its message.
-
-    The same two checks as ``conv_geometry`` makes at every forward pass: a
-    name ('valid', or 'same' with stride 1), or an int, a pair or per-side
-    ``((top, bottom), (left, right))``. Made when the layer is built, so a
-    mistake shows where it was typed, not at the first batch.
-    """
-    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
-    if isinstance(padding, str):
-        _resolve_padding(padding, kernel, stride, dilation)
-    else:
-        padding_per_side(padding)
-
-
 class Conv2D(Layer):
     """A convolution: ``out_channels`` filters, each shared by every position.
 
@@ -260,7 +243,7 @@ class Conv2D(Layer):
         # Everything conv2d would check at the first batch, checked now.
         stride = check_int_or_pair(stride, "stride", minimum=1)
         dilation = check_int_or_pair(dilation, "dilation", minimum=1)
-        _check_conv_padding(padding, (kh, kw), stride, dilation)
+        padding_per_side(padding, (kh, kw), stride, dilation)
         bias = check_bool(bias, "bias")
         rng = check_generator(rng)
         self.in_channels = in_channels
@@ -324,12 +307,11 @@ class LocallyConnected2D(Layer):
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         h, w = check_int_or_pair(input_size, "input_size", minimum=1)
         sh, sw = check_int_or_pair(stride, "stride", minimum=1)
-        ph, pw = check_int_or_pair(padding, "padding", minimum=0)
+        padding = padding_per_side(padding)
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
-        oh = conv_output_size(h, kh, ph, sh, strict=False)
-        ow = conv_output_size(w, kw, pw, sw, strict=False)
-        self.stride, self.padding = (sh, sw), (ph, pw)
+        oh, ow = window_output_size((h, w), (kh, kw), padding, (sh, sw))
+        self.stride, self.padding = (sh, sw), padding
         self.in_channels, self.input_size = in_channels, (h, w)
         self.params["w"] = _he_weights(rng, (out_channels, oh, ow, in_channels, kh, kw),
                                        in_channels * kh * kw)

@@ -18,7 +18,7 @@ or comparison per value at most).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from ..conv.counting import (
     locally_connected_macs,
     locally_connected_params,
 )
-from ..conv.geometry import conv_output_size
+from ..conv.geometry import Padding2d, PaddingArg, padding_per_side, window_output_size
 from ..validation import IntOrPair, check_bool, check_groups, check_int, check_int_or_pair, is_pair
 from .model import Conv2D, Dense, Flatten, Layer, LocallyConnected2D, MaxPool2D, ReLU
 
@@ -48,7 +48,8 @@ __all__ = [
 ]
 
 Shape = tuple[int, ...]
-ConvPaddingSpec = Union[int, tuple[int, int], str]
+#: int, (h, w), ((top, bottom), (left, right)), 'valid' or 'same'.
+ConvPaddingSpec = PaddingArg
 
 
 class LayerCounts(NamedTuple):
@@ -84,32 +85,24 @@ class LayerSpec:
 # --------------------------------------------------------------------------
 
 
-def _pair(value: IntOrPair) -> tuple[int, int]:
-    return tuple(value) if is_pair(value) else (value, value)
-
-
 def _kernel_text(value: IntOrPair) -> str:
-    h, w = _pair(value)
+    h, w = check_int_or_pair(value, "kernel_size")
     return f"{h}x{w}"
 
 
-def _setting_text(value: object) -> str:
-    """A padding, stride or dilation as given: ``1``, ``same`` or ``(1, 2)``."""
-    return str(tuple(value)) if is_pair(value) else str(value)
-
-
 def _settings_text(padding: object, stride: IntOrPair, dilation: IntOrPair = 1) -> str:
-    text = f"pad {_setting_text(padding)}"
-    if _pair(stride) != (1, 1):
-        text += f", stride {_setting_text(stride)}"
-    if _pair(dilation) != (1, 1):
-        text += f", dilation {_setting_text(dilation)}"
+    """The settings as given (lists already made tuples): ``pad same, stride 2``."""
+    text = f"pad {padding}"
+    if check_int_or_pair(stride, "stride") != (1, 1):
+        text += f", stride {stride}"
+    if check_int_or_pair(dilation, "dilation") != (1, 1):
+        text += f", dilation {dilation}"
     return text
 
 
 def _as_tuple(value: object) -> object:
-    """Lists become tuples, so that a spec stays hashable and compares by value."""
-    return tuple(value) if isinstance(value, list) else value
+    """Lists become tuples, inner ones too, so that a spec stays hashable and compares by value."""
+    return tuple(_as_tuple(item) for item in value) if is_pair(value) else value
 
 
 def _image_shape(input_shape: Shape, layer: str) -> tuple[int, int, int]:
@@ -121,41 +114,17 @@ def _image_shape(input_shape: Shape, layer: str) -> tuple[int, int, int]:
     return input_shape
 
 
-def _check_padding(padding: object) -> ConvPaddingSpec:
-    if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"padding must be an int, an (h, w) pair, 'valid' or 'same', "
-                             f"got {padding!r}")
-        return padding
-    check_int_or_pair(padding, "padding", minimum=0)
-    return padding
-
-
 def _check_conv_settings(spec: ConvSpec | DepthwiseSeparableSpec) -> None:
     """Check and tidy the fields that convolution specs share."""
     for name in ("kernel_size", "padding", "stride", "dilation"):
         object.__setattr__(spec, name, _as_tuple(getattr(spec, name)))
     check_int(spec.out_channels, "out_channels", minimum=1)
     check_int_or_pair(spec.kernel_size, "kernel_size", minimum=1)
-    _check_padding(spec.padding)
     check_int_or_pair(spec.stride, "stride", minimum=1)
     check_int_or_pair(spec.dilation, "dilation", minimum=1)
+    # With the kernel, stride and dilation known, 'same' is checked here too.
+    padding_per_side(spec.padding, spec.kernel_size, spec.stride, spec.dilation)
     check_bool(spec.bias, "bias")
-
-
-def _conv_output(size: tuple[int, int], kernel: IntOrPair, padding: ConvPaddingSpec,
-                 stride: IntOrPair, dilation: IntOrPair) -> tuple[int, int]:
-    """Output height and width, floored as frameworks do."""
-    (kh, kw), (sh, sw), (dh, dw) = _pair(kernel), _pair(stride), _pair(dilation)
-    ph, pw = (padding, padding) if isinstance(padding, str) else _pair(padding)
-    sizes = []
-    for axis, settings in (("height", (size[0], kh, ph, sh, dh)),
-                           ("width", (size[1], kw, pw, sw, dw))):
-        try:
-            sizes.append(conv_output_size(*settings, strict=False))
-        except ValueError as error:
-            raise ValueError(f"along the {axis}: {error}") from None
-    return sizes[0], sizes[1]
 
 
 # --------------------------------------------------------------------------
@@ -171,7 +140,8 @@ class ConvSpec(LayerSpec):
     ----------
     out_channels : int
     kernel_size : int or (int, int)
-    padding : int, (int, int), 'valid' or 'same'
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`course_utils.padding_per_side`.
     stride, dilation : int or (int, int)
     groups : int
         Must divide the input and output channels; each filter is
@@ -189,7 +159,11 @@ class ConvSpec(LayerSpec):
 
     def __post_init__(self) -> None:
         _check_conv_settings(self)
-        check_int(self.groups, "groups", minimum=1)
+        groups = check_int(self.groups, "groups", minimum=1)
+        # The input channels are known only from an input shape (output_shape checks them).
+        if self.out_channels % groups != 0:
+            raise ValueError(f"out_channels must be divisible by groups: "
+                             f"out_channels={self.out_channels}, groups={groups}")
 
     def describe(self) -> str:
         text = (f"conv {self.out_channels}@{_kernel_text(self.kernel_size)}, "
@@ -200,7 +174,8 @@ class ConvSpec(LayerSpec):
         channels, h, w = _image_shape(input_shape, "a conv layer")
         check_groups(self.groups, channels, self.out_channels)
         return (self.out_channels,
-                *_conv_output((h, w), self.kernel_size, self.padding, self.stride, self.dilation))
+                *window_output_size((h, w), self.kernel_size, self.padding, self.stride,
+                                    self.dilation))
 
     def counts(self, input_shape: Shape) -> LayerCounts:
         channels = input_shape[0]
@@ -229,7 +204,8 @@ class DepthwiseSeparableSpec(LayerSpec):
     ----------
     out_channels : int
     kernel_size : int or (int, int)
-    padding : int, (int, int), 'valid' or 'same'
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`course_utils.padding_per_side`.
     stride, dilation : int or (int, int)
     bias : bool
     """
@@ -282,8 +258,8 @@ class LocallyConnectedSpec(LayerSpec):
     ----------
     out_channels : int
     kernel_size : int or (int, int)
-    padding : int or (int, int)
-        Zero padding on each side.
+    padding : int, (int, int) or ((int, int), (int, int))
+        Zero padding: the same on each side, or ``((top, bottom), (left, right))``.
     stride : int or (int, int)
     bias : bool
         One bias per filter, so per channel *and* position.
@@ -291,7 +267,7 @@ class LocallyConnectedSpec(LayerSpec):
 
     out_channels: int
     kernel_size: IntOrPair
-    padding: IntOrPair = 0
+    padding: Padding2d = 0
     stride: IntOrPair = 1
     bias: bool = True
 
@@ -300,7 +276,7 @@ class LocallyConnectedSpec(LayerSpec):
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
         check_int(self.out_channels, "out_channels", minimum=1)
         check_int_or_pair(self.kernel_size, "kernel_size", minimum=1)
-        check_int_or_pair(self.padding, "padding", minimum=0)
+        padding_per_side(self.padding)  # in cells: 'same' and 'valid' are for convolutions
         check_int_or_pair(self.stride, "stride", minimum=1)
         check_bool(self.bias, "bias")
 
@@ -311,7 +287,7 @@ class LocallyConnectedSpec(LayerSpec):
     def output_shape(self, input_shape: Shape) -> Shape:
         _, h, w = _image_shape(input_shape, "a locally connected layer")
         return (self.out_channels,
-                *_conv_output((h, w), self.kernel_size, self.padding, self.stride, 1))
+                *window_output_size((h, w), self.kernel_size, self.padding, self.stride))
 
     def counts(self, input_shape: Shape) -> LayerCounts:
         channels = input_shape[0]
@@ -348,11 +324,14 @@ class MaxPoolSpec(LayerSpec):
 
     def output_shape(self, input_shape: Shape) -> Shape:
         channels, h, w = _image_shape(input_shape, "a max pool layer")
-        kh, kw = _pair(self.size)
-        if kh > h or kw > w:
+        try:
+            # Windows side by side: the stride is the window size.
+            out = window_output_size((h, w), self.size, stride=self.size)
+        except ValueError:  # not even one window fits; say it with the spec's field names
+            kh, kw = check_int_or_pair(self.size, "size")
             raise ValueError(f"a {kh}x{kw} max pool does not fit in a {h}x{w} map: "
-                             "size must be at most the map's height and width")
-        return (channels, h // kh, w // kw)
+                             "size must be at most the map's height and width") from None
+        return (channels, *out)
 
     def counts(self, input_shape: Shape) -> LayerCounts:
         self.output_shape(input_shape)

@@ -1,6 +1,6 @@
 """A model summary: each layer's output shape, weights, biases, multiply-adds and memory.
 
-Describe a model as a list of layer specs (:mod:`course_utils.layer_specs`),
+Describe a model as a list of layer specs (:mod:`course_utils.nn.specs`),
 such as ``ConvSpec(32, 3, padding="same")``, and an input shape ``(C, H,
 W)``. :func:`summarize` works out every layer's output shape from the one
 before it, and counts from those shapes, without allocating anything.
@@ -23,18 +23,9 @@ import numpy as np
 
 from ..conv.counting import format_bytes, memory_bytes
 from ..validation import check_int, is_pair
+from ..viz.tables import text_table  # plain Python: no matplotlib
 from .model import Layer, Sequential
-from .specs import (
-    ConvSpec,
-    DenseSpec,
-    DepthwiseSeparableSpec,
-    FlattenSpec,
-    LayerSpec,
-    LocallyConnectedSpec,
-    MaxPoolSpec,
-    ReLUSpec,
-    Shape,
-)
+from .specs import LayerSpec, Shape
 
 __all__ = [
     "build_model",
@@ -42,11 +33,6 @@ __all__ = [
     "summarize",
     "SummaryRow",
 ]
-
-#: The specs :func:`summarize` and :func:`build_model` accept.
-LAYER_SPECS = (ConvSpec, DenseSpec, DepthwiseSeparableSpec, FlattenSpec, LocallyConnectedSpec,
-               MaxPoolSpec, ReLUSpec)
-
 
 @dataclass(frozen=True)
 class SummaryRow:
@@ -148,16 +134,9 @@ class ModelSummary:
     def table(self) -> str:
         """The summary as a fixed-width text table."""
         body, total = self._cells()
-        lines = [list(self.HEADERS)] + body + [total]
-        widths = [max(len(line[i]) for line in lines) for i in range(len(self.HEADERS))]
-
-        def format_line(line: list[str]) -> str:
-            first = line[0].ljust(widths[0])  # layer names read best left-aligned
-            return "  ".join([first] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])])
-
-        rule = "  ".join("-" * w for w in widths)
-        text = [format_line(lines[0]), rule] + [format_line(line) for line in body]
-        return "\n".join(text + [rule, format_line(total), self._note()])
+        # Layer names read best left-aligned, numbers right-aligned.
+        table = text_table(list(self.HEADERS), body, footer=[total], left_columns=1)
+        return f"{table}\n{self._note()}"
 
     def __str__(self) -> str:
         return self.table()
@@ -190,8 +169,9 @@ def _check_specs(layers: Sequence[LayerSpec]) -> list[LayerSpec]:
     if not layers:
         raise ValueError("layers must hold at least one layer spec, got an empty list")
     for number, layer in enumerate(layers):
-        if not isinstance(layer, LAYER_SPECS):
-            allowed = ", ".join(spec.__name__ for spec in LAYER_SPECS)
+        # Any LayerSpec is welcome: a new kind of layer needs only its spec class.
+        if not isinstance(layer, LayerSpec):
+            allowed = ", ".join(sorted(spec.__name__ for spec in LayerSpec.__subclasses__()))
             raise TypeError(f"layers[{number}] must be a layer spec ({allowed}), got {layer!r}")
     return layers
 
@@ -220,8 +200,9 @@ def summarize(layers: Sequence[LayerSpec], input_shape: Shape) -> ModelSummary:
     Parameters
     ----------
     layers : sequence of layer specs
-        ``ConvSpec``, ``DepthwiseSeparableSpec``, ``LocallyConnectedSpec``,
-        ``MaxPoolSpec``, ``ReLUSpec``, ``FlattenSpec`` or ``DenseSpec``, first
+        Instances of :class:`~course_utils.LayerSpec` (``ConvSpec``,
+        ``DepthwiseSeparableSpec``, ``LocallyConnectedSpec``, ``MaxPoolSpec``,
+        ``ReLUSpec``, ``FlattenSpec``, ``DenseSpec`` or a new one), first
         layer first.
     input_shape : (int, int, int)
         (C, H, W) of one input image, e.g. ``(1, 28, 28)`` for MNIST.
@@ -233,6 +214,7 @@ def summarize(layers: Sequence[LayerSpec], input_shape: Shape) -> ModelSummary:
 
     Examples
     --------
+    >>> from course_utils import ConvSpec, DenseSpec, FlattenSpec, MaxPoolSpec, ReLUSpec
     >>> s = summarize([ConvSpec(32, 3, padding="same"), ReLUSpec(), MaxPoolSpec(2),
     ...                FlattenSpec(), DenseSpec(128), ReLUSpec(), DenseSpec(10)], (1, 28, 28))
     >>> s.parameters, s.rows[0].output_shape

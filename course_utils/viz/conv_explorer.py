@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import io
 
-from ..conv.geometry import (
-    _does_not_fit_message,
-    _effective_kernel,
-    _exact_output,
-    _format_number,
-    _formula_text,
-    window_layout,
-)
+from ..conv.geometry import explain_output_size
 from ..validation import check_int
 
 __all__ = ["conv_arithmetic_explorer", "conv_arithmetic_report"]
@@ -34,7 +27,11 @@ EXPLORER_RANGES = {
 def conv_arithmetic_report(
     size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1
 ) -> str:
-    """Explain, in words and numbers, the output size of one setting.
+    """Explain, in words and numbers, the output size of one setting; never raises.
+
+    The text is :func:`course_utils.explain_output_size`'s; a bad setting is
+    explained instead of raised, because the explorer shows this text as
+    the sliders move.
 
     Parameters
     ----------
@@ -50,40 +47,9 @@ def conv_arithmetic_report(
         raises for out-of-range values: it explains them instead.
     """
     try:
-        size = check_int(size, "size", minimum=1)
-        kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-        padding = check_int(padding, "padding", minimum=0)
-        stride = check_int(stride, "stride", minimum=1)
-        dilation = check_int(dilation, "dilation", minimum=1)
-    except (TypeError, ValueError) as error:
+        return explain_output_size(size, kernel_size, padding, stride, dilation)
+    except (TypeError, ValueError) as error:  # only a bad argument raises
         return f"Cannot compute: {error}"
-
-    span = _effective_kernel(kernel_size, dilation)
-    lines = ["W_out = (W - K + 2P)/S + 1"]
-    if dilation != 1:
-        lines.append(
-            f"dilation {dilation}: the kernel spans D*(K - 1) + 1 = "
-            f"{dilation}*({kernel_size} - 1) + 1 = {span} cells, used for K below"
-        )
-    lines.append(f"      = {_formula_text(size, span, padding, stride)}")
-    if span > size + 2 * padding:
-        lines.append(
-            f"No room for one window: it spans {span} cells but the padded input "
-            f"has {size} + 2*{padding} = {size + 2 * padding}."
-        )
-        return "\n".join(lines)
-
-    exact = _exact_output(size, span, padding, stride)
-    lines.append(f"      = {_format_number(exact)}")
-    layout = window_layout(size, kernel_size, padding, stride, dilation)
-    if layout.fits:
-        lines.append(
-            f"The windows fit exactly: {layout.output_size} output values, the last window "
-            f"ending on the last cell of the padded input."
-        )
-    else:
-        lines.append(_does_not_fit_message(size, kernel_size, padding, stride, dilation, None))
-    return "\n".join(lines)
 
 
 def conv_arithmetic_explorer(**start: int):
@@ -138,16 +104,17 @@ def conv_arithmetic_explorer(**start: int):
             + "</pre>"
         )
         drawing.clear_output(wait=True)
-        span = _effective_kernel(values["kernel_size"], values["dilation"])
-        if span <= values["size"] + 2 * values["padding"]:
+        try:
             figure = plot_window_positions(**values)
-            # One PNG drawn here, with the figure's own margins: display(figure) would
-            # draw it twice (once to find a tight bounding box), doubling the update time.
-            png = io.BytesIO()
-            figure.savefig(png, format="png")
-            plt.close(figure)
-            with drawing:
-                display(Image(data=png.getvalue(), format="png"))
+        except ValueError:  # not even one window fits: the report says so, nothing to draw
+            return
+        # One PNG drawn here, with the figure's own margins: display(figure) would
+        # draw it twice (once to find a tight bounding box), doubling the update time.
+        png = io.BytesIO()
+        figure.savefig(png, format="png")
+        plt.close(figure)
+        with drawing:
+            display(Image(data=png.getvalue(), format="png"))
 
     for slider in sliders.values():
         slider.observe(update, names="value")

@@ -5,12 +5,32 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..conv.geometry import fitting_configurations
+from ..validation import check_int
 
 __all__ = ["fit_table", "text_table"]
 
 
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Format rows as a right-aligned, fixed-width text table.
+def _check_rows(rows: object, name: str, columns: int) -> None:
+    """Raise unless ``rows`` is a list of lists of ``columns`` cells each."""
+    if isinstance(rows, str) or not isinstance(rows, (list, tuple)):
+        raise TypeError(f"{name} must be a list of rows, each a list of cells, got {rows!r}")
+    for number, row in enumerate(rows):
+        if isinstance(row, str) or not isinstance(row, (list, tuple)):
+            raise TypeError(f"{name}[{number}] must be a list of cells, got {row!r}")
+        if len(row) != columns:
+            raise ValueError(
+                f"{name}[{number}] must have one cell per header ({columns}), got {len(row)}"
+            )
+
+
+def text_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    footer: Sequence[Sequence[object]] = (),
+    left_columns: int = 0,
+) -> str:
+    """Format rows as a fixed-width text table, right-aligned unless asked otherwise.
 
     Parameters
     ----------
@@ -18,27 +38,37 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         Column titles.
     rows : sequence of sequences
         One entry per row, as many cells as ``headers``.
+    footer : sequence of sequences, optional
+        Rows shown after a second rule, e.g. the totals.
+    left_columns : int
+        How many columns, from the first, are left-aligned (names read best
+        that way); the others are right-aligned, as numbers are.
 
     Returns
     -------
     str
-        The table, one line per row, with a rule under the headers.
+        The table, one line per row, with a rule under the headers (and
+        one above the footer).
     """
     if isinstance(headers, str) or not isinstance(headers, (list, tuple)):
         raise TypeError(f"headers must be a list of column titles, got {headers!r}")
-    if isinstance(rows, str) or not isinstance(rows, (list, tuple)):
-        raise TypeError(f"rows must be a list of rows, each a list of cells, got {rows!r}")
-    for number, row in enumerate(rows):
-        if isinstance(row, str) or not isinstance(row, (list, tuple)):
-            raise TypeError(f"rows[{number}] must be a list of cells, got {row!r}")
-        if len(row) != len(headers):
-            raise ValueError(
-                f"rows[{number}] must have one cell per header ({len(headers)}), got {len(row)}"
-            )
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    _check_rows(rows, "rows", len(headers))
+    _check_rows(footer, "footer", len(headers))
+    left_columns = check_int(left_columns, "left_columns", minimum=0)
+    cells = [[str(c) for c in line] for line in [headers, *rows, *footer]]
     widths = [max(len(line[i]) for line in cells) for i in range(len(headers))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(line, widths)) for line in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+
+    def format_line(line: list[str]) -> str:
+        return "  ".join(
+            cell.ljust(width) if column < left_columns else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(line, widths))
+        )
+
+    rule = "  ".join("-" * w for w in widths)
+    body = [format_line(line) for line in cells[1 : 1 + len(rows)]]
+    lines = [format_line(cells[0]), rule, *body]
+    if footer:
+        lines += [rule] + [format_line(line) for line in cells[1 + len(rows) :]]
     return "\n".join(lines)
 
 

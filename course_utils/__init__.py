@@ -25,7 +25,8 @@ subpackage      what it holds                                               note
 
 ``validation`` holds the argument checks every public function shares, and
 ``course`` the list of notebooks. Each module lists its public names in its
-own ``__all__``; this file only joins them.
+own ``__all__``; this file only joins them. (``from course_utils import *``
+takes every name, the figures too, and so imports matplotlib at once.)
 """
 
 from . import conv, course, data, exercises, nn, stats, viz
@@ -58,3 +59,8 @@ def __getattr__(name: str) -> object:
     if name in viz.HOMES:
         return getattr(viz, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Every public name, figures included, for tab completion and ``help``."""
+    return sorted(set(globals()) | set(__all__))

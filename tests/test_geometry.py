@@ -503,25 +503,6 @@ def test_explain_output_size_is_the_explorer_report():
         explain_output_size(5, 3, 0, 0)
 
 
-def test_no_module_imports_another_modules_private_names():
-    # One geometry, used through its public functions: no `from .geometry import _helper`.
-    import ast
-    from pathlib import Path
-
-    import course_utils
-
-    package = Path(course_utils.__file__).parent
-    offenders = []
-    for path in package.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            # Every import of the geometry, and every import inside conv/.
-            if (isinstance(node, ast.ImportFrom) and node.level > 0
-                    and ("geometry" in (node.module or "") or path.parent.name == "conv")):
-                offenders += [f"{path.relative_to(package)}: {alias.name}"
-                              for alias in node.names if alias.name.startswith("_")]
-    assert not offenders, offenders
-
-
 def test_window_geometry_holds_every_size_as_pairs():
     g = window_geometry((9, 8), (3, 2), ((1, 0), 2), (2, 1), (1, 3))
     assert g.input_size == (9, 8) and g.kernel_size == (3, 2)

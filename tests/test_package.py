@@ -9,6 +9,7 @@ import ast
 import importlib
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,47 @@ def test_the_lazy_table_of_figures_matches_the_viz_modules():
         for public in importlib.import_module(name).__all__
     }
     assert viz.HOMES == from_modules
+
+
+def test_dir_and_help_show_the_figures_before_they_are_imported():
+    code = (
+        "import json, pydoc, sys, course_utils\n"
+        "from course_utils import viz\n"
+        "names = [n in dir(course_utils) for n in ('plot_grid', 'conv2d', 'sliding_window_explorer')]\n"
+        "names.append('plot_grid' in dir(viz))\n"
+        "print(json.dumps([names, 'matplotlib' in sys.modules]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [[True, True, True, True], False]
+
+
+def test_docstrings_name_modules_and_objects_that_exist():
+    # "see course_utils.counting" must still lead somewhere after code moves.
+    reference = re.compile(r"course_utils(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for dotted in set(reference.findall(path.read_text())):
+            if not resolves(dotted):
+                missing.append(f"{path.relative_to(PACKAGE)}: {dotted}")
+    assert not missing, missing
+
+
+def resolves(dotted: str) -> bool:
+    """True when ``a.b.c`` is a module, or an attribute reached from the longest module prefix."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            if not hasattr(obj, attribute):
+                return False
+            obj = getattr(obj, attribute)
+        return True
+    return False
 
 
 def test_an_unknown_name_is_an_attribute_error_that_names_it():

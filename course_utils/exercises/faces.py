@@ -1,7 +1,7 @@
 """Checkers for the Try-it exercises of notebook 04 (locally connected layers for faces).
 
 Like the other checkers, each prints one verdict and never raises on a
-learner's answer; every right answer is computed with ``course_utils.counting``.
+learner's answer; every right answer is computed with ``course_utils.conv.counting``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Checkers for the Try-it exercises of notebook 05 (MNIST counts), in the notebook's order.
 
 Like the other checkers, each prints one verdict and never raises on a
-learner's answer; every right answer is computed with ``course_utils.counting``
+learner's answer; every right answer is computed with ``course_utils.conv.counting``
 and ``conv_output_size``.
 """
 

@@ -2,7 +2,7 @@
 
 Like those of notebooks 01 and 02, each checker prints one verdict and never
 raises on a learner's answer; every right answer is computed with
-``course_utils.counting``.
+``course_utils.conv.counting``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ A spec such as ``ConvSpec(32, 3, padding="same")`` knows four things:
   (32 filters of 3x3);
 - ``output_shape(input_shape)``: the shape it makes from an input shape;
 - ``counts(input_shape)``: its weights, biases and multiply-adds per image;
-- ``build(input_shape, rng)``: the trainable layer(s) of :mod:`course_utils.model`.
+- ``build(input_shape, rng)``: the trainable layer(s) of :mod:`course_utils.nn.model`.
 
 Shapes leave out the batch: ``(C, H, W)`` for images, ``(features,)`` after
 a flatten. Output sizes are floored when the windows do not fit exactly, as

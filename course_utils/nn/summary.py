@@ -5,7 +5,7 @@ such as ``ConvSpec(32, 3, padding="same")``, and an input shape ``(C, H,
 W)``. :func:`summarize` works out every layer's output shape from the one
 before it, and counts from those shapes, without allocating anything.
 :func:`build_model` turns the same list into a trainable
-:class:`~course_utils.model.Sequential`, so the counts can be checked
+:class:`~course_utils.nn.model.Sequential`, so the counts can be checked
 against the arrays a real model allocates.
 
 Conventions: shapes leave out the batch; multiply-adds are per image and

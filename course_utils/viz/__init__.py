@@ -57,3 +57,8 @@ def __getattr__(name: str) -> object:
     if name not in HOMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(import_module(f".{HOMES[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    """The figures and explorers too, for tab completion and ``help``."""
+    return sorted(set(globals()) | set(__all__))

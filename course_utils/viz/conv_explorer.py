@@ -2,7 +2,7 @@
 
 The explorer's work is done by :func:`conv_arithmetic_report`, a plain
 function that is unit-tested without a browser; the widget only wires
-sliders to it and to :func:`course_utils.figures.plot_window_positions`.
+sliders to it and to :func:`course_utils.viz.windows.plot_window_positions`.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def plot_depth_slices(
     ``output_size`` x ``output_size`` neurons, and every neuron of the front
     slice points at the same filter. Right, a locally connected layer of
     the same shape: each neuron points at a filter of its own. The counts
-    written underneath are computed with :mod:`course_utils.counting`.
+    written underneath are computed with :mod:`course_utils.conv.counting`.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """The sliding-window explorer: play a convolution one output cell at a time.
 
 Each frame is an HTML snippet made by :func:`sliding_frame_html`, a plain
-function of a :class:`~course_utils.sliding.SlidingFrame`, unit-tested
+function of a :class:`~course_utils.conv.sliding.SlidingFrame`, unit-tested
 without a browser. HTML rather than a matplotlib image keeps a frame
 redraw to a few milliseconds, so the Play button can step smoothly even on
 a busy Binder machine; the colours are those of

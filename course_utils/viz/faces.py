@@ -15,8 +15,7 @@ from matplotlib.patches import Rectangle
 
 from ..stats.position_statistics import FACE_REGIONS, check_region
 from ..validation import check_array, check_int
-from .sharing import WEIGHT_CMAP
-from .style import SERIES_COLOURS
+from .style import SERIES_COLOURS, WEIGHT_CMAP
 
 __all__ = [
     "plot_accuracy_by_shift",

@@ -17,7 +17,7 @@ from ..conv.counting import conv_params, format_bytes, locally_connected_params,
 from ..data.examples import example_filter
 from ..validation import check_array, check_int
 from .grids import draw_value_grid
-from .style import INPUT_COLOUR, OKABE_ITO
+from .style import BACK_SLICE_COLOUR, INPUT_COLOUR, OKABE_ITO, WEIGHT_CMAP
 
 __all__ = [
     "plot_depth_slices",
@@ -26,9 +26,6 @@ __all__ = [
     "plot_shift_maps",
 ]
 
-#: A diverging colour map that stays readable with colour-blindness
-#: (purple for negative, orange for positive weights).
-WEIGHT_CMAP = "PuOr_r"
 
 # --------------------------------------------------------------------------
 # How many parameters: a log-scale bar chart
@@ -89,7 +86,7 @@ def _draw_volume(ax, origin: tuple[float, float], side: float, depth_drawn: int,
     x0, y0 = origin
     for k in reversed(range(depth_drawn)):
         dx = dy = k * step
-        face = INPUT_COLOUR if k == 0 else "#EEF6FC"
+        face = INPUT_COLOUR if k == 0 else BACK_SLICE_COLOUR
         ax.add_patch(Rectangle((x0 + dx, y0 + dy), side, side, facecolor=face,
                                edgecolor="0.3", lw=1.5, zorder=2))
     for t in np.linspace(0, side, grid_lines + 1)[1:-1]:

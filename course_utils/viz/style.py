@@ -29,6 +29,11 @@ PADDING_COLOUR = "#E6E6E6"
 WINDOW_COLOUR = OKABE_ITO["orange"]
 DROPPED_COLOUR = OKABE_ITO["vermillion"]
 HIGHLIGHT_COLOUR = OKABE_ITO["blue"]
+#: The slices behind the front one when a volume is drawn in depth: a paler input tint.
+BACK_SLICE_COLOUR = "#EEF6FC"
+#: A diverging colour map that stays readable with colour-blindness
+#: (purple for negative, orange for positive weights).
+WEIGHT_CMAP = "PuOr_r"
 
 COURSE_STYLE = {
     "font.size": 16,

@@ -71,8 +71,10 @@ def test_environment_yml_pins_the_same_packages_and_versions():
     pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     python = [d for d in conda if d.startswith("python")]
     assert python and re.fullmatch(r"python=3\.\d+", python[0]), "environment.yml must pin Python"
-    local = [line for line in pip_section if line.strip() in ("-e .", ".")]
-    assert local, "environment.yml must install course_utils from the repository"
+    local = [line for line in pip_section if line.strip() in ("-e .", ".", "./lab-settings")]
+    assert "-e ." in local, "environment.yml must install course_utils from the repository"
+    # the course's JupyterLab settings (no news box), as tools/course.py installs them
+    assert "./lab-settings" in local
     packages = pins([line for line in pip_section if line not in local])
     assert packages == runtime, (
         f"environment.yml and pyproject.toml disagree: "
@@ -172,7 +174,8 @@ def test_lab_command_listens_on_localhost_with_a_token():
     assert "--allow-root" not in command
     assert not any("token=''" in part or 'token=""' in part for part in command)
     assert not any("password" in part.lower() for part in command)
-    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in command
+    # rooted at the repository, as on Binder: ../README.md from a notebook resolves
+    assert f"--ServerApp.root_dir={ROOT}" in command
 
 
 def test_allow_root_only_for_root():
@@ -247,12 +250,13 @@ def test_lab_really_serves_with_a_token(tmp_path):
         assert listening_addresses(port) == {"127.0.0.1"}, "JupyterLab listens beyond loopback"
         assert get(f"{base}/api/status") == 403, "the server answered without a token"
         assert get(f"{base}/api/status?token=wrong") == 403
+        assert "/lab/tree/notebooks/01_conv_arithmetic.ipynb?" in url
         assert get(url) == 200  # the printed URL opens notebook 01
         contents = json.loads(
             urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5).read()
         )
         names = {item["name"] for item in contents["content"]}
-        assert "01_conv_arithmetic.ipynb" in names, "the server is not rooted in notebooks/"
+        assert {"README.md", "notebooks"} <= names, "the server is not rooted at the repository"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -1,53 +1,46 @@
 # Everyday commands. The two a newcomer needs: `make lab` and `make test`.
-SHELL := /bin/bash
+# Every target runs tools/course.py, the same script Windows users run as
+# `python tools/course.py lab`, so the two routes cannot drift apart. The
+# script creates .venv on first use, refreshes it when pyproject.toml (the
+# pins) changes, and refuses an unsupported Python in one sentence.
 PYTHON ?= python3
 VENV ?= .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.course-installed
 PORT ?= 8888
+COURSE := $(PYTHON) tools/course.py --venv $(VENV)
 
-.PHONY: help lab test execute slides bench original venv clean-venv
+.PHONY: help lab test execute slides bench original venv clean-venv check-wheels
 
 help:
-	@echo "make lab      - install the course into $(VENV) (first time only) and start JupyterLab"
-	@echo "make test     - run every test: course_utils, the course checks and all notebooks (nbval)"
-	@echo "make execute  - re-run every notebook top to bottom in a fresh kernel and save its outputs"
-	@echo "make slides   - turn every notebook into a reveal.js slide deck in slides/ (opens offline)"
-	@echo "make bench    - time the layers against scipy/PyTorch and the notebooks; writes benchmarks/RESULTS.md"
-	@echo "make original NOTEBOOK=02 - a clean copy of notebook 02 beside yours (yours is kept)"
-	@echo "make venv     - only create $(VENV) and install the course into it"
-	@echo "Options: PORT=8899 make lab; PYTHON=python3.12 make venv; BENCH_ARGS=--quick make bench"
+	@$(COURSE) --help
+	@echo "Options: make lab PORT=8899; make PYTHON=python3.12 venv; make bench BENCH_ARGS=--quick; make original NOTEBOOK=02"
 
-# The virtual environment, rebuilt when pyproject.toml (the pins) changes.
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "This course needs Python 3.10 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 lab")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -e ".[test]"
-	@touch $(STAMP)
+lab:
+	@$(COURSE) --port $(PORT) lab
 
-venv: $(STAMP)
+test:
+	@$(COURSE) test
 
-lab: $(STAMP)
-	$(BIN)/python tools/start_lab.py --port $(PORT)
+execute:
+	@$(COURSE) execute
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+slides:
+	@$(COURSE) slides
 
-execute: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py
+# PyTorch is an optional peer: $(VENV)/bin/pip install torch==2.13.0 adds it to the next run.
+bench:
+	@$(COURSE) bench $(BENCH_ARGS)
 
-slides: $(STAMP)
-	$(BIN)/python tools/make_slides.py
-
-# PyTorch is an optional peer: $(BIN)/pip install torch==2.13.0 adds it to the next run.
-bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+venv:
+	@$(COURSE) venv
 
 # Only git and the Python standard library: works before `make venv` too.
 original:
-	@test -n "$(NOTEBOOK)" || { echo "Say which notebook, e.g.: make original NOTEBOOK=02"; exit 2; }
-	$(PYTHON) tools/original_notebook.py "$(NOTEBOOK)"
+	@$(COURSE) original $(NOTEBOOK)
 
 # Removes only the virtual environment; notebooks and your edits are never touched.
 clean-venv:
-	rm -rf $(VENV)
+	@$(COURSE) clean-venv
+
+# Needs PyPI: CI runs it before the offline tests.
+check-wheels:
+	@$(COURSE) check-wheels

@@ -2,9 +2,11 @@
 
 The server is the course's own (``tools/start_lab.py`` builds its command
 line: 127.0.0.1 only, a random token), started from the test's Python on a
-free port, showing a *copy* of the notebooks so that running them never
-changes the committed files. Jupyter's and matplotlib's settings go to a
-temporary folder. Chromium is Debian's (``/usr/bin/chromium``), driven by
+free port, rooted, as `make lab` and Binder are, at a *copy* of the
+repository (without .venv and .git), so that running them never changes
+the committed files. The course's own JupyterLab settings (lab-settings/,
+installed into the environment) apply, as under `make lab`; the user
+settings go to a temporary folder, as do Jupyter's and matplotlib's. Chromium is Debian's (``/usr/bin/chromium``), driven by
 Playwright with ``executable_path``: no browser is ever downloaded.
 """
 
@@ -69,17 +71,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-#: JupyterLab settings for the tests: every cell in the page (no windowing, so
-#: widgets far down the notebook are rendered too), and no news pop-up.
+#: JupyterLab user settings for the tests only: every cell in the page (no
+#: windowing, so widgets far down the notebook are rendered too). Nothing else:
+#: the news pop-up must be turned off by the course's own settings.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
 }
 
 
+#: Left out of the server's copy of the repository: environments, git, caches,
+#: test output and a learner's `make original` copies.
+NOT_COPIED = (".venv", ".git", "test-artifacts", "__pycache__", "*.egg-info", "build",
+              ".hypothesis", ".pytest_cache", ".ipynb_checkpoints", "*-original*.ipynb")
+
+
 class LabServer:
-    """JupyterLab on 127.0.0.1 with a token, serving a copy of ``notebooks/``.
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of the repository.
 
     Parameters
     ----------
@@ -88,9 +95,8 @@ class LabServer:
     """
 
     def __init__(self, workdir: Path) -> None:
-        self.root = workdir / "notebooks"
-        shutil.copytree(ROOT / "notebooks", self.root,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        self.root = workdir / "repository"
+        shutil.copytree(ROOT, self.root, ignore=shutil.ignore_patterns(*NOT_COPIED))
         self.env = dict(os.environ)
         for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
                      "IPYTHONDIR", "MPLCONFIGDIR", "JUPYTERLAB_SETTINGS_DIR",

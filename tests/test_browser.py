@@ -14,7 +14,11 @@ Without Chromium these tests skip, saying why; with COURSE_REQUIRE_BROWSER=1
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 from browser_support import ROOT, SCREENSHOTS, LabServer, browser_or_skip, launch_chromium
@@ -122,7 +126,7 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
     notebook = notebook_json(name)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(lab.url(f"lab/tree/{name}?reset"))
+        page.goto(lab.url(f"lab/tree/notebooks/{name}?reset"))
         page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]',
                                timeout=90_000)
         # every cell of the file is on the page (the first load of JupyterLab is slow)
@@ -159,6 +163,188 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
 
 
 # --------------------------------------------------------------------------
+# A first run with no dead ends: every link opens its target, nothing covers the notebook
+# --------------------------------------------------------------------------
+
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+# Links the notebooks' authors wrote, as JupyterLab renders them (not its heading anchors).
+AUTHORED_LINKS = ".jp-RenderedHTMLCommon a[href]:not(.jp-InternalAnchorLink)"
+CURRENT_TAB = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current"
+
+
+def authored_links(cells, folder: str) -> list[str]:
+    """Each link of the markdown cells, in order: a path from the server's root, or a URL."""
+    found = []
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for link in MARKDOWN_LINK.findall(source):
+            if link.startswith(("http://", "https://")):
+                # as the browser writes it: https://d2l.ai is https://d2l.ai/
+                parsed = urllib.parse.urlparse(link)
+                found.append(urllib.parse.urlunparse(parsed._replace(path=parsed.path or "/")))
+            elif link.startswith("#"):
+                found.append(link)
+            else:
+                found.append(posixpath.normpath(posixpath.join(folder, link)))
+    return found
+
+
+def rendered_target(href: str, base: str) -> str:
+    """What a rendered link points at: a path from the server's root, a #section, or a URL."""
+    if not href.startswith(base):
+        return href
+    parsed = urllib.parse.urlparse(href)
+    path = urllib.parse.unquote(parsed.path)
+    if path.startswith("/files/"):
+        return path.removeprefix("/files/")
+    assert parsed.fragment, f"a link on the server that is neither a file nor a section: {href}"
+    return f"#{parsed.fragment}"
+
+
+def is_local(target: str) -> bool:
+    return not target.startswith(("http://", "https://"))
+
+
+def title_of(path: Path) -> str:
+    """The first heading of a notebook or Markdown file, as JupyterLab shows it."""
+    if path.suffix == ".ipynb":
+        text = "\n".join("".join(c["source"]) for c in notebook_json(path.name)["cells"]
+                         if c["cell_type"] == "markdown")
+    else:
+        text = path.read_text()
+    return next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+
+
+def current_document(page):
+    """The main-area widget whose tab is current, once its tab is there."""
+    tab = page.locator(CURRENT_TAB)
+    return page.locator(f"[id='{tab.get_attribute('data-id')}']")
+
+
+def open_tab(page, path: str) -> None:
+    """Bring the open document ``path`` (from the server's root) to the front."""
+    tabs = page.locator("#jp-main-dock-panel .lm-TabBar-tab")
+    for k in range(tabs.count()):
+        if f"Path: {path}\n" in (tabs.nth(k).get_attribute("title") or "") + "\n":
+            tabs.nth(k).click()
+            page.wait_for_function(
+                f"document.querySelector({json.dumps(CURRENT_TAB)})"
+                f".getAttribute('title').includes({json.dumps('Path: ' + path)})")
+            return
+    raise AssertionError(f"{path} is not open")
+
+
+def check_opened(page, target: str) -> str | None:
+    """None when the current tab shows ``target`` rendered, else what went wrong."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            f"(document.querySelector({json.dumps(CURRENT_TAB)})?.getAttribute('title') || '')"
+            f".includes({json.dumps('Path: ' + target)})", timeout=30_000)
+    except PlaywrightTimeout:
+        shown = page.locator(CURRENT_TAB).get_attribute("title")
+        return f"opened nothing new (the front tab is {shown!r})"
+    file = ROOT / target
+    if file.suffix not in (".ipynb", ".md"):
+        # any other file (LICENSE, pyproject.toml) opens in the text editor
+        editor = current_document(page).locator(".cm-content")
+        editor.wait_for(timeout=30_000)
+        first = file.read_text().splitlines()[0]
+        return None if first in editor.inner_text() else f"shows no {first!r}"
+    # a notebook, or Markdown as a page (the course's settings: not as source in an editor)
+    heading = current_document(page).locator(".jp-RenderedMarkdown h1").first
+    try:
+        heading.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        return "opened, but not rendered: no heading"
+    expected = title_of(file)
+    return None if heading.inner_text().strip().rstrip("¶") == expected else (
+        f"shows {heading.inner_text()!r}, not {expected!r}")
+
+
+def click_every_link(page, context, source: str, expected: list[str],
+                     local_only: bool = False) -> list[str]:
+    """Click each link of the open document ``source``; list the dead ones.
+
+    With ``local_only``, only the links within the course (files and sections).
+    """
+    open_tab(page, source)
+    document = current_document(page)
+    base = page.url.split("/lab")[0]
+    rendered = document.locator(AUTHORED_LINKS)
+    shown = [rendered_target(rendered.nth(k).evaluate("a => a.href"), base)
+             for k in range(rendered.count())]
+    if local_only:
+        expected = [target for target in expected if is_local(target)]
+    assert [t for t in shown if is_local(t) or not local_only] == expected, (
+        f"{source}: JupyterLab shows the links {shown}, the file has {expected}")
+    dead = []
+    for k in (k for k, target in enumerate(shown) if is_local(target) or not local_only):
+        target = shown[k]
+        link = document.locator(AUTHORED_LINKS).nth(k)
+        link.scroll_into_view_if_needed()
+        if target.startswith(("http://", "https://")):
+            # outside the course: a new browser tab at that address (served by a stub here,
+            # since the tests run offline)
+            with context.expect_page(timeout=10_000) as popup:
+                link.click()
+            if popup.value.url != target:
+                dead.append(f"{source} -> {target}: opened {popup.value.url}")
+            popup.value.close()
+        elif target.startswith("#"):
+            anchor = document.locator(f"[id='{target[1:]}']")
+            if anchor.count() != 1:
+                dead.append(f"{source} -> {target}: no such section on the page")
+        else:
+            link.click()
+            problem = check_opened(page, target)
+            if problem:
+                dead.append(f"{source} -> {target}: {problem}")
+            open_tab(page, source)
+    return dead
+
+
+def test_every_link_opens_its_target_and_nothing_covers_the_first_notebook(lab, browser):
+    """Like a learner after `make lab`: every notebook's links, then the course index's."""
+    with urllib.request.urlopen(lab.url(
+            "lab/api/settings/@jupyterlab/apputils-extension:notification"), timeout=10) as reply:
+        settings = json.loads(reply.read())
+    # the course's settings (lab-settings/, installed with the course) reach the server
+    assert settings["schema"]["properties"]["fetchNews"]["default"] == "false", settings["schema"]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
+                  lambda route: route.fulfill(status=200, body="stub", content_type="text/plain"))
+    page = context.new_page()
+    try:
+        page.goto(lab.url(f"lab/tree/notebooks/{NOTEBOOKS[0].filename}?reset"))
+        page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]',
+                               timeout=90_000)
+        time.sleep(3)  # JupyterLab's start-up notifications come a moment after the page
+        assert page.get_by_text("official Jupyter news").count() == 0, "the news box is shown"
+        assert page.locator(".Toastify__toast").count() == 0, (
+            f"a notification covers the notebook: {page.locator('.Toastify__toast').all_inner_texts()}")
+        page.screenshot(path=str(SCREENSHOTS / "first_start.png"))
+        dead = []
+        for notebook in NOTEBOOKS:  # each is open: the previous one's "Next" link opened it
+            path = f"notebooks/{notebook.filename}"
+            cells = notebook_json(notebook.filename)["cells"]
+            dead += click_every_link(page, context, path, authored_links(cells, "notebooks"))
+        # the course index (README.md, opened by each notebook's first link): its links
+        # within the course, the notebooks first
+        readme = [{"cell_type": "markdown", "source": (ROOT / "README.md").read_text()}]
+        local = [t for t in authored_links(readme, "") if is_local(t)]
+        assert {f"notebooks/{n.filename}" for n in NOTEBOOKS} <= set(local)
+        dead += click_every_link(page, context, "README.md", local, local_only=True)
+        assert not dead, "links that do not open their target:\n" + "\n".join(dead)
+    finally:
+        context.close()
+        lab.shut_down_kernels()
+
+
+# --------------------------------------------------------------------------
 # Lectures: live slides inside JupyterLab (jupyterlab-rise), and exported decks
 # --------------------------------------------------------------------------
 
@@ -169,7 +355,7 @@ def test_notebook_presents_live_as_slides_with_jupyterlab_rise(lab, browser, nam
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        page.goto(lab.url(f"rise/{name}"))
+        page.goto(lab.url(f"rise/notebooks/{name}"))
         page.wait_for_selector(".reveal.ready", timeout=90_000)
         slides = page.locator(".reveal .slides > section").count()
         assert slides >= 5, f"{name}: {slides} slides"

@@ -21,21 +21,22 @@ import nbformat
 import pytest
 import yaml
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import tomllib
 
 from course_utils import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_start_lab():
-    spec = importlib.util.spec_from_file_location("start_lab", ROOT / "tools" / "start_lab.py")
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_start_lab():
+    return load_tool("start_lab")
 
 
 def pins(requirements):
@@ -70,8 +71,10 @@ def test_environment_yml_pins_the_same_packages_and_versions():
     pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     python = [d for d in conda if d.startswith("python")]
     assert python and re.fullmatch(r"python=3\.\d+", python[0]), "environment.yml must pin Python"
-    local = [line for line in pip_section if line.strip() in ("-e .", ".")]
-    assert local, "environment.yml must install course_utils from the repository"
+    local = [line for line in pip_section if line.strip() in ("-e .", ".", "./lab-settings")]
+    assert "-e ." in local, "environment.yml must install course_utils from the repository"
+    # the course's JupyterLab settings (no news box), as tools/course.py installs them
+    assert "./lab-settings" in local
     packages = pins([line for line in pip_section if line not in local])
     assert packages == runtime, (
         f"environment.yml and pyproject.toml disagree: "
@@ -80,10 +83,17 @@ def test_environment_yml_pins_the_same_packages_and_versions():
     )
 
 
-def test_requires_python_and_the_makefile_agree():
+def test_supported_pythons_are_decided_in_pyproject_only():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["requires-python"] == ">=3.10"
-    assert "sys.version_info >= (3, 10)" in (ROOT / "Makefile").read_text()
+    listed = sorted(int(c.rsplit(".", 1)[1]) for c in project["classifiers"]
+                    if c.startswith("Programming Language :: Python :: 3."))
+    assert project["requires-python"] == f">=3.{listed[0]}"
+    assert listed == list(range(11, listed[-1] + 1)) and listed[-1] >= 14, listed
+    course = load_tool("course")
+    assert course.supported_pythons((ROOT / "pyproject.toml").read_text()) == [
+        (3, minor) for minor in listed]
+    # nobody else states a version range that could drift from it
+    assert "version_info" not in (ROOT / "Makefile").read_text()
 
 
 # --------------------------------------------------------------------------
@@ -107,17 +117,18 @@ def test_ci_installs_chromium_requires_the_browser_and_runs_the_readme_test_comm
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
-def test_make_targets_use_the_venv():
-    dry = subprocess.run(
-        ["make", "-n", "-W", "pyproject.toml", "test", "lab", "execute", "slides", "bench"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout
-    assert "-m venv .venv" in dry and 'pip install --disable-pip-version-check -e ".[test]"' in dry
-    assert ".venv/bin/python -m pytest" in dry
-    assert ".venv/bin/python tools/start_lab.py --port 8888" in dry
-    assert ".venv/bin/python tools/execute_notebooks.py" in dry
-    assert ".venv/bin/python tools/make_slides.py" in dry
-    assert ".venv/bin/python benchmarks/run.py" in dry
+def test_every_make_target_runs_tools_course_py():
+    # make and `python tools/course.py` are one route: the Makefile only hands over
+    targets = ["lab", "test", "execute", "slides", "bench", "venv", "original", "clean-venv",
+               "check-wheels"]
+    dry = subprocess.run(["make", "-n", *targets, "NOTEBOOK=02"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    dry = [line.strip() for line in dry]
+    assert dry == [f"python3 tools/course.py --venv .venv {arg}" for arg in (
+        "--port 8888 lab", "test", "execute", "slides", "bench", "venv", "original 02",
+        "clean-venv", "check-wheels")], dry
+    course = load_tool("course")
+    assert set(targets) == set(course.HELP)
 
 
 # --------------------------------------------------------------------------
@@ -163,7 +174,8 @@ def test_lab_command_listens_on_localhost_with_a_token():
     assert "--allow-root" not in command
     assert not any("token=''" in part or 'token=""' in part for part in command)
     assert not any("password" in part.lower() for part in command)
-    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in command
+    # rooted at the repository, as on Binder: ../README.md from a notebook resolves
+    assert f"--ServerApp.root_dir={ROOT}" in command
 
 
 def test_allow_root_only_for_root():
@@ -238,12 +250,13 @@ def test_lab_really_serves_with_a_token(tmp_path):
         assert listening_addresses(port) == {"127.0.0.1"}, "JupyterLab listens beyond loopback"
         assert get(f"{base}/api/status") == 403, "the server answered without a token"
         assert get(f"{base}/api/status?token=wrong") == 403
+        assert "/lab/tree/notebooks/01_conv_arithmetic.ipynb?" in url
         assert get(url) == 200  # the printed URL opens notebook 01
         contents = json.loads(
             urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5).read()
         )
         names = {item["name"] for item in contents["content"]}
-        assert "01_conv_arithmetic.ipynb" in names, "the server is not rooted in notebooks/"
+        assert {"README.md", "notebooks"} <= names, "the server is not rooted at the repository"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

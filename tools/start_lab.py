@@ -3,6 +3,11 @@
 `make lab` runs this with the course's virtual environment. The token is
 random for every start and is never empty; `--allow-root` is added only when
 the user really is root (Jupyter refuses to run as root without it).
+
+The server shows the whole repository, as Binder does, and the printed URL
+opens notebook 01 in notebooks/. So every link in a notebook resolves the
+same way locally and on Binder: "Course index" (``../README.md``) opens the
+README, and the README's links open the notebooks.
 """
 
 from __future__ import annotations
@@ -10,15 +15,17 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-FIRST_NOTEBOOK = "01_conv_arithmetic.ipynb"
+ROOT = Path(__file__).resolve().parent.parent
+#: The first notebook, as a path under the server's root (the repository).
+FIRST_NOTEBOOK = "notebooks/01_conv_arithmetic.ipynb"
 
 
 def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = True,
-                  root_dir: Path = NOTEBOOK_DIR) -> list[str]:
+                  root_dir: Path = ROOT) -> list[str]:
     """The ``jupyter lab`` command line.
 
     Parameters
@@ -32,8 +39,9 @@ def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = 
     open_browser : bool
         Let Jupyter open a browser tab.
     root_dir : Path
-        The folder the server shows: the course's notebooks (the browser
-        tests pass a copy, so that running them never changes the originals).
+        The folder the server shows: the repository, as on Binder (the
+        browser tests pass a copy, so that running them never changes the
+        originals).
 
     Returns
     -------
@@ -56,6 +64,11 @@ def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = 
     return command
 
 
+def running_as_root() -> bool:
+    """True for root on Linux or macOS; Windows has no root user (and no os.geteuid)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8888)
@@ -63,11 +76,16 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     token = secrets.token_hex(24)
     command = build_command(
-        args.port, token, is_root=os.geteuid() == 0, open_browser=not args.no_browser
+        args.port, token, is_root=running_as_root(), open_browser=not args.no_browser
     )
     url = f"http://127.0.0.1:{args.port}/lab/tree/{FIRST_NOTEBOOK}?token={token}"
     print(f"\nStarting JupyterLab. Open this URL in your browser:\n\n    {url}\n", flush=True)
-    print("Stop it with Ctrl+C (twice). Port busy? Run: make lab PORT=8899\n", flush=True)
+    print("Stop it with Ctrl+C (twice). Port busy? Run: make lab PORT=8899 "
+          "(without make: python tools/course.py --port 8899 lab)\n", flush=True)
+    if os.name == "nt":
+        # os.execv on Windows starts a new process and ends this one at once, which
+        # returns the prompt while JupyterLab still runs: wait for it instead
+        sys.exit(subprocess.call(command))
     os.execv(command[0], command)
 
 

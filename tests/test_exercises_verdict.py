@@ -187,6 +187,7 @@ HOSTILE_ANSWERS = {
     "an object whose repr raises": RaisesWhenWritten,
     "a list holding one": lambda: [RaisesWhenWritten()],
     "a fraction too big for a float": lambda: Fraction(10**400),
+    "a fraction too long to print": lambda: Fraction(1, 10**5000),
     "an int too long to print": lambda: 10**5000,
     "a third": lambda: Fraction(1, 3),
     "a decimal": lambda: Decimal("22"),
@@ -235,7 +236,8 @@ def test_whole_numbers_in_any_type_are_read(answer, value):
     [(None, NOT_ATTEMPTED), (..., NOT_ATTEMPTED), (True, "yes/no"), ("22", "without quotes"),
      ("a lot", "not the text"), (22.5, "not a whole number"), (float("nan"), "not a whole"),
      (float("inf"), "not a whole"), (np.float32("nan"), "not a whole"),
-     (Fraction(1, 3), "not a whole"), (10**5000, "digits"), ([22], "single whole number"),
+     (Fraction(1, 3), "not a whole"), (Fraction(1, 10**5000), "about 5000 digits"),
+     (10**5000, "digits"), ([22], "single whole number"),
      (np.array([22]), "single whole number"), (np.bool_(True), "single whole number"),
      (RaisesWhenWritten(), "cannot be written out")],
     ids=describe,
@@ -243,6 +245,15 @@ def test_whole_numbers_in_any_type_are_read(answer, value):
 def test_anything_else_is_refused_with_its_verdict(answer, fragment):
     reading = read_whole_number(answer)
     assert not reading.readable and reading.value is None and fragment in reading.verdict
+
+
+def test_a_number_that_is_not_whole_is_quoted_as_before_or_shortened():
+    for answer, written in [(22.5, "22.5"), (float("nan"), "nan"), (np.float32(2.5), "2.5"),
+                            (Fraction(1, 3), "1/3"), (Fraction(1, 10**5000), "a fraction of "
+                                                      "about 5000 digits")]:
+        assert read_whole_number(answer).verdict == (
+            f"{NOT_QUITE} You wrote {written}, which is not a whole number; the answer counts "
+            "whole things (cells, weights or parameters).")
 
 
 def test_items_are_read_from_any_list_like_answer():

@@ -32,6 +32,7 @@ import numbers
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import partial
 from itertools import islice
 from typing import Generic, TypeVar
@@ -204,10 +205,29 @@ def _whole(value: int) -> Reading[int]:
 
 
 def _not_whole(answer: object) -> str:
+    # Quoted with describe(), not str(): a Fraction with over 4,300 digits cannot be
+    # printed at all, and a learner's own number class may write itself out oddly.
     return (
-        f"{NOT_QUITE} You wrote {answer}, which is not a whole number; the answer "
+        f"{NOT_QUITE} You wrote {_written(answer)}, which is not a whole number; the answer "
         "counts whole things (cells, weights or parameters)."
     )
+
+
+#: Number types whose str() the verdicts quote (22.5, nan, 1/3): the course's, not a learner's.
+_PLAIN_NUMBER_TYPES = (float, np.float16, np.float32, np.float64, np.longdouble)
+
+
+def _written(answer: object) -> str:
+    """A number that is not whole, as the verdicts quote it: 22.5, nan, 1/3, or describe()d."""
+    if type(answer) in _PLAIN_NUMBER_TYPES:  # str() of these always works and is short
+        return str(answer)
+    if type(answer) is Fraction:
+        # Decided by looking, not by trying: str() of a Fraction over 4,300 digits raises.
+        longest = max(answer.numerator.bit_length(), answer.denominator.bit_length())
+        if longest > LONGEST_NUMBER_BITS:
+            return f"a fraction of about {int(longest * 0.30103)} digits"
+        return str(answer)
+    return describe(answer)
 
 
 def read_items(answer: object, not_a_list: str,

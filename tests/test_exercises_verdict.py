@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import doctest
 import itertools
+import numbers
 import os
 import shutil
 import subprocess
@@ -176,6 +177,53 @@ class RaisesWhenWritten:
         raise RuntimeError("my repr is broken")
 
 
+class IntThatCannotBeRead(int):
+    """A learner's int whose conversion to int raises."""
+
+    def __int__(self):
+        raise ValueError("my __int__ is broken")
+
+
+class RealThatCannotBeRead:
+    """A learner's number, registered as a Real, whose __float__ raises."""
+
+    def __float__(self):
+        raise ValueError("my __float__ is broken")
+
+    def __repr__(self):
+        return "RealThatCannotBeRead()"
+
+
+class RationalThatCannotBeRead:
+    """A learner's Rational whose numerator raises."""
+
+    denominator = 1
+
+    @property
+    def numerator(self):
+        raise ValueError("my numerator is broken")
+
+
+class ErrorThatCannotBeWritten(Exception):
+    def __str__(self):
+        raise TypeError("my message is broken")
+
+
+class RealWhoseErrorCannotBeWritten:
+    def __float__(self):
+        raise ErrorThatCannotBeWritten()
+
+
+class RealWithALongError:
+    def __float__(self):
+        raise ValueError("x" * 5000)
+
+
+for _learners_number in (RealThatCannotBeRead, RealWhoseErrorCannotBeWritten, RealWithALongError):
+    numbers.Real.register(_learners_number)
+numbers.Rational.register(RationalThatCannotBeRead)
+
+
 def a_generator_that_divides_by_zero():
     return (30 // s for s in range(0, 6))
 
@@ -196,6 +244,12 @@ HOSTILE_ANSWERS = {
     "a list with a huge number": lambda: [10**5000],
     "a very long list": lambda: list(range(LONGEST_LIST + 5)),
     "an ellipsis in a list": lambda: [...],
+    "an int whose __int__ raises": lambda: IntThatCannotBeRead(22),
+    "a Real whose __float__ raises": RealThatCannotBeRead,
+    "a Rational whose numerator raises": RationalThatCannotBeRead,
+    "a Real whose error cannot be written": RealWhoseErrorCannotBeWritten,
+    "a Real with a long error": RealWithALongError,
+    "a list of ints whose __int__ raises": lambda: [IntThatCannotBeRead(2)] * 3,
 }
 
 
@@ -214,6 +268,27 @@ def test_the_learners_exception_is_named_in_the_verdict(capsys):
     out = verdict(capsys, check_fitting_strides, a_generator_that_divides_by_zero())
     assert out == (f"{NOT_QUITE} Your answer raised ZeroDivisionError while its items were "
                    "read: integer division or modulo by zero")
+
+
+@pytest.mark.parametrize(
+    "answer, error",
+    [(IntThatCannotBeRead(22), "ValueError while it was read as a number: my __int__ is broken"),
+     (RealThatCannotBeRead(), "ValueError while it was read as a number: my __float__ is broken"),
+     (RationalThatCannotBeRead(), "ValueError while it was read as a number: my numerator is "
+                                  "broken"),
+     (RealWhoseErrorCannotBeWritten(), "ErrorThatCannotBeWritten while it was read as a number: "
+                                       "(its message cannot be written out)")],
+    ids=lambda answer: type(answer).__name__,
+)
+def test_the_learners_number_class_raising_is_their_verdict(capsys, answer, error):
+    from course_utils import check_output_width
+
+    assert verdict(capsys, check_output_width, answer) == f"{NOT_QUITE} Your answer raised {error}"
+
+
+def test_a_long_message_of_the_learners_exception_is_shortened():
+    reading = read_whole_number(RealWithALongError())
+    assert reading.verdict.endswith("x" * framework.LONGEST_REPR + "...")
 
 
 # --------------------------------------------------------------------------

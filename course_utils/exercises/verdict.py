@@ -134,8 +134,18 @@ def run_learner_code(code: Callable[[], T], during: str) -> Reading[T]:
         return Reading.of(code())
     except Exception as error:  # the learner's own code raised: their answer, their verdict
         return Reading.refused(
-            f"{NOT_QUITE} Your answer raised {type(error).__name__} {during}: {error}"
+            f"{NOT_QUITE} Your answer raised {type(error).__name__} {during}: "
+            f"{_error_message(error)}"
         )
+
+
+def _error_message(error: Exception) -> str:
+    """The message of the learner's exception, shortened; its own __str__ may raise too."""
+    try:
+        text = str(error)
+    except Exception:  # the learner's exception class: still their verdict, not a bug
+        return "(its message cannot be written out)"
+    return text if len(text) <= LONGEST_REPR else f"{text[:LONGEST_REPR]}..."
 
 
 def describe(answer: object) -> str:
@@ -169,16 +179,29 @@ def read_whole_number(answer: object) -> Reading[int]:
         return Reading.refused(
             f"{NOT_QUITE} You wrote {answer}, a yes/no value; the answer is a number."
         )
+    # int(), float() and .numerator run the learner's code when the answer is an
+    # instance of their own number class: run them as such, so that it raising
+    # is their verdict, not the course's apology.
     if isinstance(answer, numbers.Integral):
-        return _whole(int(answer))
+        whole = run_learner_code(partial(int, answer), WHILE_READ_AS_NUMBER)
+        return _whole(whole.value) if whole.readable else whole
     if isinstance(answer, numbers.Rational):  # e.g. Fraction: exact, and may not fit a float
-        if answer.denominator == 1:
-            return _whole(int(answer.numerator))
+        ratio = run_learner_code(partial(_numerator_and_denominator, answer),
+                                 WHILE_READ_AS_NUMBER)
+        if not ratio.readable:
+            return ratio
+        numerator, denominator = ratio.value
+        if denominator == 1:
+            return _whole(numerator)
         return Reading.refused(_not_whole(answer))
     if isinstance(answer, numbers.Real):
+        number = run_learner_code(partial(float, answer), WHILE_READ_AS_NUMBER)
+        if not number.readable:
+            return number
         # NaN and infinity are not integers either: is_integer() says False for them.
-        if float(answer).is_integer():
-            return _whole(int(answer))
+        if number.value.is_integer():
+            whole = run_learner_code(partial(int, answer), WHILE_READ_AS_NUMBER)
+            return _whole(whole.value) if whole.readable else whole
         return Reading.refused(_not_whole(answer))
     if isinstance(answer, str):
         stripped = answer.strip()
@@ -192,6 +215,14 @@ def read_whole_number(answer: object) -> Reading[int]:
         f"{NOT_QUITE} The answer is a single whole number, "
         f"but you gave a {type(answer).__name__}: {describe(answer)}"
     )
+
+
+#: What a checker was doing when a learner's number class raised.
+WHILE_READ_AS_NUMBER = "while it was read as a number"
+
+
+def _numerator_and_denominator(answer: numbers.Rational) -> tuple[int, int]:
+    return int(answer.numerator), int(answer.denominator)
 
 
 def _whole(value: int) -> Reading[int]:

@@ -28,10 +28,12 @@ may still be right, and how to report it - never a traceback.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 from itertools import islice
@@ -203,14 +205,23 @@ def read_whole_number(answer: object) -> Reading[int]:
             whole = run_learner_code(partial(int, answer), WHILE_READ_AS_NUMBER)
             return _whole(whole.value) if whole.readable else whole
         return Reading.refused(_not_whole(answer))
+    if isinstance(answer, Decimal):
+        return _read_decimal(answer)
     if isinstance(answer, str):
-        stripped = answer.strip()
-        if stripped.lstrip("-").isdigit():
+        # str's own methods, not the answer's: a learner's str subclass may override them.
+        stripped = str.strip(answer)
+        digits = stripped[1:] if stripped.startswith("-") else stripped
+        # ASCII digits only: '2²' and '٢٢' are digits to isdigit(), not Python numbers.
+        if str.isascii(digits) and str.isdecimal(digits):
+            if len(stripped) > LONGEST_REPR:
+                return Reading.refused(f"{NOT_QUITE} You wrote the text {describe(answer)}; "
+                                       "write the number without quotes.")
             return Reading.refused(
-                f"{NOT_QUITE} You wrote the text {answer!r}; write the number without quotes, "
-                f"e.g. answer = {stripped}"
+                f"{NOT_QUITE} You wrote the text {describe(answer)}; write the number without "
+                f"quotes, e.g. answer = {stripped}"
             )
-        return Reading.refused(f"{NOT_QUITE} The answer is a number, not the text {answer!r}.")
+        return Reading.refused(
+            f"{NOT_QUITE} The answer is a number, not the text {describe(answer)}.")
     return Reading.refused(
         f"{NOT_QUITE} The answer is a single whole number, "
         f"but you gave a {type(answer).__name__}: {describe(answer)}"
@@ -221,6 +232,18 @@ def read_whole_number(answer: object) -> Reading[int]:
 WHILE_READ_AS_NUMBER = "while it was read as a number"
 
 
+def _read_decimal(answer: Decimal) -> Reading[int]:
+    """An integral Decimal is its whole number; Decimal's own methods, not a subclass's."""
+    if not Decimal.is_finite(answer):
+        return Reading.refused(_not_whole(answer))
+    digits = Decimal.adjusted(answer) + 1  # decided before converting 1E999999999
+    if digits * 3.33 > LONGEST_NUMBER_BITS:
+        return Reading.refused(_too_long(digits))
+    if Decimal.to_integral_value(answer) != Decimal(answer):
+        return Reading.refused(_not_whole(answer))
+    return _whole(int(Decimal.to_integral_value(answer)))
+
+
 def _numerator_and_denominator(answer: numbers.Rational) -> tuple[int, int]:
     return int(answer.numerator), int(answer.denominator)
 
@@ -228,11 +251,13 @@ def _numerator_and_denominator(answer: numbers.Rational) -> tuple[int, int]:
 def _whole(value: int) -> Reading[int]:
     """A whole number, unless it is too long to be any exercise's answer (or to print)."""
     if value.bit_length() > LONGEST_NUMBER_BITS:
-        return Reading.refused(
-            f"{NOT_QUITE} Your number has about {int(value.bit_length() * 0.30103)} digits; "
-            "no answer in this exercise is anywhere near that large."
-        )
+        return Reading.refused(_too_long(int(value.bit_length() * 0.30103)))
     return Reading.of(value)
+
+
+def _too_long(digits: int) -> str:
+    return (f"{NOT_QUITE} Your number has about {digits} digits; "
+            "no answer in this exercise is anywhere near that large.")
 
 
 def _not_whole(answer: object) -> str:
@@ -411,22 +436,38 @@ def checker(read: Callable[[object], Reading[T]]) -> Callable[[Callable[[T], str
     """
 
     def decorate(judge: Callable[[T], str]) -> Callable[..., None]:
-        def check(answer: object = None, *more: object) -> None:
-            if more:
-                print(f"{NOT_QUITE} Give one answer (a number, or one list); "
-                      f"you gave {1 + len(more)}.")
+        def check(*answers: object, **keywords: object) -> None:
+            # Any call prints a verdict, a wrong keyword (value=22) too: never a TypeError.
+            unexpected = [name for name in keywords if name != "answer"]
+            if unexpected:
+                print(f"{NOT_QUITE} {judge.__name__} has no argument called {describe(unexpected[0])}; "
+                      f"call it as {judge.__name__}(answer).")
                 return
-            print(_verdict(judge, read, answer))
+            answers = answers + tuple(keywords.values())
+            if len(answers) > 1:
+                print(f"{NOT_QUITE} Give one answer (a number, or one list); "
+                      f"you gave {len(answers)}.")
+                return
+            print(_verdict(judge, read, answers[0] if answers else None))
 
         # Not functools.wraps: its __wrapped__ would make help() show the
         # judge's signature (value: int) instead of check_xxx(answer).
         for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
             setattr(check, attribute, getattr(judge, attribute))
+        # help() shows how a learner calls it; **keywords is only there to answer a wrong one.
+        check.__signature__ = _CHECK_SIGNATURE  # type: ignore[attr-defined]
         check.judge = judge  # type: ignore[attr-defined]  # for tests: the unwrapped steps
         check.read = read  # type: ignore[attr-defined]
         return check
 
     return decorate
+
+
+def _check_signature(answer: object = None, *more: object) -> None:
+    """The signature help() shows for every checker."""
+
+
+_CHECK_SIGNATURE = inspect.signature(_check_signature)
 
 
 def _verdict(judge: Callable[[T], str], read: Callable[[object], Reading[T]],

@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import doctest
+import io
 import itertools
+import numbers
 import os
 import shutil
 import subprocess
@@ -176,6 +179,53 @@ class RaisesWhenWritten:
         raise RuntimeError("my repr is broken")
 
 
+class IntThatCannotBeRead(int):
+    """A learner's int whose conversion to int raises."""
+
+    def __int__(self):
+        raise ValueError("my __int__ is broken")
+
+
+class RealThatCannotBeRead:
+    """A learner's number, registered as a Real, whose __float__ raises."""
+
+    def __float__(self):
+        raise ValueError("my __float__ is broken")
+
+    def __repr__(self):
+        return "RealThatCannotBeRead()"
+
+
+class RationalThatCannotBeRead:
+    """A learner's Rational whose numerator raises."""
+
+    denominator = 1
+
+    @property
+    def numerator(self):
+        raise ValueError("my numerator is broken")
+
+
+class ErrorThatCannotBeWritten(Exception):
+    def __str__(self):
+        raise TypeError("my message is broken")
+
+
+class RealWhoseErrorCannotBeWritten:
+    def __float__(self):
+        raise ErrorThatCannotBeWritten()
+
+
+class RealWithALongError:
+    def __float__(self):
+        raise ValueError("x" * 5000)
+
+
+for _learners_number in (RealThatCannotBeRead, RealWhoseErrorCannotBeWritten, RealWithALongError):
+    numbers.Real.register(_learners_number)
+numbers.Rational.register(RationalThatCannotBeRead)
+
+
 def a_generator_that_divides_by_zero():
     return (30 // s for s in range(0, 6))
 
@@ -187,14 +237,26 @@ HOSTILE_ANSWERS = {
     "an object whose repr raises": RaisesWhenWritten,
     "a list holding one": lambda: [RaisesWhenWritten()],
     "a fraction too big for a float": lambda: Fraction(10**400),
+    "a fraction too long to print": lambda: Fraction(1, 10**5000),
     "an int too long to print": lambda: 10**5000,
     "a third": lambda: Fraction(1, 3),
-    "a decimal": lambda: Decimal("22"),
+    "a decimal": lambda: Decimal("22.5"),
+    "a decimal too long to convert": lambda: Decimal("1e999999999"),
+    "a decimal NaN": lambda: Decimal("NaN"),
+    "text with a superscript digit": lambda: "2²",
+    "long text": lambda: "x" * 5000,
+    "long text of digits": lambda: "1" * 5000,
     "a complex number": lambda: complex(22, 0),
     "a huge float": lambda: np.float64(1e308),
     "a list with a huge number": lambda: [10**5000],
     "a very long list": lambda: list(range(LONGEST_LIST + 5)),
     "an ellipsis in a list": lambda: [...],
+    "an int whose __int__ raises": lambda: IntThatCannotBeRead(22),
+    "a Real whose __float__ raises": RealThatCannotBeRead,
+    "a Rational whose numerator raises": RationalThatCannotBeRead,
+    "a Real whose error cannot be written": RealWhoseErrorCannotBeWritten,
+    "a Real with a long error": RealWithALongError,
+    "a list of ints whose __int__ raises": lambda: [IntThatCannotBeRead(2)] * 3,
 }
 
 
@@ -215,6 +277,27 @@ def test_the_learners_exception_is_named_in_the_verdict(capsys):
                    "read: integer division or modulo by zero")
 
 
+@pytest.mark.parametrize(
+    "answer, error",
+    [(IntThatCannotBeRead(22), "ValueError while it was read as a number: my __int__ is broken"),
+     (RealThatCannotBeRead(), "ValueError while it was read as a number: my __float__ is broken"),
+     (RationalThatCannotBeRead(), "ValueError while it was read as a number: my numerator is "
+                                  "broken"),
+     (RealWhoseErrorCannotBeWritten(), "ErrorThatCannotBeWritten while it was read as a number: "
+                                       "(its message cannot be written out)")],
+    ids=lambda answer: type(answer).__name__,
+)
+def test_the_learners_number_class_raising_is_their_verdict(capsys, answer, error):
+    from course_utils import check_output_width
+
+    assert verdict(capsys, check_output_width, answer) == f"{NOT_QUITE} Your answer raised {error}"
+
+
+def test_a_long_message_of_the_learners_exception_is_shortened():
+    reading = read_whole_number(RealWithALongError())
+    assert reading.verdict.endswith("x" * framework.LONGEST_REPR + "...")
+
+
 # --------------------------------------------------------------------------
 # The readers, one by one
 # --------------------------------------------------------------------------
@@ -223,7 +306,8 @@ def test_the_learners_exception_is_named_in_the_verdict(capsys):
 @pytest.mark.parametrize(
     "answer, value",
     [(22, 22), (22.0, 22), (np.int64(-7), -7), (np.float32(22), 22), (np.array(22.0), 22),
-     (Fraction(44, 2), 22), (10**30, 10**30), (np.uint8(255), 255)],
+     (Fraction(44, 2), 22), (10**30, 10**30), (np.uint8(255), 255), (Decimal("22"), 22),
+     (Decimal("22.000"), 22), (Decimal("-7"), -7), (Decimal("2.2E+1"), 22)],
 )
 def test_whole_numbers_in_any_type_are_read(answer, value):
     reading = read_whole_number(answer)
@@ -235,14 +319,62 @@ def test_whole_numbers_in_any_type_are_read(answer, value):
     [(None, NOT_ATTEMPTED), (..., NOT_ATTEMPTED), (True, "yes/no"), ("22", "without quotes"),
      ("a lot", "not the text"), (22.5, "not a whole number"), (float("nan"), "not a whole"),
      (float("inf"), "not a whole"), (np.float32("nan"), "not a whole"),
-     (Fraction(1, 3), "not a whole"), (10**5000, "digits"), ([22], "single whole number"),
+     (Fraction(1, 3), "not a whole"), (Fraction(1, 10**5000), "about 5000 digits"),
+     (10**5000, "digits"), ([22], "single whole number"),
      (np.array([22]), "single whole number"), (np.bool_(True), "single whole number"),
-     (RaisesWhenWritten(), "cannot be written out")],
+     (RaisesWhenWritten(), "cannot be written out"), (Decimal("22.5"), "not a whole number"),
+     (Decimal("Infinity"), "not a whole number"), (Decimal("1e999999999"), "1000000000 digits"),
+     ("2²", "not the text '2²'"), ("٢٢", "not the text"), ("--5", "not the text")],
     ids=describe,
 )
 def test_anything_else_is_refused_with_its_verdict(answer, fragment):
     reading = read_whole_number(answer)
     assert not reading.readable and reading.value is None and fragment in reading.verdict
+
+
+def test_a_number_that_is_not_whole_is_quoted_as_before_or_shortened():
+    for answer, written in [(22.5, "22.5"), (float("nan"), "nan"), (np.float32(2.5), "2.5"),
+                            (Fraction(1, 3), "1/3"), (Fraction(1, 10**5000), "a fraction of "
+                                                      "about 5000 digits")]:
+        assert read_whole_number(answer).verdict == (
+            f"{NOT_QUITE} You wrote {written}, which is not a whole number; the answer counts "
+            "whole things (cells, weights or parameters).")
+
+
+def test_text_is_quoted_shortened_and_only_python_digits_get_an_example():
+    assert read_whole_number(" -3 ").verdict == (
+        f"{NOT_QUITE} You wrote the text ' -3 '; write the number without quotes, "
+        "e.g. answer = -3")
+    for text in ("1" * 5000, "x" * 5000):
+        refused = read_whole_number(text).verdict
+        assert len(refused) < 2 * framework.LONGEST_REPR and describe(text) in refused
+    assert "answer = 2²" not in read_whole_number("2²").verdict
+
+
+@pytest.mark.parametrize("call", [{"value": 22}, {"answer": 22, "value": 22}, {"x" * 5000: 1}],
+                         ids=lambda call: ",".join(name[:10] for name in call))
+def test_a_wrong_keyword_gets_a_verdict_that_says_how_to_call_the_checker(capsys, call):
+    from course_utils import check_output_width
+
+    assert check_output_width(**call) is None
+    out = capsys.readouterr().out
+    assert out.startswith(f"{NOT_QUITE} check_output_width has no argument called '")
+    assert out.endswith("call it as check_output_width(answer).\n") and len(out) < 400
+
+
+def test_the_answer_may_be_named_but_given_once():
+    from course_utils import check_output_width
+
+    assert check_output_width.judge(22).startswith(CORRECT)
+    for call, printed in [(lambda: check_output_width(answer=22), CORRECT),
+                          (lambda: check_output_width(), NOT_ATTEMPTED),
+                          (lambda: check_output_width(22, answer=22),
+                           f"{NOT_QUITE} Give one answer (a number, or one list); you gave 2."),
+                          (lambda: check_output_width(1, 2, 3),
+                           f"{NOT_QUITE} Give one answer (a number, or one list); you gave 3.")]:
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            assert call() is None
+        assert out.getvalue().startswith(printed), out.getvalue()
 
 
 def test_items_are_read_from_any_list_like_answer():

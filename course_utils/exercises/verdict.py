@@ -28,10 +28,13 @@ may still be right, and how to report it - never a traceback.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 from itertools import islice
 from typing import Generic, TypeVar
@@ -133,8 +136,18 @@ def run_learner_code(code: Callable[[], T], during: str) -> Reading[T]:
         return Reading.of(code())
     except Exception as error:  # the learner's own code raised: their answer, their verdict
         return Reading.refused(
-            f"{NOT_QUITE} Your answer raised {type(error).__name__} {during}: {error}"
+            f"{NOT_QUITE} Your answer raised {type(error).__name__} {during}: "
+            f"{_error_message(error)}"
         )
+
+
+def _error_message(error: Exception) -> str:
+    """The message of the learner's exception, shortened; its own __str__ may raise too."""
+    try:
+        text = str(error)
+    except Exception:  # the learner's exception class: still their verdict, not a bug
+        return "(its message cannot be written out)"
+    return text if len(text) <= LONGEST_REPR else f"{text[:LONGEST_REPR]}..."
 
 
 def describe(answer: object) -> str:
@@ -168,46 +181,109 @@ def read_whole_number(answer: object) -> Reading[int]:
         return Reading.refused(
             f"{NOT_QUITE} You wrote {answer}, a yes/no value; the answer is a number."
         )
+    # int(), float() and .numerator run the learner's code when the answer is an
+    # instance of their own number class: run them as such, so that it raising
+    # is their verdict, not the course's apology.
     if isinstance(answer, numbers.Integral):
-        return _whole(int(answer))
+        whole = run_learner_code(partial(int, answer), WHILE_READ_AS_NUMBER)
+        return _whole(whole.value) if whole.readable else whole
     if isinstance(answer, numbers.Rational):  # e.g. Fraction: exact, and may not fit a float
-        if answer.denominator == 1:
-            return _whole(int(answer.numerator))
+        ratio = run_learner_code(partial(_numerator_and_denominator, answer),
+                                 WHILE_READ_AS_NUMBER)
+        if not ratio.readable:
+            return ratio
+        numerator, denominator = ratio.value
+        if denominator == 1:
+            return _whole(numerator)
         return Reading.refused(_not_whole(answer))
     if isinstance(answer, numbers.Real):
+        number = run_learner_code(partial(float, answer), WHILE_READ_AS_NUMBER)
+        if not number.readable:
+            return number
         # NaN and infinity are not integers either: is_integer() says False for them.
-        if float(answer).is_integer():
-            return _whole(int(answer))
+        if number.value.is_integer():
+            whole = run_learner_code(partial(int, answer), WHILE_READ_AS_NUMBER)
+            return _whole(whole.value) if whole.readable else whole
         return Reading.refused(_not_whole(answer))
+    if isinstance(answer, Decimal):
+        return _read_decimal(answer)
     if isinstance(answer, str):
-        stripped = answer.strip()
-        if stripped.lstrip("-").isdigit():
+        # str's own methods, not the answer's: a learner's str subclass may override them.
+        stripped = str.strip(answer)
+        digits = stripped[1:] if stripped.startswith("-") else stripped
+        # ASCII digits only: '2²' and '٢٢' are digits to isdigit(), not Python numbers.
+        if str.isascii(digits) and str.isdecimal(digits):
+            if len(stripped) > LONGEST_REPR:
+                return Reading.refused(f"{NOT_QUITE} You wrote the text {describe(answer)}; "
+                                       "write the number without quotes.")
             return Reading.refused(
-                f"{NOT_QUITE} You wrote the text {answer!r}; write the number without quotes, "
-                f"e.g. answer = {stripped}"
+                f"{NOT_QUITE} You wrote the text {describe(answer)}; write the number without "
+                f"quotes, e.g. answer = {stripped}"
             )
-        return Reading.refused(f"{NOT_QUITE} The answer is a number, not the text {answer!r}.")
+        return Reading.refused(
+            f"{NOT_QUITE} The answer is a number, not the text {describe(answer)}.")
     return Reading.refused(
         f"{NOT_QUITE} The answer is a single whole number, "
         f"but you gave a {type(answer).__name__}: {describe(answer)}"
     )
 
 
+#: What a checker was doing when a learner's number class raised.
+WHILE_READ_AS_NUMBER = "while it was read as a number"
+
+
+def _read_decimal(answer: Decimal) -> Reading[int]:
+    """An integral Decimal is its whole number; Decimal's own methods, not a subclass's."""
+    if not Decimal.is_finite(answer):
+        return Reading.refused(_not_whole(answer))
+    digits = Decimal.adjusted(answer) + 1  # decided before converting 1E999999999
+    if digits * 3.33 > LONGEST_NUMBER_BITS:
+        return Reading.refused(_too_long(digits))
+    if Decimal.to_integral_value(answer) != Decimal(answer):
+        return Reading.refused(_not_whole(answer))
+    return _whole(int(Decimal.to_integral_value(answer)))
+
+
+def _numerator_and_denominator(answer: numbers.Rational) -> tuple[int, int]:
+    return int(answer.numerator), int(answer.denominator)
+
+
 def _whole(value: int) -> Reading[int]:
     """A whole number, unless it is too long to be any exercise's answer (or to print)."""
     if value.bit_length() > LONGEST_NUMBER_BITS:
-        return Reading.refused(
-            f"{NOT_QUITE} Your number has about {int(value.bit_length() * 0.30103)} digits; "
-            "no answer in this exercise is anywhere near that large."
-        )
+        return Reading.refused(_too_long(int(value.bit_length() * 0.30103)))
     return Reading.of(value)
 
 
+def _too_long(digits: int) -> str:
+    return (f"{NOT_QUITE} Your number has about {digits} digits; "
+            "no answer in this exercise is anywhere near that large.")
+
+
 def _not_whole(answer: object) -> str:
+    # Quoted with describe(), not str(): a Fraction with over 4,300 digits cannot be
+    # printed at all, and a learner's own number class may write itself out oddly.
     return (
-        f"{NOT_QUITE} You wrote {answer}, which is not a whole number; the answer "
+        f"{NOT_QUITE} You wrote {_written(answer)}, which is not a whole number; the answer "
         "counts whole things (cells, weights or parameters)."
     )
+
+
+#: Number types whose str() the verdicts quote (22.5, nan, 1/3): the course's, not a learner's.
+_PLAIN_NUMBER_TYPES = (float, np.float16, np.float32, np.float64, np.longdouble)
+
+
+def _written(answer: object) -> str:
+    """A number that is not whole, as the verdicts quote it: 22.5, nan, 1/3, or describe()d."""
+    if type(answer) in _PLAIN_NUMBER_TYPES:  # str() of these always works and is short
+        return str(answer)
+    if type(answer) is Fraction:
+        # Decided by looking, not by trying: str() of a Fraction over 4,300 digits raises.
+        longest = max(answer.numerator.bit_length(), answer.denominator.bit_length())
+        if longest > LONGEST_NUMBER_BITS:
+            return f"a fraction of about {int(longest * 0.30103)} digits"
+        return str(answer)
+    return describe(answer)
 
 
 def read_items(answer: object, not_a_list: str,
@@ -360,22 +436,38 @@ def checker(read: Callable[[object], Reading[T]]) -> Callable[[Callable[[T], str
     """
 
     def decorate(judge: Callable[[T], str]) -> Callable[..., None]:
-        def check(answer: object = None, *more: object) -> None:
-            if more:
-                print(f"{NOT_QUITE} Give one answer (a number, or one list); "
-                      f"you gave {1 + len(more)}.")
+        def check(*answers: object, **keywords: object) -> None:
+            # Any call prints a verdict, a wrong keyword (value=22) too: never a TypeError.
+            unexpected = [name for name in keywords if name != "answer"]
+            if unexpected:
+                print(f"{NOT_QUITE} {judge.__name__} has no argument called {describe(unexpected[0])}; "
+                      f"call it as {judge.__name__}(answer).")
                 return
-            print(_verdict(judge, read, answer))
+            answers = answers + tuple(keywords.values())
+            if len(answers) > 1:
+                print(f"{NOT_QUITE} Give one answer (a number, or one list); "
+                      f"you gave {len(answers)}.")
+                return
+            print(_verdict(judge, read, answers[0] if answers else None))
 
         # Not functools.wraps: its __wrapped__ would make help() show the
         # judge's signature (value: int) instead of check_xxx(answer).
         for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
             setattr(check, attribute, getattr(judge, attribute))
+        # help() shows how a learner calls it; **keywords is only there to answer a wrong one.
+        check.__signature__ = _CHECK_SIGNATURE  # type: ignore[attr-defined]
         check.judge = judge  # type: ignore[attr-defined]  # for tests: the unwrapped steps
         check.read = read  # type: ignore[attr-defined]
         return check
 
     return decorate
+
+
+def _check_signature(answer: object = None, *more: object) -> None:
+    """The signature help() shows for every checker."""
+
+
+_CHECK_SIGNATURE = inspect.signature(_check_signature)
 
 
 def _verdict(judge: Callable[[T], str], read: Callable[[object], Reading[T]],

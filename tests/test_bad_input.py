@@ -632,6 +632,10 @@ CASES = [
          ValueError, "padding", "must be"),
     Case("MaxPoolSpec", "window bigger than the map",
          lambda: cu.summarize([MaxPoolSpec(3)], (1, 2, 2)), ValueError, "size", "must be at most"),
+    Case("Adam.step", "a second step on the same gradients",
+         lambda: ((adam := Adam(m := small_model())), m.forward(image(c=1, h=4, w=4)),
+                  m.backward(np.ones((1, 2))), adam.step(), adam.step()),
+         ValueError, "backward", "run model.forward.*again"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

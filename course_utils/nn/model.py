@@ -476,8 +476,11 @@ class Sequential:
                     f"build a new {type(layer).__name__}(...) for each place"
                 )
             first_place[id(layer)] = index
-        self.layers = layers
+        # A tuple behind a read-only property: an append or an assignment later
+        # would get around the check above.
+        self._layers: tuple[Layer, ...] = tuple(layers)
         self._kept = _ForBackward("Sequential", "model")
+        self._backward_passes = 0
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Run every layer, keeping what one :meth:`backward` needs.
@@ -525,6 +528,7 @@ class Sequential:
         for layer, cache in zip(reversed(self.layers), reversed(caches)):
             dout = layer._backward(dout, cache)
         self._kept.release()
+        self._backward_passes += 1
         return dout
 
     def infer(self, x: np.ndarray) -> np.ndarray:
@@ -563,9 +567,28 @@ class Sequential:
             )
         return scores
 
-    def _backward_pending(self) -> bool:
-        """True from a forward until its backward: ``grads`` are then an earlier batch's."""
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        """The layers, in order (a tuple: build a new model to change them)."""
+        return self._layers
+
+    @property
+    def backward_pending(self) -> bool:
+        """True from a :meth:`forward` until its :meth:`backward`.
+
+        While it is True, the layers' ``grads`` are an earlier batch's (or
+        none), so an optimiser must not step on them.
+        """
         return self._kept.state == "kept"
+
+    @property
+    def backward_passes(self) -> int:
+        """How many :meth:`backward` passes have completed on this model.
+
+        An optimiser remembers the count at its last step, so that it never
+        applies the same gradients twice.
+        """
+        return self._backward_passes
 
     def parameters(self) -> list[tuple[Layer, str]]:
         """Every (layer, parameter name) pair, in order."""

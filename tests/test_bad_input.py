@@ -628,14 +628,21 @@ CASES = [
     Case("DepthwiseSeparableSpec", "'same' padding with stride 2",
          lambda: DepthwiseSeparableSpec(8, 3, padding="same", stride=2), ValueError, "padding",
          "needs stride=1"),
-    Case("LocallyConnectedSpec", "padding named", lambda: LocallyConnectedSpec(8, 3, padding="same"),
-         ValueError, "padding", "must be"),
+    Case("LocallyConnectedSpec", "'same' padding with stride 2",
+         lambda: LocallyConnectedSpec(8, 3, padding="same", stride=2), ValueError, "padding",
+         "needs stride=1"),
     Case("MaxPoolSpec", "window bigger than the map",
          lambda: cu.summarize([MaxPoolSpec(3)], (1, 2, 2)), ValueError, "size", "must be at most"),
     Case("Adam.step", "a second step on the same gradients",
          lambda: ((adam := Adam(m := small_model())), m.forward(image(c=1, h=4, w=4)),
                   m.backward(np.ones((1, 2))), adam.step(), adam.step()),
          ValueError, "backward", "run model.forward.*again"),
+    Case("LocallyConnected2D", "'same' padding with stride 2",
+         lambda: LocallyConnected2D(1, 2, 3, 5, rng=np.random.default_rng(0), stride=2,
+                                    padding="same"), ValueError, "padding", "needs stride=1"),
+    Case("LocallyConnected2D", "unknown padding name",
+         lambda: LocallyConnected2D(1, 2, 3, 5, rng=np.random.default_rng(0), padding="full"),
+         ValueError, "padding", "'valid' or 'same'"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

@@ -403,7 +403,8 @@ def test_same_padding_per_side_matches_same_padding(kernel, dilation, sides):
 
 
 def test_names_need_a_kernel_size_and_same_needs_stride_1():
-    with pytest.raises(ValueError, match="'valid' and 'same' need a kernel size"):
+    with pytest.raises(ValueError, match="'valid' and 'same' are worked out from a kernel size, "
+                                         "and this call has none"):
         padding_per_side("same")
     with pytest.raises(ValueError, match="padding='same' needs stride=1"):
         padding_per_side("same", 3, stride=(1, 2))

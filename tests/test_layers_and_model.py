@@ -523,3 +523,17 @@ def test_a_models_layers_cannot_be_changed_in_place():
         model.layers.append(model.layers[1])
     with pytest.raises(AttributeError):
         model.layers = [model.layers[0], model.layers[0]]
+
+
+@pytest.mark.parametrize("padding, sides", [("same", ((1, 1), (1, 1))), ("valid", 0)])
+def test_locally_connected_layer_takes_named_padding_as_the_function_does(padding, sides):
+    from course_utils import locally_connected2d
+
+    rng = np.random.default_rng(20)
+    layer = LocallyConnected2D(2, 3, 3, (5, 4), rng=rng, padding=padding)
+    x = rng.standard_normal((2, 2, 5, 4))
+    out = layer.infer(x)
+    assert out.shape == ((2, 3, 5, 4) if padding == "same" else (2, 3, 3, 2))
+    w, b = layer.params["w"], layer.params["b"]
+    assert np.array_equal(out, locally_connected2d(x, w, b, padding=padding))
+    assert np.array_equal(out, locally_connected2d(x, w, b, padding=sides))

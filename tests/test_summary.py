@@ -285,7 +285,7 @@ def test_bad_models_get_clear_errors(layers, shape, message):
     (lambda: ConvSpec(8, 3.0), "kernel_size"),
     (lambda: DenseSpec(-1), "out_features"),
     (lambda: MaxPoolSpec(0), "size"),
-    (lambda: LocallyConnectedSpec(4, 3, padding="same"), "padding"),
+    (lambda: LocallyConnectedSpec(4, 3, padding="same", stride=2), "padding='same' needs stride=1"),
     (lambda: ConvSpec(8, 3, bias=1), "bias"),
     (lambda: ConvSpec(8, 3, groups=3), "out_channels must be divisible by groups"),
     (lambda: ConvSpec(10, 3, groups=3), "out_channels=10, groups=3"),
@@ -369,3 +369,15 @@ def test_the_table_is_text_table_with_names_left_and_a_total_footer():
     assert lines[-1].startswith("input (1, 28, 28);")
     assert text_table(["a", "bb"], [["x", 1]], footer=[["all", 10]], left_columns=1) == (
         "a    bb\n---  --\nx     1\n---  --\nall  10")
+
+
+@pytest.mark.parametrize("padding", ["same", "valid", ((0, 1), (1, 0))])
+def test_locally_connected_spec_takes_every_padding_form_and_builds_what_it_counts(padding):
+    spec = LocallyConnectedSpec(2, (2, 3), padding=padding)
+    shape = spec.output_shape((1, 5, 6))
+    expected = {"same": (2, 5, 6), "valid": (2, 4, 4)}.get(padding, (2, 5, 5))
+    assert shape == expected
+    model = build_model([spec], (1, 5, 6), seed=0)
+    out = model.infer(np.zeros((1, 1, 5, 6)))
+    assert out.shape[1:] == shape
+    assert model.parameter_count() == summarize([spec], (1, 5, 6)).rows[0].parameters

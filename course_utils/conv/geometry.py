@@ -147,11 +147,12 @@ def _named_padding(
     """``'valid'`` or ``'same'`` as ``((top, bottom), (left, right))``."""
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     if kernel_size is None:
-        # pad2d and the locally connected layer object take the padding in cells only.
+        # Only calls without a kernel size get here (pad2d and the like).
         raise ValueError(
             f"{name} must be an int, a pair (height, width) or ((top, bottom), (left, right)) "
-            f"here, got {padding!r}: 'valid' and 'same' need a kernel size, so only a "
-            "convolution takes them (same_padding(kernel_size) gives the cells)"
+            f"here, got {padding!r}: 'valid' and 'same' are worked out from a kernel size, and "
+            "this call has none (functions and layers with a kernel_size take them; "
+            "same_padding(kernel_size) gives the cells)"
         )
     if padding == "valid":
         return ((0, 0), (0, 0))
@@ -195,8 +196,9 @@ def padding_per_side(
         a name. ``'valid'`` is no padding. ``'same'`` (stride 1 only) keeps
         the size, with any odd cell at the bottom/right as PyTorch does.
     kernel_size : int or (int, int), optional
-        ``(KH, KW)``, needed only for ``'same'``. Without it the names are
-        refused: ``pad2d`` takes its padding in cells.
+        ``(KH, KW)``, needed only for the names. Without it the names are
+        refused: a call with no kernel size, such as ``pad2d``, takes its
+        padding in cells.
     stride, dilation : int or (int, int)
         Needed only for ``'same'``.
     name : str

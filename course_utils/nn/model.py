@@ -288,7 +288,9 @@ class LocallyConnected2D(Layer):
         how many filters) the layer has.
     rng : numpy.random.Generator
     stride : int or (int, int)
-    padding : int or (int, int)
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        Zero padding, as in :func:`course_utils.padding_per_side` (``'same'``
+        needs stride 1).
     bias : bool
         Give each filter (one per channel and position) a bias.
 
@@ -300,14 +302,14 @@ class LocallyConnected2D(Layer):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
                  input_size: IntOrPair, *, rng: np.random.Generator, stride: IntOrPair = 1,
-                 padding: IntOrPair = 0, bias: bool = True) -> None:
+                 padding: ConvPadding = 0, bias: bool = True) -> None:
         super().__init__()
         rng = check_generator(rng)
         bias = check_bool(bias, "bias")
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         h, w = check_int_or_pair(input_size, "input_size", minimum=1)
         sh, sw = check_int_or_pair(stride, "stride", minimum=1)
-        padding = padding_per_side(padding)
+        padding = padding_per_side(padding, (kh, kw), (sh, sw))
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
         oh, ow = window_output_size((h, w), (kh, kw), padding, (sh, sw))

@@ -31,7 +31,7 @@ from ..conv.counting import (
     locally_connected_macs,
     locally_connected_params,
 )
-from ..conv.geometry import Padding2d, PaddingArg, padding_per_side, window_output_size
+from ..conv.geometry import PaddingArg, padding_per_side, window_output_size
 from ..validation import IntOrPair, check_bool, check_groups, check_int, check_int_or_pair, is_pair
 from .model import Conv2D, Dense, Flatten, Layer, LocallyConnected2D, MaxPool2D, ReLU
 
@@ -258,8 +258,8 @@ class LocallyConnectedSpec(LayerSpec):
     ----------
     out_channels : int
     kernel_size : int or (int, int)
-    padding : int, (int, int) or ((int, int), (int, int))
-        Zero padding: the same on each side, or ``((top, bottom), (left, right))``.
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`course_utils.padding_per_side` (``'same'`` needs stride 1).
     stride : int or (int, int)
     bias : bool
         One bias per filter, so per channel *and* position.
@@ -267,7 +267,7 @@ class LocallyConnectedSpec(LayerSpec):
 
     out_channels: int
     kernel_size: IntOrPair
-    padding: Padding2d = 0
+    padding: ConvPaddingSpec = 0
     stride: IntOrPair = 1
     bias: bool = True
 
@@ -276,7 +276,7 @@ class LocallyConnectedSpec(LayerSpec):
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
         check_int(self.out_channels, "out_channels", minimum=1)
         check_int_or_pair(self.kernel_size, "kernel_size", minimum=1)
-        padding_per_side(self.padding)  # in cells: 'same' and 'valid' are for convolutions
+        padding_per_side(self.padding, self.kernel_size, self.stride)
         check_int_or_pair(self.stride, "stride", minimum=1)
         check_bool(self.bias, "bias")
 

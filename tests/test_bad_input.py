@@ -442,7 +442,7 @@ CASES = [
          lambda: cu.sliding_window_frame(GRID, np.ones((1, 3, 3)), 0), ValueError, "kernel"),
     Case("sliding_window_frame", "kernel bigger than the grid",
          lambda: cu.sliding_window_frame(GRID, np.ones((7, 7)), 0), ValueError, "kernel",
-         "must fit in the padded grid"),
+         r"the kernel does not fit along the height: no room for even one window.*Use a smaller"),
     Case("equivariance_error", "layer returns nothing",
          lambda: cu.equivariance_error(lambda x: None, X, 1), TypeError, "layer",
          "must return an array"),
@@ -643,6 +643,15 @@ CASES = [
     Case("LocallyConnected2D", "unknown padding name",
          lambda: LocallyConnected2D(1, 2, 3, 5, rng=np.random.default_rng(0), padding="full"),
          ValueError, "padding", "'valid' or 'same'"),
+    Case("coverage_counts", "a negative side of padding",
+         lambda: cu.coverage_counts(5, 3, ((0, -1), 0)), ValueError, "padding", ">= 0"),
+    Case("coverage_counts", "'same' with stride 2",
+         lambda: cu.coverage_counts(5, 3, "same", 2), ValueError, "padding", "needs stride=1"),
+    Case("transposed_conv_output_size", "per-side padding",
+         lambda: cu.transposed_conv_output_size(5, 3, ((1, 0), (0, 0))), ValueError, "padding",
+         "not supported"),
+    Case("plot_coverage_grid", "unknown padding name",
+         lambda: cu.plot_coverage_grid(5, 3, "full"), ValueError, "padding", "'valid' or 'same'"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

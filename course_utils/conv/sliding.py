@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..validation import check_array, check_int
-from .convolution import conv2d
+from .convolution import conv2d, shape_text
+from .geometry import window_geometry
 from .padding import check_padding_mode, pad2d, padding_mask
 
 __all__ = ["products_text", "sliding_window_frame", "SlidingFrame"]
@@ -115,13 +116,14 @@ def sliding_window_frame(
     padding = check_int(padding, "padding", minimum=0)
     stride = check_int(stride, "stride", minimum=1)
     mode = check_padding_mode(mode, "mode")
-    room = (grid.shape[0] + 2 * padding, grid.shape[1] + 2 * padding)
-    if kernel.shape[0] > room[0] or kernel.shape[1] > room[1]:
+    try:
+        # The one rule of where windows fit (and its "no room" message) is geometry's.
+        window_geometry(grid.shape, kernel.shape, padding, stride)
+    except ValueError as error:
         raise ValueError(
-            f"kernel must fit in the padded grid: kernel is {kernel.shape[0]}x{kernel.shape[1]}, "
-            f"the {grid.shape[0]}x{grid.shape[1]} grid with padding {padding} is only "
-            f"{room[0]}x{room[1]}. Use a smaller kernel or more padding."
-        )
+            f"{error} (kernel has shape {shape_text(kernel.shape)} and grid has shape "
+            f"{shape_text(grid.shape)})"
+        ) from None
     output = conv2d(
         grid[None, None], kernel[None, None], stride=stride, padding=padding, padding_mode=mode
     )[0, 0]

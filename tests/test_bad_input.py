@@ -652,6 +652,23 @@ CASES = [
          "not supported"),
     Case("plot_coverage_grid", "unknown padding name",
          lambda: cu.plot_coverage_grid(5, 3, "full"), ValueError, "padding", "'valid' or 'same'"),
+    Case("ConvSpec.output_shape", "input shape a string",
+         lambda: ConvSpec(8, 3).output_shape("abc"), TypeError, "input_shape", "must be a tuple"),
+    Case("ConvSpec.counts", "input shape empty", lambda: ConvSpec(8, 3).counts(()), ValueError,
+         "input_shape", "must hold at least one size"),
+    Case("DenseSpec.counts", "input shape of floats", lambda: DenseSpec(3).counts((4.0,)),
+         TypeError, "input_shape", r"input_shape\[0\] must be an integer"),
+    Case("FlattenSpec.output_shape", "input shape a number",
+         lambda: FlattenSpec().output_shape(16), TypeError, "input_shape", "must be a tuple"),
+    Case("build_model", "a generator of specs with a bad layer",
+         lambda: cu.build_model((s for s in [FlattenSpec(), "dense"]), (1, 4, 4), seed=0),
+         TypeError, "layers", r"layers\[1\] must be a layer spec"),
+    Case("summarize", "a spec class, not an instance",
+         lambda: cu.summarize([cu.ReLUSpec], (1, 28, 28)), TypeError, "layers",
+         r"call it: ReLUSpec\(\)"),
+    Case("summarize", "arguments swapped",
+         lambda: cu.summarize((1, 28, 28), [cu.ReLUSpec()]), TypeError, "layers",
+         r"the arguments are \(layers, input_shape\)"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

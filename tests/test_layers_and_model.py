@@ -537,3 +537,20 @@ def test_locally_connected_layer_takes_named_padding_as_the_function_does(paddin
     w, b = layer.params["w"], layer.params["b"]
     assert np.array_equal(out, locally_connected2d(x, w, b, padding=padding))
     assert np.array_equal(out, locally_connected2d(x, w, b, padding=sides))
+
+
+def test_gradient_dtype_and_shape_text_have_one_home_in_validation():
+    from pathlib import Path
+
+    import course_utils
+    from course_utils.validation import gradient_dtype, shape_text
+
+    assert gradient_dtype(np.ones(2, np.float32), np.ones(2, np.float32)) == np.float32
+    assert gradient_dtype(np.ones(2, int), np.ones(2, np.int8)) == np.float64
+    assert gradient_dtype(np.ones(2, np.float32), np.ones(2)) == np.float64
+    assert shape_text((1, 3, 5, 5)) == "(1, 3, 5, 5)"
+    package = Path(course_utils.__file__).parent
+    homes = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                   if "def gradient_dtype(" in path.read_text(encoding="utf-8")
+                   or "def shape_text(" in path.read_text(encoding="utf-8"))
+    assert homes == ["validation.py"]

@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..validation import IntOrPair, check_array
+from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
 from .geometry import PaddingArg, window_geometry
 from .padding import check_padding_mode, pad2d
 
@@ -74,17 +74,6 @@ class ConvGeometry:
 def _result_dtype(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> np.dtype:
     # Integer images and filters give integer outputs, as worked by hand.
     return np.result_type(x, w) if b is None else np.result_type(x, w, b)
-
-
-def gradient_dtype(*arrays: np.ndarray) -> np.dtype:
-    """The dtype of gradients: that of the arrays (float32 stays float32), float64 for integers."""
-    dtype = np.result_type(*arrays)
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    """``(1, 3, 5, 5)``: a shape as messages show it."""
-    return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
 def conv_geometry(

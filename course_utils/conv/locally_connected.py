@@ -13,16 +13,14 @@ from typing import Optional
 
 import numpy as np
 
-from ..validation import IntOrPair, check_array
+from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
 from .convolution import (
     ConvGeometry,
     ConvPadding,
     add_windows_gradient,
     conv2d_windows,
     conv_geometry_from_shapes,
-    gradient_dtype,
     padding_gradient_to_input,
-    shape_text,
 )
 from .padding import pad2d
 

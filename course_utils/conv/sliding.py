@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..validation import check_array, check_int
-from .convolution import conv2d, shape_text
+from ..validation import check_array, check_int, shape_text
+from .convolution import conv2d
 from .geometry import window_geometry
 from .padding import check_padding_mode, pad2d, padding_mask
 

@@ -669,6 +669,12 @@ CASES = [
     Case("summarize", "arguments swapped",
          lambda: cu.summarize((1, 28, 28), [cu.ReLUSpec()]), TypeError, "layers",
          r"the arguments are \(layers, input_shape\)"),
+    Case("sliding_window_frame", "'same' padding with stride 2",
+         lambda: cu.sliding_window_frame(GRID, KERNEL, 0, padding="same", stride=2), ValueError,
+         "padding", "needs stride=1"),
+    Case("sliding_window_frame", "a negative side of padding",
+         lambda: cu.sliding_window_frame(GRID, KERNEL, 0, padding=((0, -1), 0)), ValueError,
+         "padding", ">= 0"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

@@ -3,6 +3,11 @@
 Learners call these functions with whatever they typed, so every check
 raises a ``TypeError`` or ``ValueError`` whose message names the argument,
 shows the value it got and says what is allowed.
+
+Two small helpers that the checked functions share live here too, because
+they belong to no one kind of layer: :func:`shape_text` writes a shape as
+the messages show it, and :func:`gradient_dtype` is the dtype every backward
+pass (convolution, pooling, dense, ReLU) gives its gradients.
 """
 
 from __future__ import annotations
@@ -264,3 +269,14 @@ def check_generator(value: object, name: str = "rng") -> np.random.Generator:
             f"got {value!r} of type {type(value).__name__}"
         )
     return value
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(1, 3, 5, 5)``: a shape as messages show it."""
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def gradient_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The dtype of gradients: that of the arrays (float32 stays float32), float64 for integers."""
+    dtype = np.result_type(*arrays)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)

@@ -135,6 +135,17 @@ def test_coverage_grid_marks_dropped_rows_and_columns():
     plt.close(fig)
 
 
+def test_coverage_grid_takes_per_side_padding():
+    from course_utils import coverage_counts
+
+    fig = plot_coverage_grid(4, 3, ((1, 0), (0, 2)))
+    numbers = np.array([int(t) for t in _texts(fig.axes[0])]).reshape(5, 6)
+    np.testing.assert_array_equal(numbers, coverage_counts(4, 3, ((1, 0), (0, 2))))
+    # padding: one row on top, two columns on the right: 6 + 2*4 = 14 cells
+    assert _faces(fig.axes[0]).count(to_hex(PADDING_COLOUR)) == 14
+    plt.close(fig)
+
+
 def test_receptive_field_figure_fills_the_field():
     from course_utils.viz.style import HIGHLIGHT_COLOUR
 

@@ -173,6 +173,58 @@ def test_coverage_counts_match_brute_force():
         np.testing.assert_array_equal(coverage_counts(size, kernel, padding, stride), grid)
 
 
+def brute_force_coverage_2d(size, kernel, sides, stride, dilation):
+    """Slide a 2-D window over an explicit padded grid; count the reads of every cell."""
+    (top, bottom), (left, right) = sides
+    grid = np.zeros((size[0] + top + bottom, size[1] + left + right), dtype=int)
+    taps = [(u * dilation[0], v * dilation[1]) for u in range(kernel[0]) for v in range(kernel[1])]
+    for row in range(0, grid.shape[0], stride[0]):
+        for col in range(0, grid.shape[1], stride[1]):
+            cells = [(row + du, col + dv) for du, dv in taps]
+            if all(r < grid.shape[0] and c < grid.shape[1] for r, c in cells):
+                for r, c in cells:
+                    grid[r, c] += 1
+    return grid
+
+
+def test_coverage_counts_take_per_side_padding_and_match_brute_force():
+    checked = 0
+    for h, w, kh, kw, top, bottom, left, right, sh, dw in itertools.product(
+        (1, 3, 5), (2, 4), (1, 2, 3), (1, 3), (0, 2), (0, 1), (0, 1), (0, 3), (1, 2), (1, 2)
+    ):
+        sides, stride, dilation = ((top, bottom), (left, right)), (sh, 1), (1, dw)
+        expected = brute_force_coverage_2d((h, w), (kh, kw), sides, stride, dilation)
+        if expected.sum() == 0:  # not even one window fits
+            with pytest.raises(ValueError, match="no room for even one window"):
+                coverage_counts((h, w), (kh, kw), sides, stride, dilation)
+            continue
+        got = coverage_counts((h, w), (kh, kw), sides, stride, dilation)
+        np.testing.assert_array_equal(got, expected)
+        checked += 1
+    assert checked > 500
+
+
+def test_coverage_counts_take_same_padding_as_its_sides():
+    for kernel, dilation in itertools.product((1, 2, 3, 4), (1, 2)):
+        sides = padding_per_side("same", kernel, 1, dilation)
+        np.testing.assert_array_equal(coverage_counts((5, 6), kernel, "same", 1, dilation),
+                                      coverage_counts((5, 6), kernel, sides, 1, dilation))
+
+
+def test_window_geometry_padded_size_counts_every_side():
+    g = window_geometry((5, 6), 3, ((1, 2), (0, 3)))
+    assert g.padded_size == (8, 9)
+    assert coverage_counts((5, 6), 3, ((1, 2), (0, 3))).shape == g.padded_size
+
+
+@pytest.mark.parametrize("padding", [((1, 0), 0), ((1, 1), (0, 0)), "same", "valid"])
+def test_transposed_size_says_why_it_takes_no_per_side_padding(padding):
+    with pytest.raises(ValueError, match="per-side padding and names are not supported by "
+                                         "transposed_conv_output_size, because"):
+        transposed_conv_output_size(5, 3, padding)
+    assert transposed_conv_output_size(5, 3, (1, 0)) == (5, 7)  # a pair (height, width) still works
+
+
 # --------------------------------------------------------------------------
 # Properties (hypothesis)
 # --------------------------------------------------------------------------
@@ -403,7 +455,8 @@ def test_same_padding_per_side_matches_same_padding(kernel, dilation, sides):
 
 
 def test_names_need_a_kernel_size_and_same_needs_stride_1():
-    with pytest.raises(ValueError, match="'valid' and 'same' need a kernel size"):
+    with pytest.raises(ValueError, match="'valid' and 'same' are worked out from a kernel size, "
+                                         "and this call has none"):
         padding_per_side("same")
     with pytest.raises(ValueError, match="padding='same' needs stride=1"):
         padding_per_side("same", 3, stride=(1, 2))

@@ -482,3 +482,75 @@ def test_objects_refuse_wrong_settings_when_built(call, error, fragment):
     with pytest.raises(error) as caught:
         call(np.random.default_rng(0))
     assert fragment in str(caught.value), str(caught.value)
+
+
+def test_adam_refuses_to_apply_the_same_gradients_twice():
+    rng = np.random.default_rng(17)
+    model = small_model(rng)
+    x, labels = rng.standard_normal((3, 2, 6, 6)), np.array([0, 3, 1])
+    optimiser = Adam(model)
+    gradients_of(model, x, labels)
+    optimiser.step()
+    after_one_step = [layer.params[name].copy() for layer, name in model.parameters()]
+    with pytest.raises(ValueError, match="run model.forward.*and model.backward.*again"):
+        optimiser.step()
+    # the refused step moved nothing, and counted nothing
+    assert all(np.array_equal(layer.params[name], kept)
+               for (layer, name), kept in zip(model.parameters(), after_one_step))
+    assert optimiser.steps == 1
+    gradients_of(model, x, labels)
+    optimiser.step()
+    assert optimiser.steps == 2
+    assert not np.array_equal(model.layers[0].params["w"], after_one_step[0])
+
+
+def test_backward_pending_and_backward_passes_are_public():
+    rng = np.random.default_rng(18)
+    model = small_model(rng)
+    x, labels = rng.standard_normal((3, 2, 6, 6)), np.array([0, 3, 1])
+    assert not model.backward_pending and model.backward_passes == 0
+    scores = model.forward(x)
+    assert model.backward_pending and model.backward_passes == 0
+    model.backward(softmax_cross_entropy(scores, labels)[1])
+    assert not model.backward_pending and model.backward_passes == 1
+
+
+def test_a_models_layers_cannot_be_changed_in_place():
+    rng = np.random.default_rng(19)
+    model = small_model(rng)
+    assert isinstance(model.layers, tuple)
+    with pytest.raises(AttributeError):
+        model.layers.append(model.layers[1])
+    with pytest.raises(AttributeError):
+        model.layers = [model.layers[0], model.layers[0]]
+
+
+@pytest.mark.parametrize("padding, sides", [("same", ((1, 1), (1, 1))), ("valid", 0)])
+def test_locally_connected_layer_takes_named_padding_as_the_function_does(padding, sides):
+    from course_utils import locally_connected2d
+
+    rng = np.random.default_rng(20)
+    layer = LocallyConnected2D(2, 3, 3, (5, 4), rng=rng, padding=padding)
+    x = rng.standard_normal((2, 2, 5, 4))
+    out = layer.infer(x)
+    assert out.shape == ((2, 3, 5, 4) if padding == "same" else (2, 3, 3, 2))
+    w, b = layer.params["w"], layer.params["b"]
+    assert np.array_equal(out, locally_connected2d(x, w, b, padding=padding))
+    assert np.array_equal(out, locally_connected2d(x, w, b, padding=sides))
+
+
+def test_gradient_dtype_and_shape_text_have_one_home_in_validation():
+    from pathlib import Path
+
+    import course_utils
+    from course_utils.validation import gradient_dtype, shape_text
+
+    assert gradient_dtype(np.ones(2, np.float32), np.ones(2, np.float32)) == np.float32
+    assert gradient_dtype(np.ones(2, int), np.ones(2, np.int8)) == np.float64
+    assert gradient_dtype(np.ones(2, np.float32), np.ones(2)) == np.float64
+    assert shape_text((1, 3, 5, 5)) == "(1, 3, 5, 5)"
+    package = Path(course_utils.__file__).parent
+    homes = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                   if "def gradient_dtype(" in path.read_text(encoding="utf-8")
+                   or "def shape_text(" in path.read_text(encoding="utf-8"))
+    assert homes == ["validation.py"]

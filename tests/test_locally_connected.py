@@ -115,8 +115,11 @@ def test_layer_and_spec_take_per_side_padding():
     assert layer.params["w"].shape == (3, 4, 6, 2, 3, 3)  # 5+1-3+1 = 4, 6+2-3+1 = 6
     assert layer.forward(np.ones((1, 2, 5, 6))).shape == (1, 3, 4, 6)
     assert summarize([LocallyConnectedSpec(3, 3, padding)], (2, 5, 6)).output_shape == (3, 4, 6)
-    with pytest.raises(ValueError, match="padding must be an int, a pair"):
-        LocallyConnected2D(2, 3, 3, 5, rng=np.random.default_rng(0), padding="same")
+    # a name is worked out from the kernel size, as in locally_connected2d
+    same = LocallyConnected2D(2, 3, 3, (5, 6), rng=np.random.default_rng(0), padding="same")
+    assert same.padding == ((1, 1), (1, 1)) and same.params["w"].shape == (3, 5, 6, 2, 3, 3)
+    with pytest.raises(ValueError, match="padding must be an int.*'valid' or 'same', got 'full'"):
+        LocallyConnected2D(2, 3, 3, 5, rng=np.random.default_rng(0), padding="full")
 
 
 def test_output_positions_message_without_stand_in_kernels():

@@ -195,3 +195,33 @@ def test_figure_and_explorer_paint_the_same_cells():
         in_figure = sum(_faces(ax).count(to_hex(colour)) for ax in fig.axes)
         assert in_html == in_figure, colour
     plt.close(fig)
+
+
+def test_a_kernel_that_does_not_fit_gets_geometrys_message():
+    from course_utils import window_geometry
+
+    with pytest.raises(ValueError) as geometry:
+        window_geometry((5, 5), (3, 8), 1)
+    with pytest.raises(ValueError) as sliding:
+        sliding_window_frame(GRID, np.ones((3, 8)), 0, padding=1)
+    assert str(sliding.value).startswith(str(geometry.value))
+    assert "along the width" in str(sliding.value) and "grid has shape (5, 5)" in str(sliding.value)
+    # the smallest padding that fits is accepted: 5 + 2*2 = 9 >= 8
+    assert sliding_window_frame(GRID, np.ones((3, 8)), 0, padding=2).output.shape == (7, 2)
+
+
+@pytest.mark.parametrize("padding, sides", [
+    (((1, 0), (0, 2)), ((1, 0), (0, 2))),
+    ("same", ((1, 1), (1, 1))),
+    ((0, 1), ((0, 0), (1, 1))),
+])
+def test_frames_take_every_padding_form(padding, sides):
+    expected = conv2d(GRID[None, None], KERNEL[None, None], padding=sides)[0, 0]
+    frames = [sliding_window_frame(GRID, KERNEL, step, padding=padding)
+              for step in range(expected.size)]
+    assert np.array_equal(frames[-1].output, expected)
+    assert [frame.value for frame in frames] == list(expected.ravel())
+    (top, bottom), (left, right) = sides
+    assert frames[0].padded.shape == (5 + top + bottom, 5 + left + right)
+    assert frames[0].is_padding.sum() == frames[0].padded.size - 25
+    assert frames[0].padding == padding

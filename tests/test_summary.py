@@ -263,7 +263,8 @@ def test_html_table_has_a_row_per_layer_and_a_bold_total():
     ([ConvSpec(8, 3)], (1, 28), "input_shape must be (C, H, W)"),
     ([], (1, 28, 28), "at least one layer spec"),
     ([DenseSpec(10)], (1, 28, 28), "put a FlattenSpec() before it"),
-    ([FlattenSpec(), ConvSpec(8, 3)], (1, 8, 8), "needs an image input"),
+    ([FlattenSpec(), ConvSpec(8, 3)], (1, 8, 8),
+     "input_shape must be an image shape (C, H, W) for a conv layer"),
     (["conv"], (1, 8, 8), "layers[0] must be a layer spec"),
     ([ConvSpec(8, 9)], (1, 5, 5), "kernel"),
     # groups=3 divides out_channels=6, so the spec builds; the 4 input channels are known
@@ -285,7 +286,7 @@ def test_bad_models_get_clear_errors(layers, shape, message):
     (lambda: ConvSpec(8, 3.0), "kernel_size"),
     (lambda: DenseSpec(-1), "out_features"),
     (lambda: MaxPoolSpec(0), "size"),
-    (lambda: LocallyConnectedSpec(4, 3, padding="same"), "padding"),
+    (lambda: LocallyConnectedSpec(4, 3, padding="same", stride=2), "padding='same' needs stride=1"),
     (lambda: ConvSpec(8, 3, bias=1), "bias"),
     (lambda: ConvSpec(8, 3, groups=3), "out_channels must be divisible by groups"),
     (lambda: ConvSpec(10, 3, groups=3), "out_channels=10, groups=3"),
@@ -369,3 +370,66 @@ def test_the_table_is_text_table_with_names_left_and_a_total_footer():
     assert lines[-1].startswith("input (1, 28, 28);")
     assert text_table(["a", "bb"], [["x", 1]], footer=[["all", 10]], left_columns=1) == (
         "a    bb\n---  --\nx     1\n---  --\nall  10")
+
+
+@pytest.mark.parametrize("padding", ["same", "valid", ((0, 1), (1, 0))])
+def test_locally_connected_spec_takes_every_padding_form_and_builds_what_it_counts(padding):
+    spec = LocallyConnectedSpec(2, (2, 3), padding=padding)
+    shape = spec.output_shape((1, 5, 6))
+    expected = {"same": (2, 5, 6), "valid": (2, 4, 4)}.get(padding, (2, 5, 5))
+    assert shape == expected
+    model = build_model([spec], (1, 5, 6), seed=0)
+    out = model.infer(np.zeros((1, 1, 5, 6)))
+    assert out.shape[1:] == shape
+    assert model.parameter_count() == summarize([spec], (1, 5, 6)).rows[0].parameters
+
+
+def test_build_model_reads_a_generator_of_specs_once():
+    specs = [FlattenSpec(), DenseSpec(3)]
+    from_generator = build_model((spec for spec in specs), (1, 4, 4), seed=0)
+    from_list = build_model(specs, (1, 4, 4), seed=0)
+    assert [type(layer) for layer in from_generator.layers] == [type(layer)
+                                                                for layer in from_list.layers]
+    assert np.array_equal(from_generator.layers[1].params["w"], from_list.layers[1].params["w"])
+    assert summarize((spec for spec in specs), (1, 4, 4)).parameters == 51
+
+
+@pytest.mark.parametrize("layers, shape, hint", [
+    ([ReLUSpec], (1, 28, 28), "call it: ReLUSpec()"),
+    ([ConvSpec(8, 3), FlattenSpec], (1, 28, 28), "layers[1] must be a layer spec"),
+    ([ConvSpec], (1, 28, 28), "call it: ConvSpec(...)"),
+    ((1, 28, 28), [ConvSpec(8, 3)], "the arguments are (layers, input_shape)"),
+])
+def test_common_slips_in_the_layers_get_a_hint(layers, shape, hint):
+    with pytest.raises(TypeError) as error:
+        summarize(layers, shape)
+    assert hint in str(error.value)
+    with pytest.raises(TypeError) as error:
+        build_model(layers, shape, seed=0)
+    assert hint in str(error.value)
+
+
+ALL_SPECS = [ConvSpec(8, 3), DepthwiseSeparableSpec(8, 3), LocallyConnectedSpec(8, 3),
+             MaxPoolSpec(2), ReLUSpec(), FlattenSpec(), DenseSpec(3)]
+
+
+def test_every_spec_class_is_in_the_shape_check_below():
+    from course_utils import LayerSpec
+
+    ours = {spec for spec in LayerSpec.__subclasses__() if spec.__module__.startswith("course_utils")}
+    assert {type(spec) for spec in ALL_SPECS} == ours
+
+
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda spec: type(spec).__name__)
+@pytest.mark.parametrize("method", ["output_shape", "counts"])
+@pytest.mark.parametrize("shape, error, message", [
+    ("abc", TypeError, "input_shape must be a tuple of positive ints"),
+    (None, TypeError, "input_shape must be a tuple of positive ints"),
+    ((), ValueError, "input_shape must hold at least one size"),
+    ((1, 2.5, 3), TypeError, "input_shape[1] must be an integer"),
+    ((1, 0, 3), ValueError, "input_shape[1] must be"),
+])
+def test_every_spec_checks_the_input_shape_it_is_given(spec, method, shape, error, message):
+    with pytest.raises(error) as raised:
+        getattr(spec, method)(shape)
+    assert message in str(raised.value)

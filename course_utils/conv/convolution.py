@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..validation import IntOrPair, check_array
+from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
 from .geometry import PaddingArg, window_geometry
 from .padding import check_padding_mode, pad2d
 
@@ -52,6 +52,9 @@ class ConvGeometry:
     span : (int, int)
         Cells covered by a (dilated) kernel, ``D(K - 1) + 1`` per axis.
     padding_mode : str
+    padded_size : (int, int)
+        ``(H + top + bottom, W + left + right)``, from
+        :attr:`course_utils.WindowGeometry.padded_size`.
     """
 
     batch: int
@@ -65,22 +68,12 @@ class ConvGeometry:
     dilation: tuple[int, int]
     span: tuple[int, int]
     padding_mode: str
+    padded_size: tuple[int, int]
 
 
 def _result_dtype(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> np.dtype:
     # Integer images and filters give integer outputs, as worked by hand.
     return np.result_type(x, w) if b is None else np.result_type(x, w, b)
-
-
-def gradient_dtype(*arrays: np.ndarray) -> np.dtype:
-    """The dtype of gradients: that of the arrays (float32 stays float32), float64 for integers."""
-    dtype = np.result_type(*arrays)
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    """``(1, 3, 5, 5)``: a shape as messages show it."""
-    return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
 def conv_geometry(
@@ -194,6 +187,7 @@ def conv_geometry_from_shapes(
         dilation=g.dilation,
         span=g.span,
         padding_mode=padding_mode,
+        padded_size=g.padded_size,
     )
 
 
@@ -433,7 +427,7 @@ def conv2d_backward(
     dout_rows = dout.reshape(g.batch, g.out_channels, -1)    # (N, C_out, H_out*W_out)
     db = dout.sum(axis=(0, 2, 3)).astype(dtype)
     dw = np.zeros(filters.shape, dtype=dtype)
-    dx_padded = np.zeros((g.batch, g.in_channels, *padded_size(g)), dtype=dtype)
+    dx_padded = np.zeros((g.batch, g.in_channels, *g.padded_size), dtype=dtype)
     # A few images per step, as in the forward pass, so that the columns stay in cache.
     for images in image_steps(g, x.itemsize):
         columns = conv2d_columns(windows[images])            # (n, C_in*KH*KW, H_out*W_out)
@@ -445,12 +439,6 @@ def conv2d_backward(
             -1, g.in_channels, *g.kernel_size, *g.output_size), g)
     dx = padding_gradient_to_input(dx_padded, g)
     return dx, dw.reshape(w.shape), db
-
-
-def padded_size(g: ConvGeometry) -> tuple[int, int]:
-    """``(H + top + bottom, W + left + right)``: the size of the padded input."""
-    (top, bottom), (left, right) = g.padding
-    return g.input_size[0] + top + bottom, g.input_size[1] + left + right
 
 
 def add_windows_gradient(dx_padded: np.ndarray, dwindows: np.ndarray, g: ConvGeometry) -> None:

@@ -147,11 +147,12 @@ def _named_padding(
     """``'valid'`` or ``'same'`` as ``((top, bottom), (left, right))``."""
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     if kernel_size is None:
-        # pad2d and the locally connected layer object take the padding in cells only.
+        # Only calls without a kernel size get here (pad2d and the like).
         raise ValueError(
             f"{name} must be an int, a pair (height, width) or ((top, bottom), (left, right)) "
-            f"here, got {padding!r}: 'valid' and 'same' need a kernel size, so only a "
-            "convolution takes them (same_padding(kernel_size) gives the cells)"
+            f"here, got {padding!r}: 'valid' and 'same' are worked out from a kernel size, and "
+            "this call has none (functions and layers with a kernel_size take them; "
+            "same_padding(kernel_size) gives the cells)"
         )
     if padding == "valid":
         return ((0, 0), (0, 0))
@@ -195,8 +196,9 @@ def padding_per_side(
         a name. ``'valid'`` is no padding. ``'same'`` (stride 1 only) keeps
         the size, with any odd cell at the bottom/right as PyTorch does.
     kernel_size : int or (int, int), optional
-        ``(KH, KW)``, needed only for ``'same'``. Without it the names are
-        refused: ``pad2d`` takes its padding in cells.
+        ``(KH, KW)``, needed only for the names. Without it the names are
+        refused: a call with no kernel size, such as ``pad2d``, takes its
+        padding in cells.
     stride, dilation : int or (int, int)
         Needed only for ``'same'``.
     name : str
@@ -413,37 +415,46 @@ def _no_room_message(
     )
 
 
-def _reads_per_cell(layout: WindowLayout) -> np.ndarray:
-    """How many window positions read each padded cell, shape ``(padded_size,)``."""
-    counts = np.zeros(layout.padded_size, dtype=int)
-    for position in range(layout.output_size):
-        for cell in layout.taps(position):
-            counts[cell] += 1
+def _reads_per_cell_1d(padded_size: int, kernel_size: int, stride: int, dilation: int,
+                       count: int) -> np.ndarray:
+    """How many of ``count`` window positions read each padded cell, along one axis."""
+    counts = np.zeros(padded_size, dtype=int)
+    for start in range(0, count * stride, stride):
+        counts[start : start + dilation * (kernel_size - 1) + 1 : dilation] += 1
     return counts
 
 
 def coverage_counts(
-    size, kernel_size, padding=0, stride=1, dilation=1
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    padding: PaddingArg = 0,
+    stride: IntOrPair = 1,
+    dilation: IntOrPair = 1,
 ) -> np.ndarray:
     """Number of window positions that read each cell of the padded input.
 
     Parameters
     ----------
-    size, kernel_size, padding, stride, dilation : int or (int, int)
-        As in :func:`course_utils.conv_output_size` (int padding only).
+    size, kernel_size, stride, dilation : int or (int, int)
+        As in :func:`course_utils.conv_output_size`.
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`course_utils.padding_per_side`.
 
     Returns
     -------
-    ndarray of int, shape (H + 2*PH, W + 2*PW)
+    ndarray of int, shape (H + top + bottom, W + left + right)
         Padding cells included; a 0 marks a cell no window reads.
+
+    Raises
+    ------
+    ValueError
+        If not even one window fits in the padded input.
     """
-    sizes = check_int_or_pair(size, "size", minimum=1)
-    kernels = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
-    paddings = check_int_or_pair(padding, "padding", minimum=0)
-    strides = check_int_or_pair(stride, "stride", minimum=1)
-    dilations = check_int_or_pair(dilation, "dilation", minimum=1)
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    g = window_geometry(size, kernel_size, padding, stride, dilation)
     rows, cols = (
-        _reads_per_cell(window_layout(sizes[a], kernels[a], paddings[a], strides[a], dilations[a]))
+        _reads_per_cell_1d(g.padded_size[a], g.kernel_size[a], g.stride[a], g.dilation[a],
+                           g.output_size[a])
         for a in range(2)
     )
     # A 2-D window position is a pair of 1-D positions, so counts multiply.
@@ -573,6 +584,9 @@ class WindowGeometry:
         Cells a (dilated) kernel covers along each axis, ``D(K - 1) + 1``.
     output_size : (int, int)
         ``(H_out, W_out)``.
+    padded_size : (int, int)
+        ``(H + top + bottom, W + left + right)``, the size of the padded
+        input (a property).
     """
 
     input_size: tuple[int, int]
@@ -582,6 +596,12 @@ class WindowGeometry:
     dilation: tuple[int, int]
     span: tuple[int, int]
     output_size: tuple[int, int]
+
+    @property
+    def padded_size(self) -> tuple[int, int]:
+        """``(H + top + bottom, W + left + right)``: the size of the padded input."""
+        (top, bottom), (left, right) = self.padding
+        return (self.input_size[0] + top + bottom, self.input_size[1] + left + right)
 
 
 def _checked_geometry(
@@ -875,9 +895,13 @@ def transposed_conv_output_size(
 
     Parameters
     ----------
-    size, kernel_size, padding, stride, dilation : int or (int, int)
+    size, kernel_size, stride, dilation : int or (int, int)
         As in :func:`conv_output_size`; ``size`` is the transposed layer's
         input.
+    padding : int or (int, int)
+        The padding of the convolution it undoes, the same on both sides of
+        an axis as in ``torch.nn.ConvTranspose2d`` (which has no per-side
+        padding; ``output_padding`` adds the odd cell).
     output_padding : int or (int, int)
         Extra cells on one side, ``0 <= output_padding < max(stride, dilation)``.
 
@@ -887,7 +911,7 @@ def transposed_conv_output_size(
     """
     sizes = check_int_or_pair(size, "size", minimum=1)
     kernels = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
-    paddings = check_int_or_pair(padding, "padding", minimum=0)
+    paddings = _symmetric_transposed_padding(padding)
     strides = check_int_or_pair(stride, "stride", minimum=1)
     dilations = check_int_or_pair(dilation, "dilation", minimum=1)
     extras = check_int_or_pair(output_padding, "output_padding", minimum=0)
@@ -909,6 +933,20 @@ def transposed_conv_output_size(
         is_pair(arg) for arg in (size, kernel_size, padding, stride, dilation, output_padding)
     )
     return (results[0], results[1]) if as_pair else results[0]
+
+
+def _symmetric_transposed_padding(padding: object) -> tuple[int, int]:
+    """``(P_h, P_w)`` of a transposed convolution, or a clear error for per-side padding."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if isinstance(padding, str) or (is_pair(padding) and any(is_pair(p) for p in padding)):
+        raise ValueError(
+            "padding must be an int or a pair (height, width) here, got "
+            f"{padding!r}: per-side padding and names are not supported by "
+            "transposed_conv_output_size, because a transposed convolution (as "
+            "torch.nn.ConvTranspose2d) crops the same padding from both sides; use "
+            "output_padding for the odd cell"
+        )
+    return check_int_or_pair(padding, "padding", minimum=0)
 
 
 # --------------------------------------------------------------------------

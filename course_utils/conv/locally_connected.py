@@ -13,17 +13,14 @@ from typing import Optional
 
 import numpy as np
 
-from ..validation import IntOrPair, check_array
+from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
 from .convolution import (
     ConvGeometry,
     ConvPadding,
     add_windows_gradient,
     conv2d_windows,
     conv_geometry_from_shapes,
-    gradient_dtype,
-    padded_size,
     padding_gradient_to_input,
-    shape_text,
 )
 from .padding import pad2d
 
@@ -189,6 +186,6 @@ def locally_connected2d_backward(
     dcols = np.matmul(dout_by_position, _filters_by_position(w).transpose(0, 2, 1))
     # (H_out*W_out, N, C_in*KH*KW) -> (N, C_in, KH, KW, H_out, W_out), as a view
     dwindows = dcols.reshape(oh, ow, n, c_in, kh, kw).transpose(2, 3, 4, 5, 0, 1)
-    dx_padded = np.zeros((n, c_in, *padded_size(g)), dtype=dtype)
+    dx_padded = np.zeros((n, c_in, *g.padded_size), dtype=dtype)
     add_windows_gradient(dx_padded, dwindows, g)
     return padding_gradient_to_input(dx_padded, g), dw, db

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validation import IntOrPair, check_array, check_int_or_pair
-from .convolution import gradient_dtype
+from ..validation import IntOrPair, check_array, check_int_or_pair, gradient_dtype
 from .geometry import window_output_size
 
 __all__ = [

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..validation import check_array, check_int
+from ..validation import check_array, check_int, shape_text
 from .convolution import conv2d
+from .geometry import PaddingArg, padding_per_side, window_geometry
 from .padding import check_padding_mode, pad2d, padding_mask
 
 __all__ = ["products_text", "sliding_window_frame", "SlidingFrame"]
@@ -25,9 +26,9 @@ class SlidingFrame:
 
     Attributes
     ----------
-    padded : ndarray, shape (H + 2P, W + 2P)
+    padded : ndarray, shape (H + top + bottom, W + left + right)
         The grid with its padding filled in.
-    is_padding : ndarray of bool, shape (H + 2P, W + 2P)
+    is_padding : ndarray of bool, shape (H + top + bottom, W + left + right)
         True on padding cells.
     kernel : ndarray, shape (KH, KW)
     output : ndarray, shape (H_out, W_out)
@@ -44,7 +45,9 @@ class SlidingFrame:
         The window's values times the kernel, cell by cell.
     value : int or float
         ``products.sum()``, which is ``output[i, j]``.
-    padding, stride : int
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As given (the explorer's titles show it so).
+    stride : int
     mode : str
     """
 
@@ -59,7 +62,7 @@ class SlidingFrame:
     window_origin: tuple[int, int]
     products: np.ndarray
     value: float
-    padding: int
+    padding: PaddingArg
     stride: int
     mode: str
 
@@ -83,7 +86,7 @@ def sliding_window_frame(
     kernel: np.ndarray,
     step: int,
     *,
-    padding: int = 0,
+    padding: PaddingArg = 0,
     stride: int = 1,
     mode: str = "zeros",
 ) -> SlidingFrame:
@@ -100,8 +103,8 @@ def sliding_window_frame(
         One single-channel filter.
     step : int
         From 0 to ``H_out * W_out - 1``.
-    padding : int
-        Cells added on each side.
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`course_utils.padding_per_side`.
     stride : int
     mode : {'zeros', 'reflect', 'replicate', 'circular'}
 
@@ -112,18 +115,19 @@ def sliding_window_frame(
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     grid = check_array(grid, "grid", ndim=2, axes="(H, W)")
     kernel = check_array(kernel, "kernel", ndim=2, axes="(KH, KW)")
-    padding = check_int(padding, "padding", minimum=0)
     stride = check_int(stride, "stride", minimum=1)
+    sides = padding_per_side(padding, kernel.shape, stride)
     mode = check_padding_mode(mode, "mode")
-    room = (grid.shape[0] + 2 * padding, grid.shape[1] + 2 * padding)
-    if kernel.shape[0] > room[0] or kernel.shape[1] > room[1]:
+    try:
+        # The one rule of where windows fit (and its "no room" message) is geometry's.
+        window_geometry(grid.shape, kernel.shape, sides, stride)
+    except ValueError as error:
         raise ValueError(
-            f"kernel must fit in the padded grid: kernel is {kernel.shape[0]}x{kernel.shape[1]}, "
-            f"the {grid.shape[0]}x{grid.shape[1]} grid with padding {padding} is only "
-            f"{room[0]}x{room[1]}. Use a smaller kernel or more padding."
-        )
+            f"{error} (kernel has shape {shape_text(kernel.shape)} and grid has shape "
+            f"{shape_text(grid.shape)})"
+        ) from None
     output = conv2d(
-        grid[None, None], kernel[None, None], stride=stride, padding=padding, padding_mode=mode
+        grid[None, None], kernel[None, None], stride=stride, padding=sides, padding_mode=mode
     )[0, 0]
     steps = output.size
     step = check_int(step, "step", minimum=0)
@@ -132,14 +136,14 @@ def sliding_window_frame(
             f"step must be between 0 and {steps - 1} (the output has {steps} cells), got {step}"
         )
     i, j = divmod(step, output.shape[1])
-    padded = pad2d(grid, padding, mode)
+    padded = pad2d(grid, sides, mode)
     top, left = i * stride, j * stride
     window = padded[top : top + kernel.shape[0], left : left + kernel.shape[1]]
     products = window * kernel
     filled = (np.arange(steps) <= step).reshape(output.shape)
     return SlidingFrame(
         padded=padded,
-        is_padding=padding_mask(grid.shape, padding),
+        is_padding=padding_mask(grid.shape, sides),
         kernel=kernel,
         output=output,
         filled=filled,

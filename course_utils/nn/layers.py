@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..conv.convolution import gradient_dtype
-from ..validation import check_array, check_finite
+from ..validation import check_array, check_finite, gradient_dtype
 
 __all__ = [
     "dense",

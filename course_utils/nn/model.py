@@ -288,7 +288,9 @@ class LocallyConnected2D(Layer):
         how many filters) the layer has.
     rng : numpy.random.Generator
     stride : int or (int, int)
-    padding : int or (int, int)
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        Zero padding, as in :func:`course_utils.padding_per_side` (``'same'``
+        needs stride 1).
     bias : bool
         Give each filter (one per channel and position) a bias.
 
@@ -300,14 +302,14 @@ class LocallyConnected2D(Layer):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
                  input_size: IntOrPair, *, rng: np.random.Generator, stride: IntOrPair = 1,
-                 padding: IntOrPair = 0, bias: bool = True) -> None:
+                 padding: ConvPadding = 0, bias: bool = True) -> None:
         super().__init__()
         rng = check_generator(rng)
         bias = check_bool(bias, "bias")
         kh, kw = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
         h, w = check_int_or_pair(input_size, "input_size", minimum=1)
         sh, sw = check_int_or_pair(stride, "stride", minimum=1)
-        padding = padding_per_side(padding)
+        padding = padding_per_side(padding, (kh, kw), (sh, sw))
         in_channels = check_int(in_channels, "in_channels", minimum=1)
         out_channels = check_int(out_channels, "out_channels", minimum=1)
         oh, ow = window_output_size((h, w), (kh, kw), padding, (sh, sw))
@@ -476,8 +478,11 @@ class Sequential:
                     f"build a new {type(layer).__name__}(...) for each place"
                 )
             first_place[id(layer)] = index
-        self.layers = layers
+        # A tuple behind a read-only property: an append or an assignment later
+        # would get around the check above.
+        self._layers: tuple[Layer, ...] = tuple(layers)
         self._kept = _ForBackward("Sequential", "model")
+        self._backward_passes = 0
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Run every layer, keeping what one :meth:`backward` needs.
@@ -525,6 +530,7 @@ class Sequential:
         for layer, cache in zip(reversed(self.layers), reversed(caches)):
             dout = layer._backward(dout, cache)
         self._kept.release()
+        self._backward_passes += 1
         return dout
 
     def infer(self, x: np.ndarray) -> np.ndarray:
@@ -563,9 +569,28 @@ class Sequential:
             )
         return scores
 
-    def _backward_pending(self) -> bool:
-        """True from a forward until its backward: ``grads`` are then an earlier batch's."""
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        """The layers, in order (a tuple: build a new model to change them)."""
+        return self._layers
+
+    @property
+    def backward_pending(self) -> bool:
+        """True from a :meth:`forward` until its :meth:`backward`.
+
+        While it is True, the layers' ``grads`` are an earlier batch's (or
+        none), so an optimiser must not step on them.
+        """
         return self._kept.state == "kept"
+
+    @property
+    def backward_passes(self) -> int:
+        """How many :meth:`backward` passes have completed on this model.
+
+        An optimiser remembers the count at its last step, so that it never
+        applies the same gradients twice.
+        """
+        return self._backward_passes
 
     def parameters(self) -> list[tuple[Layer, str]]:
         """Every (layer, parameter name) pair, in order."""

@@ -31,7 +31,7 @@ from ..conv.counting import (
     locally_connected_macs,
     locally_connected_params,
 )
-from ..conv.geometry import Padding2d, PaddingArg, padding_per_side, window_output_size
+from ..conv.geometry import PaddingArg, padding_per_side, window_output_size
 from ..validation import IntOrPair, check_bool, check_groups, check_int, check_int_or_pair, is_pair
 from .model import Conv2D, Dense, Flatten, Layer, LocallyConnected2D, MaxPool2D, ReLU
 
@@ -105,10 +105,33 @@ def _as_tuple(value: object) -> object:
     return tuple(_as_tuple(item) for item in value) if is_pair(value) else value
 
 
-def _image_shape(input_shape: Shape, layer: str) -> tuple[int, int, int]:
+def check_input_shape(input_shape: object, name: str = "input_shape") -> Shape:
+    """``input_shape`` as a tuple of positive ints, or a clear error naming ``name``.
+
+    The one check of a shape given to a spec (``output_shape``, ``counts``,
+    ``build``) and to :func:`course_utils.summarize`: ``(C, H, W)`` for
+    images, ``(features,)`` after a flatten; no batch axis.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if not is_pair(input_shape):
+        raise TypeError(
+            f"{name} must be a tuple of positive ints, (C, H, W) for images or (features,) "
+            f"after a flatten, got {input_shape!r} of type {type(input_shape).__name__}"
+        )
+    if not input_shape:
+        raise ValueError(
+            f"{name} must hold at least one size, (C, H, W) for images or (features,) after "
+            "a flatten, got ()"
+        )
+    return tuple(check_int(value, f"{name}[{index}]", minimum=1)
+                 for index, value in enumerate(input_shape))
+
+
+def _image_shape(input_shape: object, layer: str) -> tuple[int, int, int]:
+    input_shape = check_input_shape(input_shape)
     if len(input_shape) != 3:
         raise ValueError(
-            f"{layer} needs an image input of shape (C, H, W), got shape {input_shape}: "
+            f"input_shape must be an image shape (C, H, W) for {layer}, got {input_shape}: "
             "after a FlattenSpec the values are a vector and cannot go back into an image layer"
         )
     return input_shape
@@ -178,7 +201,7 @@ class ConvSpec(LayerSpec):
                                     self.dilation))
 
     def counts(self, input_shape: Shape) -> LayerCounts:
-        channels = input_shape[0]
+        channels = _image_shape(input_shape, "a conv layer")[0]
         out = self.output_shape(input_shape)
         weights = conv_params(channels, self.out_channels, self.kernel_size, groups=self.groups,
                               bias=False)
@@ -187,7 +210,8 @@ class ConvSpec(LayerSpec):
         return LayerCounts(weights, self.out_channels if self.bias else 0, macs)
 
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
-        return [Conv2D(input_shape[0], self.out_channels, self.kernel_size, rng=rng,
+        channels = _image_shape(input_shape, "a conv layer")[0]
+        return [Conv2D(channels, self.out_channels, self.kernel_size, rng=rng,
                        stride=self.stride, padding=self.padding, dilation=self.dilation,
                        groups=self.groups, bias=self.bias)]
 
@@ -245,7 +269,8 @@ class DepthwiseSeparableSpec(LayerSpec):
         return LayerCounts(weights, (channels + self.out_channels) if self.bias else 0, macs)
 
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
-        depthwise, pointwise = self.steps(input_shape[0])
+        depthwise, pointwise = self.steps(
+            _image_shape(input_shape, "a depthwise-separable layer")[0])
         return (depthwise.build(input_shape, rng)
                 + pointwise.build(depthwise.output_shape(input_shape), rng))
 
@@ -258,8 +283,8 @@ class LocallyConnectedSpec(LayerSpec):
     ----------
     out_channels : int
     kernel_size : int or (int, int)
-    padding : int, (int, int) or ((int, int), (int, int))
-        Zero padding: the same on each side, or ``((top, bottom), (left, right))``.
+    padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
+        As in :func:`course_utils.padding_per_side` (``'same'`` needs stride 1).
     stride : int or (int, int)
     bias : bool
         One bias per filter, so per channel *and* position.
@@ -267,7 +292,7 @@ class LocallyConnectedSpec(LayerSpec):
 
     out_channels: int
     kernel_size: IntOrPair
-    padding: Padding2d = 0
+    padding: ConvPaddingSpec = 0
     stride: IntOrPair = 1
     bias: bool = True
 
@@ -276,7 +301,7 @@ class LocallyConnectedSpec(LayerSpec):
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
         check_int(self.out_channels, "out_channels", minimum=1)
         check_int_or_pair(self.kernel_size, "kernel_size", minimum=1)
-        padding_per_side(self.padding)  # in cells: 'same' and 'valid' are for convolutions
+        padding_per_side(self.padding, self.kernel_size, self.stride)
         check_int_or_pair(self.stride, "stride", minimum=1)
         check_bool(self.bias, "bias")
 
@@ -290,7 +315,7 @@ class LocallyConnectedSpec(LayerSpec):
                 *window_output_size((h, w), self.kernel_size, self.padding, self.stride))
 
     def counts(self, input_shape: Shape) -> LayerCounts:
-        channels = input_shape[0]
+        channels = _image_shape(input_shape, "a locally connected layer")[0]
         out = self.output_shape(input_shape)
         weights = locally_connected_params(channels, self.out_channels, self.kernel_size,
                                            out[1:], bias=False)
@@ -299,8 +324,9 @@ class LocallyConnectedSpec(LayerSpec):
         return LayerCounts(weights, biases, macs)
 
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
-        return [LocallyConnected2D(input_shape[0], self.out_channels, self.kernel_size,
-                                   input_shape[1:], rng=rng, stride=self.stride,
+        channels, h, w = _image_shape(input_shape, "a locally connected layer")
+        return [LocallyConnected2D(channels, self.out_channels, self.kernel_size,
+                                   (h, w), rng=rng, stride=self.stride,
                                    padding=self.padding, bias=self.bias)]
 
 
@@ -349,9 +375,10 @@ class ReLUSpec(LayerSpec):
         return "relu"
 
     def output_shape(self, input_shape: Shape) -> Shape:
-        return input_shape
+        return check_input_shape(input_shape)
 
     def counts(self, input_shape: Shape) -> LayerCounts:
+        check_input_shape(input_shape)
         return LayerCounts(0, 0, 0)
 
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
@@ -366,9 +393,10 @@ class FlattenSpec(LayerSpec):
         return "flatten"
 
     def output_shape(self, input_shape: Shape) -> Shape:
-        return (int(np.prod(input_shape)),)
+        return (int(np.prod(check_input_shape(input_shape))),)
 
     def counts(self, input_shape: Shape) -> LayerCounts:
+        check_input_shape(input_shape)
         return LayerCounts(0, 0, 0)
 
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
@@ -396,8 +424,9 @@ class DenseSpec(LayerSpec):
         return f"dense {self.out_features}"
 
     def _in_features(self, input_shape: Shape) -> int:
+        input_shape = check_input_shape(input_shape)
         if len(input_shape) != 1:
-            raise ValueError(f"a dense layer needs a flat input (features,), got shape "
+            raise ValueError(f"input_shape must be flat, (features,), for a dense layer, got "
                              f"{input_shape}: put a FlattenSpec() before it")
         return input_shape[0]
 
@@ -412,4 +441,4 @@ class DenseSpec(LayerSpec):
                            dense_macs(features, self.out_features))
 
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
-        return [Dense(input_shape[0], self.out_features, rng=rng, bias=self.bias)]
+        return [Dense(self._in_features(input_shape), self.out_features, rng=rng, bias=self.bias)]

@@ -22,10 +22,10 @@ from typing import Sequence
 import numpy as np
 
 from ..conv.counting import format_bytes, memory_bytes
-from ..validation import check_int, is_pair
+from ..validation import check_int
 from ..viz.tables import text_table  # plain Python: no matplotlib
 from .model import Layer, Sequential
-from .specs import LayerSpec, Shape
+from .specs import FlattenSpec, LayerSpec, ReLUSpec, Shape, check_input_shape
 
 __all__ = [
     "build_model",
@@ -163,6 +163,7 @@ class ModelSummary:
 
 
 def _check_specs(layers: Sequence[LayerSpec]) -> list[LayerSpec]:
+    """The specs as a list, read once (a generator works too), or a clear error."""
     if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
         raise TypeError(f"layers must be a list of layer specs, got {layers!r}")
     layers = list(layers)
@@ -172,15 +173,29 @@ def _check_specs(layers: Sequence[LayerSpec]) -> list[LayerSpec]:
         # Any LayerSpec is welcome: a new kind of layer needs only its spec class.
         if not isinstance(layer, LayerSpec):
             allowed = ", ".join(sorted(spec.__name__ for spec in LayerSpec.__subclasses__()))
-            raise TypeError(f"layers[{number}] must be a layer spec ({allowed}), got {layer!r}")
+            raise TypeError(f"layers[{number}] must be a layer spec ({allowed}), got "
+                            f"{layer!r}{_spec_hint(layer)}")
     return layers
 
 
+def _spec_hint(layer: object) -> str:
+    """Why a non-spec ended up in the list, when it is a common slip."""
+    if isinstance(layer, type) and issubclass(layer, LayerSpec):
+        call = f"{layer.__name__}()" if layer in (ReLUSpec, FlattenSpec) else f"{layer.__name__}(...)"
+        return f": that is the class, call it: {call}"
+    if isinstance(layer, int) and not isinstance(layer, bool):
+        return (": a number where a spec should be; the arguments are (layers, input_shape), "
+                "e.g. summarize([ConvSpec(8, 3), ...], (1, 28, 28))")
+    return ""
+
+
 def _check_input_shape(input_shape: object) -> Shape:
-    if not is_pair(input_shape) or len(input_shape) != 3:
+    """The model's input shape: (C, H, W), checked by the specs' one shape check."""
+    shape = check_input_shape(input_shape)
+    if len(shape) != 3:
         raise TypeError(f"input_shape must be (C, H, W), three positive ints, got "
-                        f"{input_shape!r}")
-    return tuple(check_int(v, "input_shape", minimum=1) for v in input_shape)
+                         f"{input_shape!r}")
+    return shape
 
 
 def _layer_error(number: int, layer: LayerSpec, shape: Shape, error: Exception) -> Exception:
@@ -255,8 +270,9 @@ def build_model(layers: Sequence[LayerSpec], input_shape: Shape, *, seed: int,
     Sequential
         A depthwise-separable spec becomes two layers (depthwise, then 1x1).
     """
+    layers = _check_specs(layers)  # read once: layers may be a generator
     summarize(layers, input_shape)  # the same checks and messages
-    layers, shape = list(layers), _check_input_shape(input_shape)
+    shape = _check_input_shape(input_shape)
     seed = check_int(seed, "seed", minimum=0)
     if dtype not in ("float32", "float64", np.float32, np.float64):
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")

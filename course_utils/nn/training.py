@@ -55,6 +55,8 @@ class Adam:
         self.model, self.learning_rate = model, learning_rate
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.steps = 0
+        # model.backward_passes when the last step ran: its gradients are used up
+        self._stepped_after: int | None = None
         # running means of each parameter's gradient (m) and squared gradient (v)
         self.m = {(layer, name): np.zeros_like(layer.params[name])
                   for layer, name in model.parameters()}
@@ -67,8 +69,10 @@ class Adam:
         Raises
         ------
         ValueError
-            When a parameter has no gradient yet, or when ``model.forward`` ran
-            after the last ``model.backward`` (its gradients are not there yet).
+            When a parameter has no gradient yet, when ``model.forward`` ran
+            after the last ``model.backward`` (its gradients are not there
+            yet), or when a step already used the last backward's gradients
+            (a second step would apply them twice).
         """
         missing = [f"{type(layer).__name__}.{name}" for layer, name in self.model.parameters()
                    if name not in layer.grads]
@@ -77,12 +81,19 @@ class Adam:
                 "step needs gradients: run model.backward(dscores) before optimiser.step() "
                 f"(no gradient yet for {', '.join(missing)})"
             )
-        if self.model._backward_pending():
+        if self.model.backward_pending:
             # The gradients are those of an earlier batch: stepping now would mix two batches.
             raise ValueError(
                 "step needs the gradients of the last forward pass: run "
                 "model.backward(dscores) after model.forward(x), then optimiser.step()"
             )
+        if self._stepped_after is not None and self._stepped_after == self.model.backward_passes:
+            raise ValueError(
+                "step already used the gradients of the last backward pass, and stepping "
+                "again would apply them twice: run model.forward(x) and "
+                "model.backward(dscores) again, then optimiser.step()"
+            )
+        self._stepped_after = self.model.backward_passes
         self.steps += 1
         for layer, name in self.model.parameters():
             grad = layer.grads[name]

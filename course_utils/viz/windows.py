@@ -19,6 +19,7 @@ from ..conv.geometry import (
     WindowLayout,
     conv_output_size,
     coverage_counts,
+    padding_per_side,
     receptive_field,
     window_layout,
 )
@@ -180,7 +181,7 @@ def plot_coverage_grid(
     Parameters
     ----------
     size, kernel_size, padding, stride, dilation : int or (int, int)
-        As in :func:`course_utils.conv_output_size` (int padding only).
+        As in :func:`course_utils.coverage_counts` (any padding form).
     title : str, optional
         Defaults to the settings and the output size.
 
@@ -190,7 +191,7 @@ def plot_coverage_grid(
     """
     counts = coverage_counts(size, kernel_size, padding, stride, dilation)
     sizes = check_int_or_pair(size, "size", minimum=1)
-    ph, pw = check_int_or_pair(padding, "padding", minimum=0)
+    (ph, _), (pw, _) = padding_per_side(padding, kernel_size, stride, dilation)
     n_rows, n_cols = counts.shape
     labelled = max(n_rows, n_cols) <= MAX_LABELLED_CELLS
     cell_inches = min(0.7, 7.0 / max(n_rows, n_cols))

@@ -121,8 +121,10 @@ def test_every_make_target_runs_tools_course_py():
     # make and `python tools/course.py` are one route: the Makefile only hands over
     targets = ["lab", "test", "execute", "slides", "bench", "venv", "original", "clean-venv",
                "check-wheels"]
-    dry = subprocess.run(["make", "-n", *targets, "NOTEBOOK=02"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout.splitlines()
+    # --no-print-directory: under `make test` this make is a sub-make, which would
+    # otherwise announce "Entering directory" around its lines.
+    dry = subprocess.run(["make", "--no-print-directory", "-n", *targets, "NOTEBOOK=02"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     dry = [line.strip() for line in dry]
     assert dry == [f"python3 tools/course.py --venv .venv {arg}" for arg in (
         "--port 8888 lab", "test", "execute", "slides", "bench", "venv", "original 02",

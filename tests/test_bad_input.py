@@ -632,6 +632,12 @@ CASES = [
          ValueError, "padding", "must be"),
     Case("MaxPoolSpec", "window bigger than the map",
          lambda: cu.summarize([MaxPoolSpec(3)], (1, 2, 2)), ValueError, "size", "must be at most"),
+    Case("OutputSizeDrill", "a seed as text", lambda: cu.OutputSizeDrill(seed="7"), TypeError,
+         "seed"),
+    Case("OutputSizeDrill", "a negative seed", lambda: cu.OutputSizeDrill(seed=-1), ValueError,
+         "seed"),
+    Case("ParameterDrill", "a bool as seed", lambda: cu.ParameterDrill(seed=True), TypeError,
+         "seed"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

@@ -247,6 +247,9 @@ def _problem(kind: str, result: object, expected: object) -> str:
                     f"{result!r}: a size counts cells, so return an int (floor division "
                     "// gives one).")
         return f"it returned {result!r}, which is not a whole number of cells."
+    if kind == "size" and type(result) is int and isinstance(expected, int):
+        off = result - expected
+        return f"it is {abs(off)} too {'many' if off > 0 else 'few'}."
     if kind == "counts":
         which = [name for name, mine, right in zip(("parameter count", "multiply-add count"), result,
                                                     expected) if mine != right]

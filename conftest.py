@@ -71,7 +71,7 @@ def count_examples(test, name: str) -> None:
     test.hypothesis.inner_test = counted
 
 
-# Solution cells keep no saved output; under nbval they must print "Correct" (tests/nbval_solutions.py).
+# Solution cells keep no saved output; under nbval they print "Correct" (tests/nbval_solutions.py).
 _spec = importlib.util.spec_from_file_location(
     "nbval_solutions", os.path.join(os.path.dirname(__file__), "tests", "nbval_solutions.py"))
 nbval_solutions = importlib.util.module_from_spec(_spec)

@@ -230,8 +230,8 @@ OUTPUT_SIZE_MISTAKES = (
     Mistake("dilation ignored", _formula(lambda w, k, p, d: w + 2 * p - k, _floor),
             "a dilated window is wider than its K taps: with gaps of D - 1 cells between "
             "taps it spans D(K - 1) + 1 cells."),
-    Mistake("dilation counted as the gap", _formula(lambda w, k, p, d: w + 2 * p - (k + (k - 1) * d),
-                                                    _floor),
+    Mistake("dilation counted as the gap",
+            _formula(lambda w, k, p, d: w + 2 * p - (k + (k - 1) * d), _floor),
             "in PyTorch's numbering (the course's), dilation 1 means no gaps: the window "
             "spans D(K - 1) + 1 cells."),
     Mistake("no error when no window fits", _formula(_room, _floor, check_room=False),

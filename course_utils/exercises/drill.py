@@ -132,12 +132,14 @@ class ParameterDrill(_Drill):
     """Parameter counts of a conv or dense layer drawn from a seed, biases included."""
 
     def _draw(self) -> tuple[str, int, dict[int, str], str]:
-        channels, side = int(self._rng.choice([1, 3, 16, 32])), int(self._rng.choice([8, 14, 28, 32]))
+        channels = int(self._rng.choice([1, 3, 16, 32]))
+        side = int(self._rng.choice([8, 14, 28, 32]))
         hints: dict[int, str] = {}
         self._fallback = ("count one filter first (its height x width x input channels, and "
                           "its bias), then multiply by the number of filters.")
         if self._rng.random() < 0.65:
-            filters, kernel = int(self._rng.choice([8, 16, 32, 64])), int(self._rng.choice([1, 3, 5]))
+            filters = int(self._rng.choice([8, 16, 32, 64]))
+            kernel = int(self._rng.choice([1, 3, 5]))
             expected = conv_params(channels, filters, kernel)
             out = conv_output_size(side, kernel, padding="same") if kernel % 2 else side
             add_hint(hints, conv_params(channels, filters, kernel, bias=False),

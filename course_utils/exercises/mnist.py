@@ -18,7 +18,8 @@ from ..nn.summary import summarize
 from .verdict import add_hint, checker, count_verdict, read_whole_number
 from .write_it import Case, Mistake, WriteIt, write_it_checker
 
-__all__ = ["check_count_model", "check_resnext_params", "check_second_conv_params", "check_valid_dense_params"]
+__all__ = ["check_count_model", "check_resnext_params", "check_second_conv_params",
+           "check_valid_dense_params"]
 
 #: Exercise 1: the model of the notebook with 'valid' padding instead of 'same'.
 VALID_PADDING_EXERCISE = {"size": 28, "kernel_size": 3, "filters": 32, "pool": 2, "hidden": 128,

@@ -251,8 +251,8 @@ def _problem(kind: str, result: object, expected: object) -> str:
         off = result - expected
         return f"it is {abs(off)} too {'many' if off > 0 else 'few'}."
     if kind == "counts":
-        which = [name for name, mine, right in zip(("parameter count", "multiply-add count"), result,
-                                                    expected) if mine != right]
+        names = ("parameter count", "multiply-add count")
+        which = [name for name, mine, right in zip(names, result, expected) if mine != right]
         return f"the {' and the '.join(which)} {'are' if len(which) > 1 else 'is'} not right."
     return "its result is not the right one."
 
@@ -263,7 +263,8 @@ def _show(value: object, indent: int = 15) -> str:
         return f"raise {value.kind.__name__} ({value.message})"
     if isinstance(value, np.ndarray):
         shown = value
-        if shown.dtype.kind == "f" and np.isfinite(shown).all() and (shown == np.round(shown)).all():
+        if shown.dtype.kind == "f" and np.isfinite(shown).all() \
+                and (shown == np.round(shown)).all():
             shown = shown.astype(np.int64)
         if shown.size > 64:
             return f"an array of shape {shown.shape}"

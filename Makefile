@@ -8,7 +8,7 @@ VENV ?= .venv
 PORT ?= 8888
 COURSE := $(PYTHON) tools/course.py --venv $(VENV)
 
-.PHONY: help lab test execute slides bench original venv clean-venv check-wheels
+.PHONY: help lab test execute slides student bench original venv clean-venv check-wheels
 
 help:
 	@$(COURSE) --help
@@ -25,6 +25,10 @@ execute:
 
 slides:
 	@$(COURSE) slides
+
+# Copies without solutions for a graded class, in student/ (the notebooks are only read).
+student:
+	@$(COURSE) student
 
 # PyTorch is an optional peer: $(VENV)/bin/pip install torch==2.13.0 adds it to the next run.
 bench:

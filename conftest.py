@@ -71,7 +71,15 @@ def count_examples(test, name: str) -> None:
     test.hypothesis.inner_test = counted
 
 
+# Solution cells keep no saved output; under nbval they print "Correct" (tests/nbval_solutions.py).
+_spec = importlib.util.spec_from_file_location(
+    "nbval_solutions", os.path.join(os.path.dirname(__file__), "tests", "nbval_solutions.py"))
+nbval_solutions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(nbval_solutions)
+
+
 def pytest_collection_modifyitems(items):
+    nbval_solutions.judge_solution_cells(items)
     wrapped = set()
     for item in items:
         test = getattr(item, "obj", None)

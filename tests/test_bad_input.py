@@ -675,6 +675,12 @@ CASES = [
     Case("sliding_window_frame", "a negative side of padding",
          lambda: cu.sliding_window_frame(GRID, KERNEL, 0, padding=((0, -1), 0)), ValueError,
          "padding", ">= 0"),
+    Case("OutputSizeDrill", "a seed as text", lambda: cu.OutputSizeDrill(seed="7"), TypeError,
+         "seed"),
+    Case("OutputSizeDrill", "a negative seed", lambda: cu.OutputSizeDrill(seed=-1), ValueError,
+         "seed"),
+    Case("ParameterDrill", "a bool as seed", lambda: cu.ParameterDrill(seed=True), TypeError,
+         "seed"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

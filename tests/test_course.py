@@ -175,6 +175,22 @@ def test_every_cell_has_slideshow_metadata(notebook):
     assert setup.metadata["slideshow"]["slide_type"] == "skip", "setup cell should be skipped"
 
 
+def solution_is_hidden(path, solution) -> None:
+    """A solution cell: tagged, collapsed (code and verdict), and saved with no output.
+
+    GitHub, VS Code and Colab ignore the collapsing, so the file keeps no output
+    of a solution (tools/execute_notebooks.py); under nbval the cell still runs
+    and must print a "Correct" verdict (conftest.py).
+    """
+    assert solution.cell_type == "code" and solution.source.startswith("# Solution")
+    assert "solution" in solution.metadata.get("tags", []), f"{path.name}: untagged solution"
+    collapsed = solution.metadata.get("jupyter", {})
+    assert collapsed.get("source_hidden") is True and collapsed.get("outputs_hidden") is True, (
+        f"{path.name}: a solution cell (code and verdict) must be collapsed"
+    )
+    assert not solution.outputs, f"{path.name}: a solution's output is saved: run make execute"
+
+
 def test_exercises_have_checkers_and_hidden_solutions(notebook):
     path, nb = notebook
     cells = nb.cells
@@ -188,14 +204,33 @@ def test_exercises_have_checkers_and_hidden_solutions(notebook):
         assert re.search(r"check_\w+\(answer_\w+\)", attempt.source), attempt.source
         printed = "".join(o.get("text", "") for o in attempt.outputs)
         assert "Not attempted yet" in printed, f"{path.name}: committed attempt cell is not blank"
-        solution = cells[i + 1]
-        assert solution.cell_type == "code" and solution.source.startswith("# Solution")
-        collapsed = solution.metadata.get("jupyter", {})
-        assert collapsed.get("source_hidden") is True and collapsed.get("outputs_hidden") is True, (
-            f"{path.name}: a solution cell (code and verdict) must be collapsed"
-        )
-        solved = "".join(o.get("text", "") for o in solution.outputs)
-        assert "Correct" in solved, f"{path.name}: a solution does not pass its own checker"
+        solution_is_hidden(path, cells[i + 1])
+        assert re.search(r"check_\w+\(answer_\w+\)", cells[i + 1].source)
+
+
+def test_every_notebook_has_a_write_it_exercise(notebook):
+    """Template (signature, docstring, a body to fill in), check cell, hidden solution."""
+    path, nb = notebook
+    cells = nb.cells
+    templates = [i for i, c in enumerate(cells)
+                 if c.cell_type == "code" and "write-it" in c.metadata.get("tags", [])]
+    assert templates, f"{path.name}: no Write-it exercise (a code cell tagged write-it)"
+    for i in templates:
+        template, check, solution = cells[i], cells[i + 1], cells[i + 2]
+        name = re.match(r"def (\w+)\(", template.source).group(1)
+        assert '"""' in template.source and "raise NotImplementedError" in template.source
+        assert re.fullmatch(rf"cu\.check_\w+\({name}\)", check.source.strip()), check.source
+        printed = "".join(o.get("text", "") for o in check.outputs)
+        assert printed.startswith("… Not attempted yet"), f"{path.name}: {printed[:200]}"
+        solution_is_hidden(path, solution)
+        assert f"def {name}(" in solution.source and check.source.strip() in solution.source
+
+
+def test_every_solution_cell_is_hidden(notebook):
+    path, nb = notebook
+    for cell in nb.cells:
+        if "solution" in cell.metadata.get("tags", []) or cell.source.startswith("# Solution"):
+            solution_is_hidden(path, cell)
 
 
 def test_ignored_outputs_are_few_and_explained(notebook):

@@ -112,6 +112,7 @@ def test_each_target_runs_the_same_tool_make_used_to():
         "test": [[str(venv_py), "-m", "pytest", "-x"]],
         "execute": [[str(venv_py), "tools/execute_notebooks.py", "-x"]],
         "slides": [[str(venv_py), "tools/make_slides.py", "-x"]],
+        "student": [[str(venv_py), "tools/make_student.py", "-x"]],
         "bench": [[str(venv_py), "benchmarks/run.py", "-x"]],
         "original": [[base, "tools/original_notebook.py", "-x"]],
         "check-wheels": [[base, "tools/check_wheels.py", "-x"]],
@@ -124,6 +125,16 @@ def test_each_target_runs_the_same_tool_make_used_to():
         for command in commands:
             script = command[1] if command[1] != "-m" else None
             assert script is None or (ROOT / script).exists(), script
+
+
+def test_make_student_calls_the_script_and_writes_into_the_ignored_student_folder():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^student:\n\t@\$\(COURSE\) student$", makefile, re.M), makefile
+    assert "student" in course.HELP and "student" in course.VENV_TARGETS
+    assert "student/" in (ROOT / ".gitignore").read_text().splitlines()
+    dry = subprocess.run(["make", "-n", "-W", "pyproject.toml", "student"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert "tools/course.py --venv .venv student" in dry
 
 
 def test_the_environment_is_rebuilt_when_what_it_is_built_from_changes(tmp_path):

@@ -66,19 +66,28 @@ ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_valid_dense_params,
     check_resnext_params,
 ]
+# The Write-it checkers take a function (tests/test_exercises_write_it.py); any other
+# answer is "give the function itself", never a traceback.
+WRITE_IT_CHECKERS = [
+    course_utils.check_output_size,
+    course_utils.check_conv_single,
+    course_utils.check_filter_gradient,
+    course_utils.check_locally_connected,
+    course_utils.check_count_model,
+]
 
 
 def test_every_checker_of_the_course_is_driven_here():
     public = {name for name in course_utils.__all__ if name.startswith("check_")}
-    assert {checker.__name__ for checker in ALL_CHECKERS} == public
+    assert {checker.__name__ for checker in ALL_CHECKERS + WRITE_IT_CHECKERS} == public
 
 
-@pytest.mark.parametrize("checker", ALL_CHECKERS)
+@pytest.mark.parametrize("checker", ALL_CHECKERS + WRITE_IT_CHECKERS)
 def test_none_means_not_attempted(capsys, checker):
     assert verdict(capsys, checker, None) == NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("checker", ALL_CHECKERS)
+@pytest.mark.parametrize("checker", ALL_CHECKERS + WRITE_IT_CHECKERS)
 @pytest.mark.parametrize("answer", ODD_ANSWERS, ids=repr)
 def test_odd_answers_get_feedback_not_a_traceback(capsys, checker, answer):
     out = verdict(capsys, checker, answer)

@@ -119,15 +119,15 @@ def test_ci_installs_chromium_requires_the_browser_and_runs_the_readme_test_comm
 
 def test_every_make_target_runs_tools_course_py():
     # make and `python tools/course.py` are one route: the Makefile only hands over
-    targets = ["lab", "test", "execute", "slides", "bench", "venv", "original", "clean-venv",
-               "check-wheels"]
+    targets = ["lab", "test", "execute", "slides", "student", "bench", "venv", "original",
+               "clean-venv", "check-wheels"]
     # --no-print-directory: under `make test` this make is a sub-make, which would
     # otherwise announce "Entering directory" around its lines.
     dry = subprocess.run(["make", "--no-print-directory", "-n", *targets, "NOTEBOOK=02"],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     dry = [line.strip() for line in dry]
     assert dry == [f"python3 tools/course.py --venv .venv {arg}" for arg in (
-        "--port 8888 lab", "test", "execute", "slides", "bench", "venv", "original 02",
+        "--port 8888 lab", "test", "execute", "slides", "student", "bench", "venv", "original 02",
         "clean-venv", "check-wheels")], dry
     course = load_tool("course")
     assert set(targets) == set(course.HELP)
@@ -286,11 +286,14 @@ def test_nbval_fails_when_a_printed_number_is_changed_by_hand(tmp_path):
     copy = tmp_path / source.name
     nbformat.write(nb, copy)
     shutil.copy(ROOT / "tests" / "nbval_sanitize.cfg", tmp_path / "sanitize.cfg")
+    # nbval_solutions: solution cells print "Correct" instead of matching a saved output
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"))
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
+         "-p", "nbval_solutions",
          "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "sanitize.cfg",
          "--rootdir", str(tmp_path), "-q", copy.name],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
     )
     report = result.stdout + result.stderr
     assert result.returncode == 1, report[-3000:]

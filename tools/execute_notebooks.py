@@ -4,7 +4,8 @@
 ones in course_utils.NOTEBOOKS, not a learner's `-original` copies). Only
 outputs, execution counts
 and the widget state change: cell sources, and so a learner's edits, are
-kept as they are. Jupyter and matplotlib write their settings to a temporary
+kept as they are. The outputs of solution cells (tagged ``solution``) are
+not saved, so that no renderer that ignores collapsing shows them. Jupyter and matplotlib write their settings to a temporary
 folder, never the home folder.
 """
 
@@ -45,6 +46,23 @@ def coalesce_streams(notebook) -> None:
         cell.outputs = merged
 
 
+#: Cells with this tag hold an exercise's solution (see tests/test_course.py).
+SOLUTION_TAG = "solution"
+
+
+def hide_solution_outputs(notebook) -> None:
+    """Keep no output of a solution cell in the saved file.
+
+    JupyterLab collapses a solution cell, its verdict included; GitHub, VS Code
+    and Colab do not, and a verdict such as "Correct! ... = 22" gives the
+    answer away. The cell still runs (and prints) when a learner runs it;
+    under the tests it must print a "Correct" verdict (conftest.py).
+    """
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and SOLUTION_TAG in cell.metadata.get("tags", []):
+            cell.outputs = []
+
+
 def execute(path: Path, timeout: int) -> float:
     """Execute one notebook in place; return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
@@ -58,6 +76,7 @@ def execute(path: Path, timeout: int) -> float:
     start = time.perf_counter()
     client.execute()
     coalesce_streams(notebook)
+    hide_solution_outputs(notebook)
     nbformat.write(notebook, path)
     return time.perf_counter() - start
 

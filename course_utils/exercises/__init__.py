@@ -7,11 +7,15 @@
 - ``sharing``: notebook 03
 - ``faces``: notebook 04
 - ``mnist``: notebook 05
+- ``runner``: runs a learner's function safely (time limit, captured prints)
+- ``write_it``: the Write-it checkers' framework (cases, known wrong versions, hints)
+- ``drill``: practice on demand, output sizes and parameter counts, with a score
 """
 
 # Each module lists its public names in its own __all__; this joins them.
-from . import arithmetic, faces, mnist, padding, sharing
+from . import arithmetic, drill, faces, mnist, padding, sharing
 from .arithmetic import *  # noqa: F403
+from .drill import *  # noqa: F403
 from .faces import *  # noqa: F403
 from .mnist import *  # noqa: F403
 from .padding import *  # noqa: F403
@@ -23,4 +27,5 @@ __all__ = [
     *sharing.__all__,
     *faces.__all__,
     *mnist.__all__,
+    *drill.__all__,
 ]

@@ -6,6 +6,10 @@ so the exercises stay consistent with the functions the notebooks teach.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+
 from ..conv.geometry import conv_output_size, receptive_field, same_padding
 from .verdict import (
     CORRECT,
@@ -18,9 +22,11 @@ from .verdict import (
     read_items,
     read_whole_number,
 )
+from .write_it import Case, Mistake, Raises, WriteIt, write_it_checker
 
 __all__ = [
     "check_fitting_strides",
+    "check_output_size",
     "check_output_width",
     "check_receptive_field",
     "check_same_padding",
@@ -163,3 +169,111 @@ def check_receptive_field(value: int) -> str:
     return integer_verdict(
         value, expected, hints, f"Layer by layer the field grows {sizes}."
     )
+
+
+# --------------------------------------------------------------------------
+# Write it: output_size(size, kernel, padding, stride, dilation=1)
+# --------------------------------------------------------------------------
+
+
+def _span(kernel: int, dilation: int) -> int:
+    return dilation * (kernel - 1) + 1
+
+
+def _no_room(size: int, kernel: int, padding: int, dilation: int) -> Raises:
+    return Raises(ValueError, f"no window fits: the padded input is {size + 2 * padding} "
+                              f"wide and the window {_span(kernel, dilation)}")
+
+
+def output_size_solution(size: int, kernel: int, padding: int, stride: int,
+                         dilation: int = 1) -> int | Raises:
+    """The right answer, from :func:`course_utils.conv_output_size` (floored)."""
+    if size + 2 * padding < _span(kernel, dilation):
+        return _no_room(size, kernel, padding, dilation)
+    return conv_output_size(size, kernel, padding, stride, dilation, strict=False)
+
+
+def _formula(room_of: Callable[[int, int, int, int], int], finish: Callable[[int, int], object],
+             check_room: bool = True) -> Callable[..., object]:
+    """A wrong version: how much room the windows have, then how the count is finished."""
+
+    def version(size: int, kernel: int, padding: int, stride: int, dilation: int = 1) -> object:
+        room = room_of(size, kernel, padding, dilation)
+        if check_room and room < 0:
+            return _no_room(size, kernel, padding, dilation)
+        return finish(room, stride)
+
+    return version
+
+
+def _room(size: int, kernel: int, padding: int, dilation: int) -> int:
+    return size + 2 * padding - _span(kernel, dilation)
+
+
+def _floor(room: int, stride: int) -> int:
+    return room // stride + 1
+
+
+OUTPUT_SIZE_MISTAKES = (
+    Mistake("ceil instead of floor", _formula(_room, lambda r, s: -(-r // s) + 1),
+            "when the stride does not divide the room exactly, the last window would stick "
+            "out past the padded input; frameworks drop it, so round the division down "
+            "(floor), not up."),
+    Mistake("padding added once", _formula(lambda w, k, p, d: w + p - _span(k, d), _floor),
+            "padding P goes on each side of the input, so the padded input is W + 2P wide."),
+    Mistake("missing + 1", _formula(_room, lambda r, s: r // s),
+            "count the positions with a tiny case: a window exactly as wide as the input fits "
+            "once, so the count must come out as 1 there; the first window counts too."),
+    Mistake("a float for a size", _formula(_room, lambda r, s: r / s + 1),
+            "a size counts cells, so it must be a whole number (an int): / divides into a "
+            "float, // divides and rounds down."),
+    Mistake("dilation ignored", _formula(lambda w, k, p, d: w + 2 * p - k, _floor),
+            "a dilated window is wider than its K taps: with gaps of D - 1 cells between "
+            "taps it spans D(K - 1) + 1 cells."),
+    Mistake("dilation counted as the gap",
+            _formula(lambda w, k, p, d: w + 2 * p - (k + (k - 1) * d), _floor),
+            "in PyTorch's numbering (the course's), dilation 1 means no gaps: the window "
+            "spans D(K - 1) + 1 cells."),
+    Mistake("no error when no window fits", _formula(_room, _floor, check_room=False),
+            "when the window is wider than the padded input, there is no position at all: "
+            "raise ValueError instead of returning a number."),
+)
+
+
+def _output_size_cases() -> list[Case]:
+    picked = [
+        ((5, 3, 0, 1, 1), "the 5x5 grid, no padding"),
+        ((5, 3, 1, 1, 1), "the 5x5 grid, one ring of zeros"),
+        ((5, 3, 1, 2, 1), "the 5x5 grid, padding 1, stride 2"),
+        ((227, 11, 0, 4, 1), "AlexNet conv1"),
+        ((224, 11, 0, 4, 1), "AlexNet conv1 on the paper's 224"),
+        ((10, 3, 0, 2, 1), "the '4.5' case"),
+        ((7, 3, 0, 1, 2), "a dilated 3x3 kernel"),
+        ((2, 3, 0, 1, 1), "a kernel wider than the input"),
+    ]
+    cases = [Case(args, label, args[0] + 2 * args[2]) for args, label in picked]
+    rng = np.random.default_rng(1901)
+    for number in range(40):
+        size, kernel = int(rng.integers(1, 41)), int(rng.integers(1, 12))
+        stride, dilation = int(rng.integers(1, 6)), int(rng.integers(1, 4))
+        # at most half the window on each side, as the frameworks allow
+        padding = int(rng.integers(0, _span(kernel, dilation) // 2 + 1))
+        cases.append(Case((size, kernel, padding, stride, dilation), f"random case {number + 1}",
+                          size + 2 * padding))
+    return cases
+
+
+OUTPUT_SIZE_EXERCISE = WriteIt(
+    name="output_size",
+    arg_names=("size", "kernel", "padding", "stride", "dilation"),
+    solution=output_size_solution,
+    cases=_output_size_cases,
+    mistakes=OUTPUT_SIZE_MISTAKES,
+    kind="size",
+    explain="It floors like the frameworks and refuses a window that cannot fit.",
+)
+
+
+@write_it_checker(OUTPUT_SIZE_EXERCISE)
+def check_output_size(function: object) -> None:
+    """Write it: check your ``output_size(size, kernel, padding, stride, dilation=1)``."""

@@ -6,11 +6,16 @@ learner's answer; every right answer is computed with ``course_utils.conv.counti
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..conv.counting import conv_params, locally_connected_macs, locally_connected_params
 from ..conv.geometry import conv_output_size
+from ..conv.locally_connected import locally_connected2d
 from .verdict import add_hint, checker, count_verdict, read_whole_number
+from .write_it import Case, Mistake, WriteIt, small_ints, write_it_checker
 
-__all__ = ["check_bigger_faces_weights", "check_local_macs", "check_local_params"]
+__all__ = ["check_bigger_faces_weights", "check_local_macs", "check_local_params",
+           "check_locally_connected"]
 
 #: The locally connected layer of notebook 04: 4 filters of 5x5 on 25x25 grey faces.
 LOCAL_LAYER_EXERCISE = {"size": 25, "in_channels": 1, "filters": 4, "kernel_size": 5}
@@ -91,3 +96,76 @@ def check_bigger_faces_weights(value: int) -> str:
     return count_verdict(
         value, expected, hints,
         f"{out}x{out} positions x {f} filters x {k}x{k}x{c} = {expected:,} weights.")
+
+
+# --------------------------------------------------------------------------
+# Write it: locally_connected(x, w, b), one filter per output position
+# --------------------------------------------------------------------------
+
+
+def locally_connected_solution(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The right answer, from :func:`course_utils.locally_connected2d` (one channel in and out)."""
+    return locally_connected2d(x[None, None].astype(np.float64),
+                               w[None, :, :, None].astype(np.float64),
+                               b[None].astype(np.float64))[0, 0]
+
+
+def _same_filter_everywhere(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    shared = np.broadcast_to(w[0, 0], w.shape)
+    return locally_connected_solution(x, shared, b)
+
+
+LOCALLY_CONNECTED_MISTAKES = (
+    Mistake("one filter used at every position", _same_filter_everywhere,
+            "your result is a convolution with the filter of position (0, 0): in a locally "
+            "connected layer each output position (i, j) has a filter of its own, w[i, j]."),
+    Mistake("forgotten bias", lambda x, w, b: locally_connected_solution(x, w, b) - b,
+            "every output adds its own bias b[i, j] to the sum of products."),
+    Mistake("one bias for every position",
+            lambda x, w, b: locally_connected_solution(x, w, np.full_like(b, b[0, 0])),
+            "each position has a bias of its own too: b[i, j], not b[0, 0]."),
+    Mistake("kernel flipped",
+            lambda x, w, b: locally_connected_solution(x, w[:, :, ::-1, ::-1], b),
+            "your filters are turned by 180 degrees: w[i, j, a, b] multiplies the pixel at "
+            "(a, b) inside window (i, j), with nothing flipped."),
+    Mistake("transposed output", lambda x, w, b: locally_connected_solution(x, w, b).T,
+            "rows and columns are swapped: out[i, j] is row i (down) and column j (across)."),
+)
+
+
+def _locally_connected_cases() -> list[Case]:
+    from ..data.examples import grid_5x5, vertical_edge_kernel
+
+    grid = grid_5x5().astype(np.float64)
+    rng = np.random.default_rng(1904)
+    edge = np.broadcast_to(vertical_edge_kernel().astype(np.float64), (3, 3, 3, 3)).copy()
+    cases = [
+        Case((grid, edge, np.zeros((3, 3))), "the 5x5 grid, the edge filter at every position",
+             25),
+        Case((grid, small_ints(rng, (3, 3, 3, 3)), small_ints(rng, (3, 3))),
+             "the 5x5 grid, a filter per position", 25),
+    ]
+    for number in range(12):
+        kh, kw = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+        oh, ow = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        h, w = oh + kh - 1, ow + kw - 1
+        cases.append(Case((small_ints(rng, (h, w), 0, 5), small_ints(rng, (oh, ow, kh, kw)),
+                           small_ints(rng, (oh, ow))), f"random case {number + 1}", h * w))
+    return cases
+
+
+LOCALLY_CONNECTED_EXERCISE = WriteIt(
+    name="locally_connected",
+    arg_names=("x", "w", "b"),
+    solution=locally_connected_solution,
+    cases=_locally_connected_cases,
+    mistakes=LOCALLY_CONNECTED_MISTAKES,
+    kind="array",
+    explain="It matches locally_connected2d: the same windows as a convolution, a filter "
+            "and a bias of their own at each position.",
+)
+
+
+@write_it_checker(LOCALLY_CONNECTED_EXERCISE)
+def check_locally_connected(function: object) -> None:
+    """Write it: check your ``locally_connected(x, w, b)``."""

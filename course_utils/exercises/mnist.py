@@ -7,11 +7,19 @@ and ``conv_output_size``.
 
 from __future__ import annotations
 
+from functools import partial
+
+import numpy as np
+
 from ..conv.counting import conv_params, dense_params
 from ..conv.geometry import conv_output_size
+from ..nn.specs import ConvSpec, DenseSpec, FlattenSpec, LayerSpec, MaxPoolSpec, ReLUSpec
+from ..nn.summary import summarize
 from .verdict import add_hint, checker, count_verdict, read_whole_number
+from .write_it import Case, Mistake, WriteIt, write_it_checker
 
-__all__ = ["check_resnext_params", "check_second_conv_params", "check_valid_dense_params"]
+__all__ = ["check_count_model", "check_resnext_params", "check_second_conv_params",
+           "check_valid_dense_params"]
 
 #: Exercise 1: the model of the notebook with 'valid' padding instead of 'same'.
 VALID_PADDING_EXERCISE = {"size": 28, "kernel_size": 3, "filters": 32, "pool": 2, "hidden": 128,
@@ -138,3 +146,126 @@ def check_resnext_params(value: int) -> str:
         f"{weights:,}.)",
         fallback=f"count one filter: {k}x{k} across and {c} / {g} channels deep; then "
                  f"multiply by the {f} filters and add one bias per filter.")
+
+
+# --------------------------------------------------------------------------
+# Write it: count_model(layers, input_shape) -> (parameters, multiply_adds)
+# --------------------------------------------------------------------------
+
+
+def count_model_solution(layers: list[LayerSpec], input_shape: tuple[int, int, int]
+                         ) -> tuple[int, int]:
+    """The right answer, from :func:`course_utils.summarize`."""
+    summary = summarize(layers, input_shape)
+    return summary.parameters, summary.multiply_adds
+
+
+def _walk(layers: list[LayerSpec], input_shape: tuple[int, int, int], *, bias: bool = True,
+          depth: bool = True, positions: bool = True, pooling: bool = True,
+          padding: bool = True, per_position: bool = False) -> tuple[int, int]:
+    """Count the layers with one slip switched on (all True and False: the right count)."""
+    shape: tuple[int, ...] = tuple(input_shape)
+    parameters = macs = 0
+    for layer in layers:
+        if isinstance(layer, ConvSpec):
+            channels, h, w = shape
+            k = layer.kernel_size
+            side = (conv_output_size(h, k, layer.padding if padding else 0, layer.stride,
+                                     strict=False),
+                    conv_output_size(w, k, layer.padding if padding else 0, layer.stride,
+                                     strict=False))
+            weights = k * k * (channels if depth else 1) * layer.out_channels
+            biases = layer.out_channels if (layer.bias and bias) else 0
+            where = side[0] * side[1]
+            parameters += (weights + biases) * (where if per_position else 1)
+            macs += weights * (where if positions else 1)
+            shape = (layer.out_channels, *side)
+        elif isinstance(layer, MaxPoolSpec):
+            if pooling:
+                size = layer.size[0] if isinstance(layer.size, tuple) else layer.size
+                shape = (shape[0], shape[1] // size, shape[2] // size)
+        elif isinstance(layer, FlattenSpec):
+            shape = (int(np.prod(shape)),)
+        elif isinstance(layer, DenseSpec):
+            weights = shape[0] * layer.out_features
+            parameters += weights + (layer.out_features if (layer.bias and bias) else 0)
+            macs += weights
+            shape = (layer.out_features,)
+    return parameters, macs
+
+
+COUNT_MODEL_MISTAKES = (
+    Mistake("forgotten bias", partial(_walk, bias=False),
+            "your parameter count leaves out the biases: each conv filter and each dense "
+            "neuron has one (unless the layer says bias=False)."),
+    Mistake("filter depth ignored", partial(_walk, depth=False),
+            "a filter spans every input channel: it is K x K x C_in, not K x K."),
+    Mistake("multiply-adds without the positions", partial(_walk, positions=False),
+            "a conv filter's weights are used once per output position: its multiply-adds "
+            "are its weights times H_out x W_out."),
+    Mistake("pooling ignored", partial(_walk, pooling=False),
+            "max pooling has no parameters, but it shrinks the maps (2x2 pooling halves "
+            "height and width), so the layers after it see fewer values."),
+    Mistake("padding ignored", partial(_walk, padding=False),
+            "the conv output size depends on the padding (and the stride): use the layer's "
+            "padding in the output-size rule."),
+    Mistake("a filter per position", partial(_walk, per_position=True),
+            "a convolution shares its filters across positions: its parameters do not "
+            "depend on the image size (that would be a locally connected layer)."),
+)
+
+
+def _count_model_cases() -> list[Case]:
+    mnist = [ConvSpec(32, 3, padding="same"), ReLUSpec(), MaxPoolSpec(2), FlattenSpec(),
+             DenseSpec(128), ReLUSpec(), DenseSpec(10)]
+    cases = [
+        Case(([ConvSpec(96, 11, stride=4)], (3, 227, 227)), "AlexNet conv1", 1),
+        Case((mnist, (1, 28, 28)), "the MNIST model of this notebook", 2),
+        Case(([ConvSpec(32, 3), ReLUSpec(), MaxPoolSpec(2), FlattenSpec(), DenseSpec(128),
+               ReLUSpec(), DenseSpec(10)], (1, 28, 28)), "the MNIST model, 'valid' padding", 2),
+    ]
+    rng = np.random.default_rng(1905)
+    for number in range(12):
+        channels, size = int(rng.integers(1, 4)), int(rng.integers(8, 20))
+        layers: list[LayerSpec] = []
+        for _ in range(int(rng.integers(1, 3))):
+            layers.append(ConvSpec(int(rng.integers(2, 9)), int(rng.choice([1, 3, 5])),
+                                   padding=int(rng.integers(0, 3)),
+                                   stride=int(rng.integers(1, 3)), bias=bool(rng.random() < 0.8)))
+            layers.append(ReLUSpec())
+            if rng.random() < 0.5:
+                layers.append(MaxPoolSpec(2))
+        layers += [FlattenSpec(), DenseSpec(int(rng.integers(2, 11)))]
+        if summarize_fits(layers, (channels, size, size)):
+            cases.append(Case((layers, (channels, size, size)), f"random case {number + 1}",
+                              3 + len(layers)))
+    return cases
+
+
+def summarize_fits(layers: list[LayerSpec], input_shape: tuple[int, int, int]) -> bool:
+    """True when every layer of a random model has room (no map shrinks below its window)."""
+    shape = input_shape
+    for layer in layers:
+        if isinstance(layer, (ConvSpec, MaxPoolSpec)):
+            k = layer.kernel_size if isinstance(layer, ConvSpec) else 2
+            pad = layer.padding if isinstance(layer, ConvSpec) else 0
+            if shape[1] + 2 * pad < k:
+                return False
+        shape = layer.output_shape(shape)
+    return True
+
+
+COUNT_MODEL_EXERCISE = WriteIt(
+    name="count_model",
+    arg_names=("layers", "input_shape"),
+    solution=count_model_solution,
+    cases=_count_model_cases,
+    mistakes=COUNT_MODEL_MISTAKES,
+    kind="counts",
+    explain="Your counts agree with summarize, layer for layer.",
+)
+
+
+@write_it_checker(COUNT_MODEL_EXERCISE)
+def check_count_model(function: object) -> None:
+    """Write it: check your ``count_model(layers, input_shape)``."""

@@ -25,8 +25,10 @@ from .verdict import (
     read_whole_number,
     read_whole_numbers,
 )
+from .write_it import Case, Mistake, WriteIt, small_ints, write_it_checker
 
 __all__ = [
+    "check_conv_single",
     "check_corner_output",
     "check_filter_weights",
     "check_reflect_row",
@@ -233,3 +235,89 @@ def check_filter_weights(value: int) -> str:
     return integer_verdict(
         value, expected, hints, f"{f} filters x {k}x{k}x{c} = {expected} weights."
     )
+
+
+# --------------------------------------------------------------------------
+# Write it: conv_single(x, w, padding=0, stride=1), the loop convolution of one channel
+# --------------------------------------------------------------------------
+
+
+def conv_single_solution(x: np.ndarray, w: np.ndarray, padding: int = 0,
+                         stride: int = 1) -> np.ndarray:
+    """The right answer, from :func:`course_utils.conv2d` on one image and one filter."""
+    return conv2d(x[None, None].astype(np.float64), w[None, None].astype(np.float64),
+                  padding=padding, stride=stride)[0, 0]
+
+
+def _padded_once(x: np.ndarray, w: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
+    # Zeros only above and to the left: the padding added once, not on each side.
+    once = np.pad(x.astype(np.float64), ((padding, 0), (padding, 0)))
+    return conv_single_solution(once, w, 0, stride)
+
+
+def _one_short(x: np.ndarray, w: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
+    return conv_single_solution(x, w, padding, stride)[:-1, :-1]
+
+
+def _ceil_shape(x: np.ndarray, w: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
+    shape = tuple(-(-(n + 2 * padding - k) // stride) + 1 for n, k in zip(x.shape, w.shape))
+    return np.zeros(shape)
+
+
+CONV_SINGLE_MISTAKES = (
+    Mistake("kernel flipped", lambda x, w, p=0, s=1: conv_single_solution(x, w[::-1, ::-1], p, s),
+            "your result is a true (mathematician's) convolution, with the filter turned by "
+            "180 degrees. Convolution layers do not flip: the weight w[a, b] multiplies the "
+            "pixel at the same place (a, b) inside the window."),
+    Mistake("padding added once", _padded_once,
+            "padding P goes on each side: P rows of zeros above and P below, P columns left "
+            "and P right."),
+    Mistake("missing + 1", _one_short,
+            "the last window position is missing: the number of positions is "
+            "(W - K + 2P) // S + 1, and range(n) stops before n."),
+    Mistake("stride ignored", lambda x, w, p=0, s=1: conv_single_solution(x, w, p, 1),
+            "with stride S the window jumps S pixels: output (i, j) reads the window whose "
+            "top-left corner is at (i*S, j*S) of the padded input."),
+    Mistake("transposed output", lambda x, w, p=0, s=1: conv_single_solution(x, w, p, s).T,
+            "rows and columns are swapped: out[i, j] is row i (down) and column j (across); "
+            "check the order of your loops' indices."),
+    Mistake("no padding", lambda x, w, p=0, s=1: conv_single_solution(x, w, 0, s),
+            "the padding argument was not used: add P rings of zeros around x before sliding "
+            "the window (np.pad does it)."),
+    Mistake("ceil instead of floor", _ceil_shape,
+            "your output has an extra row or column: when the windows do not fit exactly, "
+            "the last partial window is dropped (floor), not kept.", shape_only=True),
+)
+
+
+def _conv_single_cases() -> list[Case]:
+    grid, edge = grid_5x5().astype(np.float64), vertical_edge_kernel().astype(np.float64)
+    cases = [Case((grid, edge, p, s), label, 25 + p) for p, s, label in (
+        (0, 1, "the 5x5 grid, no padding"), (1, 1, "the 5x5 grid, one ring of zeros"),
+        (2, 1, "the 5x5 grid, two rings"), (1, 2, "the 5x5 grid, padding 1, stride 2"))]
+    rng = np.random.default_rng(1902)
+    for number in range(16):
+        h, w_ = int(rng.integers(3, 9)), int(rng.integers(3, 9))
+        kh, kw = int(rng.integers(2, min(h, 4) + 1)), int(rng.integers(2, min(w_, 4) + 1))
+        padding, stride = int(rng.integers(0, 3)), int(rng.integers(1, 4))
+        x, k = small_ints(rng, (h, w_), 0, 5), small_ints(rng, (kh, kw))
+        while np.array_equal(k, k[::-1, ::-1]):  # a symmetric filter hides a flip
+            k = small_ints(rng, (kh, kw))
+        cases.append(Case((x, k, padding, stride), f"random case {number + 1}", h * w_ + padding))
+    return cases
+
+
+CONV_SINGLE_EXERCISE = WriteIt(
+    name="conv_single",
+    arg_names=("x", "w", "padding", "stride"),
+    solution=conv_single_solution,
+    cases=_conv_single_cases,
+    mistakes=CONV_SINGLE_MISTAKES,
+    kind="array",
+    explain="Your loops compute exactly what conv2d does, padding and stride included.",
+)
+
+
+@write_it_checker(CONV_SINGLE_EXERCISE)
+def check_conv_single(function: object) -> None:
+    """Write it: check your ``conv_single(x, w, padding=0, stride=1)``."""

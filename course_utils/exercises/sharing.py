@@ -7,6 +7,9 @@ raises on a learner's answer; every right answer is computed with
 
 from __future__ import annotations
 
+import numpy as np
+
+from ..conv.convolution import conv2d_backward
 from ..conv.counting import conv_params, dense_params, locally_connected_params
 from .verdict import (
     CORRECT,
@@ -20,8 +23,10 @@ from .verdict import (
     read_whole_number,
     read_whole_numbers,
 )
+from .write_it import Case, Mistake, WriteIt, small_ints, write_it_checker
 
 __all__ = [
+    "check_filter_gradient",
     "check_grouped_params",
     "check_growth_factors",
     "check_shared_weights",
@@ -169,3 +174,97 @@ def check_growth_factors(values: list[int]) -> str:
         "dense": "every input meets every output: both the inputs and the outputs grow.",
     }
     return f"{NOT_QUITE} Look again at the {wrong[0]} layer. Hint: {hints[wrong[0]]}"
+
+
+# --------------------------------------------------------------------------
+# Write it: filter_gradient(x, dout, kernel_size, stride=1), a shared filter's gradient
+# --------------------------------------------------------------------------
+
+
+def filter_gradient_solution(x: np.ndarray, dout: np.ndarray, kernel_size: tuple[int, int],
+                             stride: int = 1) -> np.ndarray:
+    """The right answer: dw of :func:`course_utils.conv2d_backward`, one image and one filter."""
+    w = np.zeros((1, 1, *kernel_size))
+    _, dw, _ = conv2d_backward(dout[None, None].astype(np.float64),
+                               x[None, None].astype(np.float64), w, stride=stride)
+    return dw[0, 0]
+
+
+def _one_window(x: np.ndarray, dout: np.ndarray, kernel_size: tuple[int, int], stride: int,
+                i: int, j: int) -> np.ndarray:
+    kh, kw = kernel_size
+    return dout[i, j] * x[i * stride:i * stride + kh, j * stride:j * stride + kw].astype(float)
+
+
+def _last_position(x: np.ndarray, dout: np.ndarray, kernel_size: tuple[int, int],
+                   stride: int = 1) -> np.ndarray:
+    # dw = ... inside the loop, instead of dw += ...: only the last position is left.
+    return _one_window(x, dout, kernel_size, stride, dout.shape[0] - 1, dout.shape[1] - 1)
+
+
+FILTER_GRADIENT_MISTAKES = (
+    Mistake("mean instead of sum",
+            lambda x, d, k, s=1: filter_gradient_solution(x, d, k, s) / d.size,
+            "the same weight is used at every position, so its gradient is the *sum* of what "
+            "each position contributes, not their average: every use of the weight adds to "
+            "the loss's change."),
+    Mistake("only the last position (= instead of +=)", _last_position,
+            "your result is what the last window position gives alone: inside the loop, "
+            "add each position's contribution to dw (dw += ...) instead of replacing it."),
+    Mistake("only the first position", lambda x, d, k, s=1: _one_window(x, d, k, s, 0, 0),
+            "your result is what the first window position gives alone: the filter is shared "
+            "by every output position, so all of them contribute to its gradient."),
+    Mistake("kernel flipped", lambda x, d, k, s=1: filter_gradient_solution(x, d, k, s)[::-1, ::-1],
+            "your gradient is turned by 180 degrees: the weight w[a, b] met the pixel at "
+            "(a, b) of each window, so dw[a, b] sums dout[i, j] times that same pixel."),
+    Mistake("transposed output", lambda x, d, k, s=1: filter_gradient_solution(x, d, k, s).T,
+            "rows and columns are swapped: dw[a, b] is row a (down) and column b (across)."),
+    Mistake("stride ignored",
+            lambda x, d, k, s=1: filter_gradient_solution(
+                x[:(d.shape[0] - 1) + k[0], :(d.shape[1] - 1) + k[1]], d, k, 1),
+            "with stride S the window of output (i, j) starts at pixel (i*S, j*S), not (i, j)."),
+    Mistake("dout left out",
+            lambda x, d, k, s=1: filter_gradient_solution(x, np.ones_like(d, dtype=float), k, s),
+            "each position's window is weighted by how much the loss changes with that "
+            "output, dout[i, j]: multiply by it."),
+)
+
+
+def _filter_gradient_cases() -> list[Case]:
+    from ..data.examples import grid_5x5
+
+    grid = grid_5x5().astype(np.float64)
+    rng = np.random.default_rng(1903)
+    spike = np.zeros((3, 3))
+    spike[1, 2] = 1.0
+    cases = [
+        Case((grid, np.ones((3, 3)), (3, 3), 1), "the 5x5 grid, dout all ones", 25),
+        Case((grid, spike, (3, 3), 1), "the 5x5 grid, dout 1 at one position", 25),
+        Case((grid, small_ints(rng, (3, 3)), (3, 3), 1), "the 5x5 grid, a random dout", 25),
+        Case((small_ints(rng, (227, 227), 0, 5), small_ints(rng, (55, 55)), (11, 11), 4),
+             "AlexNet conv1, one channel of one filter", 227 * 227),
+    ]
+    for number in range(12):
+        kh, kw = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+        stride = int(rng.integers(1, 3))
+        oh, ow = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        h, w = (oh - 1) * stride + kh, (ow - 1) * stride + kw
+        cases.append(Case((small_ints(rng, (h, w), 0, 5), small_ints(rng, (oh, ow)), (kh, kw),
+                           stride), f"random case {number + 1}", h * w))
+    return cases
+
+
+FILTER_GRADIENT_EXERCISE = WriteIt(
+    name="filter_gradient",
+    arg_names=("x", "dout", "kernel_size", "stride"),
+    solution=filter_gradient_solution,
+    cases=_filter_gradient_cases,
+    mistakes=FILTER_GRADIENT_MISTAKES,
+    kind="array",
+    explain="It matches dw of conv2d_backward: one shared filter, one sum over every position.",
+)
+
+
+@write_it_checker(FILTER_GRADIENT_EXERCISE)
+def check_filter_gradient(function: object) -> None:
+    """Write it: check your ``filter_gradient(x, dout, kernel_size, stride=1)``."""

@@ -13,8 +13,10 @@ and each kind of failure has one home:
 2. **Learner code** (:func:`run_learner_code`): the only place where an
    exception is the learner's. Reading may have to run code the learner
    wrote - a generator's body, an object's ``__iter__`` or ``__repr__`` - and
-   that code may raise; the exception becomes a verdict. (The Write-it
-   checkers will run a learner's function here, with a time limit.)
+   that code may raise; the exception becomes a verdict. The Write-it
+   checkers run a learner's whole function through
+   :func:`~course_utils.exercises.runner.call_learner_function` instead:
+   in a worker thread, with a time limit, their prints captured.
 3. **Judging** (the function under ``@checker``): compare the value with the
    right answer and return the verdict text.
 
@@ -130,8 +132,8 @@ def run_learner_code(code: Callable[[], T], during: str) -> Reading[T]:
     Reading
         The result, or a "not quite" verdict that names the exception.
     """
-    # Write-it checkers will extend this with a time limit and a check of
-    # what the learner's function returns.
+    # Short pieces of learner code (a repr, an __int__); a whole function goes
+    # through runner.call_learner_function, with a time limit.
     try:
         return Reading.of(code())
     except Exception as error:  # the learner's own code raised: their answer, their verdict

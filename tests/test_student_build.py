@@ -1,0 +1,92 @@
+"""One source, two builds: `make student` writes the notebooks without their solutions.
+
+The student copies are generated into a temporary folder, checked cell by
+cell against the course's notebooks, and run under nbval in strict mode:
+they must run top to bottom with the committed outputs, every checker
+saying "Not attempted yet".
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils import NOTEBOOKS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(f"tool_{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def student_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("student")
+    assert load_tool("make_student").main(["--out", str(folder)]) == 0
+    return folder
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda n: n.filename)
+def test_a_student_copy_is_the_notebook_without_its_solutions(student_folder, entry):
+    source = nbformat.read(ROOT / "notebooks" / entry.filename, as_version=4)
+    copy = nbformat.read(student_folder / entry.filename, as_version=4)
+    solutions = [c for c in source.cells if "solution" in c.metadata.get("tags", [])]
+    assert len(solutions) >= 4, "every notebook has Try-it and Write-it solutions"
+    kept = [c for c in source.cells if c not in solutions]
+    notes = [c for c in copy.cells if c.get("id") == "student-copy-note"]
+    assert len(notes) == 1 and "solutions are left out" in notes[0].source
+    rest = [c for c in copy.cells if c.get("id") != "student-copy-note"]
+    assert [c.source for c in rest] == [c.source for c in kept]
+    assert not any(c.source.startswith("# Solution") for c in copy.cells)
+    text = "\n".join(str(c.get("outputs", "")) for c in copy.cells)
+    assert "Correct" not in text  # no solution's verdict, in any cell
+    checks = [c for c in copy.cells if c.cell_type == "code" and "cu.check_" in c.source]
+    assert checks and all("Not attempted yet" in str(c.outputs) for c in checks)
+
+
+def test_the_student_build_runs_top_to_bottom_under_nbval(student_folder):
+    """Both builds run under nbval; this is the student one (the default is in notebooks/)."""
+    env = dict(os.environ, COURSE_STRICT_CHECKERS="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+         "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+         "--rootdir", str(student_folder), "-c", os.devnull, str(student_folder)],
+        cwd=student_folder, capture_output=True, text=True, env=env, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_nbval_fails_a_solution_cell_that_is_not_correct(tmp_path):
+    """Solution cells keep no output; nbval (with nbval_solutions) wants a "Correct" verdict."""
+    import nbformat.v4 as v4
+
+    cells = [v4.new_code_cell("import course_utils as cu"),
+             v4.new_code_cell("# Solution: right\ncu.check_output_width(22)"),
+             v4.new_code_cell("# Solution: wrong\ncu.check_output_width(21)"),
+             v4.new_code_cell("# Solution: prints nothing\nanswer = 22")]
+    notebook = v4.new_notebook(cells=cells)
+    for count, cell in enumerate(notebook.cells, start=1):
+        cell.execution_count = count
+        if count > 1:
+            cell.metadata["tags"] = ["solution"]
+    nbformat.write(notebook, tmp_path / "solutions.ipynb")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"), COURSE_STRICT_CHECKERS="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
+         "-p", "nbval_solutions", "--nbval", "--nbval-current-env", "--rootdir",
+         str(tmp_path), "-q", "solutions.ipynb"],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    report = result.stdout + result.stderr
+    assert "2 failed, 2 passed" in report, report[-3000:]
+    assert "Cell 2" in report and "Cell 3" in report and "Not quite" in report
+    assert "printed no 'Correct' verdict" in report

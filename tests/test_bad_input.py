@@ -675,6 +675,36 @@ CASES = [
     Case("sliding_window_frame", "a negative side of padding",
          lambda: cu.sliding_window_frame(GRID, KERNEL, 0, padding=((0, -1), 0)), ValueError,
          "padding", ">= 0"),
+    # ---- framework conventions -------------------------------------------------
+    Case("framework_output_size", "unknown convention",
+         lambda: cu.framework_output_size(224, 11, 4, convention="tensorflow"), ValueError,
+         "convention", "must be one of"),
+    Case("framework_output_size", "convention not a string",
+         lambda: cu.framework_output_size(224, 11, 4, convention=1), TypeError, "convention",
+         "must be a string"),
+    Case("framework_output_size", "a padding with a Keras convention",
+         lambda: cu.framework_output_size(224, 11, 4, 1, convention="keras_same"), ValueError,
+         "padding", "must be 0"),
+    Case("framework_output_size", "cs231n dilation below 0",
+         lambda: cu.framework_output_size(7, 3, dilation=-1, convention="cs231n"), ValueError,
+         "dilation", ">= 0"),
+    Case("framework_output_size", "PyTorch dilation 0 (cs231n's numbering)",
+         lambda: cu.framework_output_size(7, 3, dilation=0), ValueError, "dilation", ">= 1"),
+    Case("framework_output_size", "size is a float",
+         lambda: cu.framework_output_size(224.0, 11, 4), TypeError, "size", "must be an int"),
+    Case("convention_padding", "stride zero",
+         lambda: cu.convention_padding(10, 3, 0, convention="keras_same"), ValueError, "stride",
+         ">= 1"),
+    Case("array_shapes", "cs231n has no one layout",
+         lambda: cu.array_shapes(1, 3, 227, 96, 11, 4, convention="cs231n"), ValueError,
+         "convention", "must be"),
+    Case("array_shapes", "batch zero",
+         lambda: cu.array_shapes(0, 3, 227, 96, 11, 4), ValueError, "batch", ">= 1"),
+    Case("plot_conventions", "unknown convention",
+         lambda: cu.plot_conventions(10, 3, 2, conventions=["pytorch", "torch"]), ValueError,
+         "conventions", "must be one of"),
+    Case("plot_conventions", "one convention as text",
+         lambda: cu.plot_conventions(10, 3, 2, conventions="pytorch"), TypeError, "conventions"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the
@@ -686,7 +716,7 @@ EXPLAINS_INSTEAD = {"conv_arithmetic_report"}
 # Layer and LayerSpec are the base classes the others fill in.
 NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_faces",
                 "FlattenSpec", "ReLUSpec", "Layer", "LayerSpec"}
-RECORDS = {"ConvGeometry", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
+RECORDS = {"ArrayShapes", "Convention", "ConvGeometry", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",
            "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowGeometry", "WindowLayout"}
 

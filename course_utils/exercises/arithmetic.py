@@ -6,6 +6,7 @@ so the exercises stay consistent with the functions the notebooks teach.
 
 from __future__ import annotations
 
+from ..conv.conventions import framework_output_size
 from ..conv.geometry import conv_output_size, receptive_field, same_padding
 from .verdict import (
     CORRECT,
@@ -21,6 +22,7 @@ from .verdict import (
 
 __all__ = [
     "check_fitting_strides",
+    "check_keras_same_size",
     "check_output_width",
     "check_receptive_field",
     "check_same_padding",
@@ -162,4 +164,25 @@ def check_receptive_field(value: int) -> str:
     sizes = ", ".join(str(r.size) for r in rows)
     return integer_verdict(
         value, expected, hints, f"Layer by layer the field grows {sizes}."
+    )
+
+
+#: Exercise 5: Keras padding='same', a 5x5 kernel and stride 2 on a 28-pixel MNIST image.
+KERAS_SAME_EXERCISE = {"size": 28, "kernel_size": 5, "stride": 2}
+
+
+@checker(read=read_whole_number)
+def check_keras_same_size(value: int) -> str:
+    """Exercise: output size of Keras ``padding='same'``, K=5, S=2 on 28 pixels."""
+    n, k, s = (KERAS_SAME_EXERCISE[key] for key in ("size", "kernel_size", "stride"))
+    expected = framework_output_size(n, k, s, convention="keras_same")
+    hints: dict[int, str] = {}
+    add_hint(hints, framework_output_size(n, k, s, convention="keras_valid"),
+             "that is 'valid' (no padding, as PyTorch with padding=0). 'same' pads just "
+             "enough that every stride-2 step fits: the output is ceil(n / S).")
+    add_hint(hints, n, "'same' keeps the size only at stride 1; at stride 2 it halves it, "
+             "rounding up.")
+    return integer_verdict(
+        value, expected, hints,
+        f"ceil({n} / {s}) = {expected}; TensorFlow pads just enough for that, whatever K is.",
     )

@@ -705,6 +705,15 @@ CASES = [
          "conventions", "must be one of"),
     Case("plot_conventions", "one convention as text",
          lambda: cu.plot_conventions(10, 3, 2, conventions="pytorch"), TypeError, "conventions"),
+    # ---- training memory -------------------------------------------------------
+    Case("ModelSummary.training_memory", "batch of 0 images",
+         lambda: cu.summarize([FlattenSpec(), DenseSpec(2)], (1, 4, 4)).training_memory(0),
+         ValueError, "batch_size", ">= 1"),
+    Case("ModelSummary.training_memory", "half precision",
+         lambda: cu.summarize([FlattenSpec(), DenseSpec(2)], (1, 4, 4)).training_memory(
+             8, dtype="float16"), ValueError, "dtype", "must be 'float32' or 'float64'"),
+    Case("LayerSpec.kept_for_backward", "input shape a string",
+         lambda: ConvSpec(8, 3).kept_for_backward("abc"), TypeError, "input_shape", "must be"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the
@@ -716,7 +725,7 @@ EXPLAINS_INSTEAD = {"conv_arithmetic_report"}
 # Layer and LayerSpec are the base classes the others fill in.
 NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_faces",
                 "FlattenSpec", "ReLUSpec", "Layer", "LayerSpec"}
-RECORDS = {"ArrayShapes", "Convention", "ConvGeometry", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
+RECORDS = {"ArrayShapes", "Convention", "ConvGeometry", "TrainingMemory", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",
            "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowGeometry", "WindowLayout"}
 

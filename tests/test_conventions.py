@@ -54,14 +54,17 @@ def tf_same_padding(n, k, s, d):
 def test_each_convention_follows_its_documented_formula(n, k, s, p, d):
     span = d * (k - 1) + 1
     if n + 2 * p >= span:
-        assert cu.framework_output_size(n, k, s, p, d, convention="pytorch") == torch_conv(n, k, s, p, d)
+        assert (cu.framework_output_size(n, k, s, p, d, convention="pytorch")
+                == torch_conv(n, k, s, p, d))
         if p <= k // 2:  # PyTorch's pooling allows at most half the kernel as padding
             assert (cu.framework_output_size(n, k, s, p, d, convention="pytorch_ceil")
                     == torch_pool_ceil(n, k, s, p, d))
     if n >= span:
-        assert cu.framework_output_size(n, k, s, 0, d, convention="keras_valid") == tf_valid(n, k, s, d)
+        assert (cu.framework_output_size(n, k, s, 0, d, convention="keras_valid")
+                == tf_valid(n, k, s, d))
     assert cu.framework_output_size(n, k, s, 0, d, convention="keras_same") == tf_same(n, s)
-    assert cu.convention_padding(n, k, s, 0, d, convention="keras_same") == tf_same_padding(n, k, s, d)
+    assert (cu.convention_padding(n, k, s, 0, d, convention="keras_same")
+            == tf_same_padding(n, k, s, d))
 
 
 @pytest.mark.parametrize("n, k, s, p", [(n, k, s, p) for n, k, s, p, d in SETTINGS if d == 1][::5])

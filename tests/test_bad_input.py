@@ -681,6 +681,45 @@ CASES = [
          "seed"),
     Case("ParameterDrill", "a bool as seed", lambda: cu.ParameterDrill(seed=True), TypeError,
          "seed"),
+    # ---- framework conventions -------------------------------------------------
+    Case("framework_output_size", "unknown convention",
+         lambda: cu.framework_output_size(224, 11, 4, convention="tensorflow"), ValueError,
+         "convention", "must be one of"),
+    Case("framework_output_size", "convention not a string",
+         lambda: cu.framework_output_size(224, 11, 4, convention=1), TypeError, "convention",
+         "must be a string"),
+    Case("framework_output_size", "a padding with a Keras convention",
+         lambda: cu.framework_output_size(224, 11, 4, 1, convention="keras_same"), ValueError,
+         "padding", "must be 0"),
+    Case("framework_output_size", "cs231n dilation below 0",
+         lambda: cu.framework_output_size(7, 3, dilation=-1, convention="cs231n"), ValueError,
+         "dilation", ">= 0"),
+    Case("framework_output_size", "PyTorch dilation 0 (cs231n's numbering)",
+         lambda: cu.framework_output_size(7, 3, dilation=0), ValueError, "dilation", ">= 1"),
+    Case("framework_output_size", "size is a float",
+         lambda: cu.framework_output_size(224.0, 11, 4), TypeError, "size", "must be an int"),
+    Case("convention_padding", "stride zero",
+         lambda: cu.convention_padding(10, 3, 0, convention="keras_same"), ValueError, "stride",
+         ">= 1"),
+    Case("array_shapes", "cs231n has no one layout",
+         lambda: cu.array_shapes(1, 3, 227, 96, 11, 4, convention="cs231n"), ValueError,
+         "convention", "must be"),
+    Case("array_shapes", "batch zero",
+         lambda: cu.array_shapes(0, 3, 227, 96, 11, 4), ValueError, "batch", ">= 1"),
+    Case("plot_conventions", "unknown convention",
+         lambda: cu.plot_conventions(10, 3, 2, conventions=["pytorch", "torch"]), ValueError,
+         "conventions", "must be one of"),
+    Case("plot_conventions", "one convention as text",
+         lambda: cu.plot_conventions(10, 3, 2, conventions="pytorch"), TypeError, "conventions"),
+    # ---- training memory -------------------------------------------------------
+    Case("ModelSummary.training_memory", "batch of 0 images",
+         lambda: cu.summarize([FlattenSpec(), DenseSpec(2)], (1, 4, 4)).training_memory(0),
+         ValueError, "batch_size", ">= 1"),
+    Case("ModelSummary.training_memory", "half precision",
+         lambda: cu.summarize([FlattenSpec(), DenseSpec(2)], (1, 4, 4)).training_memory(
+             8, dtype="float16"), ValueError, "dtype", "must be 'float32' or 'float64'"),
+    Case("LayerSpec.kept_for_backward", "input shape a string",
+         lambda: ConvSpec(8, 3).kept_for_backward("abc"), TypeError, "input_shape", "must be"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the
@@ -692,7 +731,7 @@ EXPLAINS_INSTEAD = {"conv_arithmetic_report"}
 # Layer and LayerSpec are the base classes the others fill in.
 NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_faces",
                 "FlattenSpec", "ReLUSpec", "Layer", "LayerSpec"}
-RECORDS = {"ConvGeometry", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
+RECORDS = {"ArrayShapes", "Convention", "ConvGeometry", "TrainingMemory", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",
            "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowGeometry", "WindowLayout"}
 

@@ -228,6 +228,8 @@ def test_depth_mismatch_names_both_shapes():
     message = str(error.value)
     assert "kernel depth 3 vs input depth 1" in message
     assert "(2, 3, 3, 3)" in message and "(1, 1, 5, 5)" in message
+    # the rule holds for ordinary convolutions only, and the message points to the other kind
+    assert "ordinary convolution" in message and "grouped_conv2d" in message
 
 
 @pytest.mark.parametrize(

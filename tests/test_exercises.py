@@ -18,6 +18,7 @@ from course_utils import (
     check_growth_factors,
     check_local_macs,
     check_local_params,
+    check_keras_same_size,
     check_output_width,
     check_receptive_field,
     check_reflect_row,
@@ -46,7 +47,8 @@ ODD_ANSWERS = [
     np.zeros((3, 3)), np.zeros((2, 2, 2)), np.array([]), [[1, 2], [3, 4]], [None, None],
     [1.5, "a"], np.array(["2"]), np.float32("nan"), np.bool_(True), np.int64(-7),
 ]
-SINGLE_NUMBER_CHECKERS = [check_output_width, check_same_padding, check_receptive_field]
+SINGLE_NUMBER_CHECKERS = [check_output_width, check_same_padding, check_receptive_field,
+                          check_keras_same_size]
 # Every checker of the course, notebooks 02's to 05's included, faces the same odd answers.
 ALL_CHECKERS = SINGLE_NUMBER_CHECKERS + [
     check_fitting_strides,
@@ -106,6 +108,7 @@ RIGHT_ANSWERS = {
     check_output_width: output_width_answer(),  # (64 - 5 + 4)/3 + 1 = 22
     check_same_padding: 4,                      # (9 - 1)/2
     check_receptive_field: 13,                  # 3, then 3 + 2*1, then 5 + 4*2
+    check_keras_same_size: 14,                  # TensorFlow's 'same': ceil(28 / 2)
 }
 
 
@@ -126,6 +129,9 @@ def test_exercise_values_are_what_the_functions_give():
 @pytest.mark.parametrize(
     "checker, answer, hint",
     [
+        (check_keras_same_size, 12, "that is 'valid'"),
+        (check_keras_same_size, 28, "only at stride 1"),
+        (check_keras_same_size, 13, "write the rule"),
         (check_output_width, 21, "forget the '+ 1'"),
         (check_output_width, 21, "2P cells, not P"),
         (check_output_width, 64, "stride 1"),

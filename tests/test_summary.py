@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import course_utils as cu
 from course_utils import (
     ConvSpec,
     DenseSpec,
@@ -433,3 +434,86 @@ def test_every_spec_checks_the_input_shape_it_is_given(spec, method, shape, erro
     with pytest.raises(error) as raised:
         getattr(spec, method)(shape)
     assert message in str(raised.value)
+
+
+# --------------------------------------------------------------------------
+# Memory beyond the parameters: activations and one training step
+# --------------------------------------------------------------------------
+
+MEMORY_MODELS = {
+    "mnist same": ([ConvSpec(32, 3, padding="same"), ReLUSpec(), MaxPoolSpec(2), FlattenSpec(),
+                    DenseSpec(128), ReLUSpec(), DenseSpec(10)], (1, 28, 28)),
+    "separable, strided, locally connected": (
+        [ConvSpec(4, 3, stride=2), ReLUSpec(), cu.DepthwiseSeparableSpec(6, 3, padding=1),
+         LocallyConnectedSpec(3, 2), FlattenSpec(), DenseSpec(5)], (2, 11, 11)),
+}
+
+
+def _distinct_nbytes(arrays):
+    """Bytes of the arrays, counting memory that two of them share once."""
+    total, seen = 0, []
+    for array in arrays:
+        if not any(np.shares_memory(array, other) for other in seen):
+            total += array.nbytes
+        seen.append(array)
+    return total
+
+
+@pytest.mark.parametrize("name", sorted(MEMORY_MODELS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_training_memory_is_what_the_model_really_allocates(name, dtype):
+    layers, shape = MEMORY_MODELS[name]
+    batch = 5
+    summary = summarize(layers, shape)
+    expected = summary.training_memory(batch, dtype=dtype)
+    model = cu.build_model(layers, shape, seed=0, dtype=dtype)
+    x = np.random.default_rng(0).standard_normal((batch, *shape)).astype(dtype)
+    scores = model.forward(x)
+    caches, _ = model._kept.value  # what the forward pass keeps for backward
+    kept = [c for c in caches if isinstance(c, np.ndarray)]
+    assert _distinct_nbytes(kept) == expected.activations
+    params = [array for layer, key in model.parameters() for array in [layer.params[key]]]
+    assert sum(p.nbytes for p in params) == expected.parameters
+    model.backward(np.ones_like(scores))
+    grads = [layer.grads[key] for layer, key in model.parameters()]
+    assert sum(g.nbytes for g in grads) == expected.gradients
+    adam = cu.Adam(model)
+    adam.step()
+    assert sum(a.nbytes for a in [*adam.m.values(), *adam.v.values()]) == expected.optimizer_state
+    assert expected.total == (expected.parameters + expected.gradients + expected.optimizer_state
+                              + expected.activations)
+
+
+def test_each_rows_activations_are_the_outputs_the_layers_allocate():
+    layers, shape = MEMORY_MODELS["mnist same"]
+    summary = summarize(layers, shape)
+    model = cu.build_model(layers, shape, seed=0)
+    x = np.zeros((3, *shape), dtype=np.float32)
+    for row, layer in zip(summary.rows, model.layers, strict=True):
+        out, _ = layer._forward(x)
+        if np.shares_memory(out, x):  # the flatten: a view
+            assert row.activations == 0 and "(view)" in summary.table()
+        else:
+            assert out.nbytes == 3 * row.activation_memory
+        x = out
+    assert summary.activation_memory == 4 * (2 * 32 * 28 * 28 + 32 * 14 * 14 + 2 * 128 + 10)
+
+
+def test_training_memory_of_the_mnist_model_counts_four_parts():
+    memory = summarize(*MEMORY_MODELS["mnist same"]).training_memory(64)
+    assert memory.parameters == memory.gradients == 4 * 804_554
+    assert memory.optimizer_state == 2 * 4 * 804_554
+    # kept: the input, the conv output, the ReLU output, the pooled maps, two 128-vectors
+    assert memory.activations == 64 * 4 * (784 + 2 * 25_088 + 6_272 + 2 * 128)
+    text = memory.table()
+    assert "Adam's two moments" in text and text.splitlines()[-1].startswith("total")
+
+
+@pytest.mark.parametrize("call, error, says", [
+    (lambda s: s.training_memory(0), ValueError, "batch_size"),
+    (lambda s: s.training_memory(2.5), TypeError, "batch_size"),
+    (lambda s: s.training_memory(4, dtype="float16"), ValueError, "dtype"),
+])
+def test_training_memory_refuses_bad_arguments(call, error, says):
+    with pytest.raises(error, match=says):
+        call(summarize(*MEMORY_MODELS["mnist same"]))

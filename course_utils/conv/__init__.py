@@ -1,6 +1,7 @@
 """What the notebooks teach, in numpy only: sizes, padding and the layers.
 
 - ``geometry``: output sizes, padding per side, window positions, receptive fields (the one place for every size rule)
+- ``conventions``: the same layer's sizes and shapes under PyTorch, Keras/TensorFlow and cs231n
 - ``padding``: padding an image with zeros, reflect, replicate or circular
 - ``convolution``: the convolution layer as readable loops and vectorised, and its backward pass
 - ``grouped``: grouped convolution, forward and backward
@@ -11,7 +12,8 @@
 """
 
 # Each module lists its public names in its own __all__; this joins them.
-from . import convolution, counting, geometry, grouped, locally_connected, padding, pooling, sliding
+from . import conventions, convolution, counting, geometry, grouped, locally_connected, padding, pooling, sliding
+from .conventions import *  # noqa: F403
 from .convolution import *  # noqa: F403
 from .counting import *  # noqa: F403
 from .geometry import *  # noqa: F403
@@ -23,6 +25,7 @@ from .sliding import *  # noqa: F403
 
 __all__ = [
     *geometry.__all__,
+    *conventions.__all__,
     *padding.__all__,
     *convolution.__all__,
     *grouped.__all__,

@@ -112,8 +112,9 @@ def conv_geometry(
             f"kernel depth {w.shape[1]} vs input depth {x.shape[1]}: w has shape "
             f"{shape_text(w.shape)}, so each filter spans {w.shape[1]} channel(s), "
             f"but x has shape "
-            f"{shape_text(x.shape)} with {x.shape[1]} channel(s). A filter always reaches through "
-            f"the full depth of its input: w.shape[1] must equal x.shape[1]."
+            f"{shape_text(x.shape)} with {x.shape[1]} channel(s). In an ordinary convolution each "
+            f"filter reaches through the full depth of its input: w.shape[1] must equal "
+            f"x.shape[1] (for filters that see only a group of channels, use grouped_conv2d)."
         )
     if b is not None:
         b = check_array(b, "b", ndim=1, axes="(C_out,)")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..conv.conventions import framework_output_size
 from ..conv.geometry import conv_output_size, receptive_field, same_padding
 from .verdict import (
     CORRECT,
@@ -27,6 +28,7 @@ from .write_it import Case, Mistake, Raises, WriteIt, write_it_checker
 __all__ = [
     "check_fitting_strides",
     "check_output_size",
+    "check_keras_same_size",
     "check_output_width",
     "check_receptive_field",
     "check_same_padding",
@@ -277,3 +279,24 @@ OUTPUT_SIZE_EXERCISE = WriteIt(
 @write_it_checker(OUTPUT_SIZE_EXERCISE)
 def check_output_size(function: object) -> None:
     """Write it: check your ``output_size(size, kernel, padding, stride, dilation=1)``."""
+
+
+#: Exercise 5: Keras padding='same', a 5x5 kernel and stride 2 on a 28-pixel MNIST image.
+KERAS_SAME_EXERCISE = {"size": 28, "kernel_size": 5, "stride": 2}
+
+
+@checker(read=read_whole_number)
+def check_keras_same_size(value: int) -> str:
+    """Exercise: output size of Keras ``padding='same'``, K=5, S=2 on 28 pixels."""
+    n, k, s = (KERAS_SAME_EXERCISE[key] for key in ("size", "kernel_size", "stride"))
+    expected = framework_output_size(n, k, s, convention="keras_same")
+    hints: dict[int, str] = {}
+    add_hint(hints, framework_output_size(n, k, s, convention="keras_valid"),
+             "that is 'valid' (no padding, as PyTorch with padding=0). 'same' pads just "
+             "enough that every stride-2 step fits: the output is ceil(n / S).")
+    add_hint(hints, n, "'same' keeps the size only at stride 1; at stride 2 it halves it, "
+             "rounding up.")
+    return integer_verdict(
+        value, expected, hints,
+        f"ceil({n} / {s}) = {expected}; TensorFlow pads just enough for that, whatever K is.",
+    )

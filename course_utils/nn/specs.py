@@ -79,6 +79,19 @@ class LayerSpec:
         """The trainable layer(s), initial weights drawn from ``rng``."""
         raise NotImplementedError
 
+    #: True when the output is a view of the input (a reshape), so it takes no memory of its own.
+    output_is_view = False
+
+    def kept_for_backward(self, input_shape: Shape) -> int:
+        """Values per image that the built layer(s) keep from ``forward`` for ``backward``.
+
+        Every layer of :mod:`course_utils.nn.model` with weights, and ReLU and
+        max pooling, keeps its input (cs231n's cache), so by default this is
+        the number of values in ``input_shape``. A spec whose layers keep
+        something else overrides it.
+        """
+        return int(np.prod(check_input_shape(input_shape)))
+
 
 # --------------------------------------------------------------------------
 # Helpers shared by the specs
@@ -268,6 +281,11 @@ class DepthwiseSeparableSpec(LayerSpec):
         macs = depthwise.counts(input_shape).multiply_adds + pointwise.counts(middle).multiply_adds
         return LayerCounts(weights, (channels + self.out_channels) if self.bias else 0, macs)
 
+    def kept_for_backward(self, input_shape: Shape) -> int:
+        """The input, kept by the depthwise step, and the middle map, kept by the 1x1 step."""
+        depthwise, _ = self.steps(_image_shape(input_shape, "a depthwise-separable layer")[0])
+        return int(np.prod(input_shape)) + int(np.prod(depthwise.output_shape(input_shape)))
+
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
         depthwise, pointwise = self.steps(
             _image_shape(input_shape, "a depthwise-separable layer")[0])
@@ -389,6 +407,8 @@ class ReLUSpec(LayerSpec):
 class FlattenSpec(LayerSpec):
     """(C, H, W) -> (C*H*W,): the image as one long vector, for a dense layer."""
 
+    output_is_view = True  # a reshape: the same memory as its input
+
     def describe(self) -> str:
         return "flatten"
 
@@ -398,6 +418,11 @@ class FlattenSpec(LayerSpec):
     def counts(self, input_shape: Shape) -> LayerCounts:
         check_input_shape(input_shape)
         return LayerCounts(0, 0, 0)
+
+    def kept_for_backward(self, input_shape: Shape) -> int:
+        """Nothing: flattening back needs only the shape."""
+        check_input_shape(input_shape)
+        return 0
 
     def build(self, input_shape: Shape, rng: np.random.Generator) -> list[Layer]:
         return [Flatten()]

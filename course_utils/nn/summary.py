@@ -10,7 +10,10 @@ against the arrays a real model allocates.
 
 Conventions: shapes leave out the batch; multiply-adds are per image and
 count products of weights and inputs; memory is the parameters' memory in
-float32 (4 bytes each).
+float32 (4 bytes each). Activations are each layer's output per image, as in
+cs231n's VGG walkthrough; :meth:`ModelSummary.training_memory` adds up what
+one training step of a batch holds: parameters, their gradients, Adam's two
+running moments, and the activations the layers keep for the backward pass.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ __all__ = [
     "ModelSummary",
     "summarize",
     "SummaryRow",
+    "TrainingMemory",
 ]
 
 @dataclass(frozen=True)
@@ -47,6 +51,12 @@ class SummaryRow:
     weights, biases : int
     multiply_adds : int
         Per image.
+    activations : int
+        Values of the output per image that take memory of their own (0 for
+        a flatten, whose output is a view of its input).
+    kept_for_backward : int
+        Values per image that the layer keeps from its forward pass for its
+        backward pass (its input, for most layers).
     """
 
     layer: str
@@ -54,6 +64,8 @@ class SummaryRow:
     weights: int
     biases: int
     multiply_adds: int
+    activations: int = 0
+    kept_for_backward: int = 0
 
     @property
     def parameters(self) -> int:
@@ -64,6 +76,60 @@ class SummaryRow:
     def memory(self) -> int:
         """Bytes of the parameters in float32."""
         return memory_bytes(self.parameters, "float32")
+
+    @property
+    def activation_memory(self) -> int:
+        """Bytes of the output of one image in float32."""
+        return memory_bytes(self.activations, "float32")
+
+
+@dataclass(frozen=True)
+class TrainingMemory:
+    """What one training step with Adam holds in memory, in bytes.
+
+    Attributes
+    ----------
+    batch_size : int
+        Images per step, ``N``.
+    dtype : str
+        ``'float32'`` or ``'float64'``: the size of every number.
+    parameters, gradients : int
+        One number per parameter each.
+    optimizer_state : int
+        Adam's running means of the gradient and of its square: two numbers
+        per parameter.
+    activations : int
+        What the layers keep from the forward pass for the backward pass,
+        for the whole batch (the input images included).
+    """
+
+    batch_size: int
+    dtype: str
+    parameters: int
+    gradients: int
+    optimizer_state: int
+    activations: int
+
+    @property
+    def total(self) -> int:
+        """All four together."""
+        return self.parameters + self.gradients + self.optimizer_state + self.activations
+
+    def table(self) -> str:
+        """The four parts and the total as a text table."""
+        rows = [["parameters", format_bytes(self.parameters)],
+                ["gradients", format_bytes(self.gradients)],
+                ["Adam's two moments", format_bytes(self.optimizer_state)],
+                [f"activations kept for backward ({self.batch_size} images)",
+                 format_bytes(self.activations)]]
+        return text_table(["training step holds", f"memory ({self.dtype})"], rows,
+                          footer=[["total", format_bytes(self.total)]], left_columns=1)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def __repr__(self) -> str:
+        return self.table()
 
 
 def _number(value: int) -> str:
@@ -111,25 +177,68 @@ class ModelSummary:
         return memory_bytes(self.parameters, "float32")
 
     @property
+    def activations(self) -> int:
+        """Values per image of all the layers' outputs (views not counted twice)."""
+        return sum(row.activations for row in self.rows)
+
+    @property
+    def activation_memory(self) -> int:
+        """Bytes per image of all the layers' outputs in float32."""
+        return memory_bytes(self.activations, "float32")
+
+    @property
+    def kept_for_backward(self) -> int:
+        """Values per image that the layers keep for the backward pass."""
+        return sum(row.kept_for_backward for row in self.rows)
+
+    def training_memory(self, batch_size: int, *, dtype: str = "float32") -> TrainingMemory:
+        """Memory of one training step with Adam on a batch of ``batch_size`` images.
+
+        Parameters
+        ----------
+        batch_size : int
+            ``N >= 1`` images per step.
+        dtype : {'float32', 'float64'}
+            The model's number type (:func:`build_model` uses float32 by default).
+
+        Returns
+        -------
+        TrainingMemory
+            Parameters, gradients and Adam's two moments (one, one and two
+            numbers per parameter), and the activations kept for the backward
+            pass (``N`` times :attr:`kept_for_backward`). Short-lived arrays of
+            the backward pass itself (each layer's ``dx``) are not included.
+        """
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        if dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+        size = memory_bytes(1, dtype)
+        return TrainingMemory(batch_size, dtype, self.parameters * size, self.parameters * size,
+                              2 * self.parameters * size,
+                              batch_size * self.kept_for_backward * size)
+
+    @property
     def output_shape(self) -> Shape:
         """The last layer's output shape (the input shape if there are no layers)."""
         return self.rows[-1].output_shape if self.rows else self.input_shape
 
     HEADERS = ("Layer", "Output shape", "Weights", "Biases", "Parameters", "Multiply-adds",
-               "Memory (float32)")
+               "Memory (float32)", "Activations / image")
 
     def _cells(self) -> tuple[list[list[str]], list[str]]:
         body = [[row.layer, str(row.output_shape), _number(row.weights), _number(row.biases),
-                 _number(row.parameters), _number(row.multiply_adds), format_bytes(row.memory)]
+                 _number(row.parameters), _number(row.multiply_adds), format_bytes(row.memory),
+                 format_bytes(row.activation_memory) if row.activations else "(view)"]
                 for row in self.rows]
         total = ["total", "", _number(self.weights), _number(self.biases),
                  _number(self.parameters), _number(self.multiply_adds),
-                 format_bytes(self.memory)]
+                 format_bytes(self.memory), format_bytes(self.activation_memory)]
         return body, total
 
     def _note(self) -> str:
         return (f"input {self.input_shape}; shapes without the batch; "
-                "multiply-adds per image; memory of the parameters in float32")
+                "multiply-adds per image; memory of the parameters and of each output "
+                "(activations, per image) in float32")
 
     def table(self) -> str:
         """The summary as a fixed-width text table."""
@@ -244,7 +353,9 @@ def summarize(layers: Sequence[LayerSpec], input_shape: Shape) -> ModelSummary:
             next_shape = layer.output_shape(shape)
         except (TypeError, ValueError) as error:
             raise _layer_error(number, layer, shape, error) from None
-        rows.append(SummaryRow(layer.describe(), next_shape, weights, biases, macs))
+        activations = 0 if layer.output_is_view else int(np.prod(next_shape))
+        rows.append(SummaryRow(layer.describe(), next_shape, weights, biases, macs,
+                               activations, layer.kept_for_backward(shape)))
         shape = next_shape
     return ModelSummary(first, tuple(rows))
 

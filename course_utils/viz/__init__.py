@@ -2,6 +2,7 @@
 
 - ``style``: the colour-blind-safe palette, font sizes and how a cell is painted
 - ``windows``: window positions, coverage grids, receptive fields, layer sizes (01)
+- ``conventions``: one strip under each framework's size convention (01)
 - ``grids``: small grids with their values written in the cells (02)
 - ``sharing``: counts, depth slices, summed gradients, shifted maps (03)
 - ``faces``: faces, regions, filters and accuracy under shifts (04)
@@ -25,6 +26,7 @@ HOMES = {
     "plot_layer_sizes": "windows",
     "plot_receptive_field": "windows",
     "plot_window_positions": "windows",
+    "plot_conventions": "conventions",
     "plot_conv_step": "grids",
     "plot_grid": "grids",
     "plot_grid_row": "grids",

@@ -720,6 +720,38 @@ CASES = [
              8, dtype="float16"), ValueError, "dtype", "must be 'float32' or 'float64'"),
     Case("LayerSpec.kept_for_backward", "input shape a string",
          lambda: ConvSpec(8, 3).kept_for_backward("abc"), TypeError, "input_shape", "must be"),
+    # ---- issue 20: learning curves, t-intervals, filters by position ---------------
+    Case("t_interval", "one value", lambda: cu.t_interval([0.9]), ValueError, "values",
+         "at least two"),
+    Case("t_interval", "level as a percentage", lambda: cu.t_interval([0.9, 1.0], 95),
+         ValueError, "level", "must be a number between 0 and 1"),
+    Case("stratified_folds", "more folds than a class has",
+         lambda: cu.stratified_folds(np.array([0, 0, 1, 1]), 3, seed=0), ValueError, "folds",
+         "must be at most"),
+    Case("stratified_folds", "float labels",
+         lambda: cu.stratified_folds(np.array([0.0, 1.0]), 2, seed=0), TypeError, "labels",
+         "must be"),
+    Case("filter_position_dependence", "one run",
+         lambda: cu.filter_position_dependence(np.zeros((1, 2, 3, 3, 1, 2, 2))), ValueError,
+         "changes", "needs at least two"),
+    Case("filter_position_dependence", "the weights of one run, without the runs axis",
+         lambda: cu.filter_position_dependence(np.zeros((2, 3, 3, 1, 2, 2))), ValueError,
+         "changes", "must"),
+    Case("learning_curve", "sizes that decrease",
+         lambda: cu.learning_curve({"m": lambda rng: small_model()}, np.zeros((8, 1, 4, 4)),
+                                   np.array([0, 1] * 4), [(np.arange(4), np.arange(4, 8))],
+                                   [2, 1]), ValueError, "sizes", "must increase"),
+    Case("learning_curve", "a model instead of a builder",
+         lambda: cu.learning_curve({"m": small_model()}, np.zeros((8, 1, 4, 4)),
+                                   np.array([0, 1] * 4), [(np.arange(4), np.arange(4, 8))],
+                                   [1]), TypeError, "builders", "must be"),
+    Case("learning_curve", "a training set bigger than the pool",
+         lambda: cu.learning_curve({"m": lambda rng: small_model()}, np.zeros((8, 1, 4, 4)),
+                                   np.array([0, 1] * 4), [(np.arange(4), np.arange(4, 8))],
+                                   [3]), ValueError, "sizes", "must be at most"),
+    Case("plot_learning_curve", "one row too few",
+         lambda: cu.plot_learning_curve([5, 10], {"conv": np.ones((1, 5))}), ValueError,
+         "accuracy", "must have one row per size"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the
@@ -733,7 +765,8 @@ NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_fa
                 "FlattenSpec", "ReLUSpec", "Layer", "LayerSpec"}
 RECORDS = {"ArrayShapes", "Convention", "ConvGeometry", "TrainingMemory", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",
-           "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowGeometry", "WindowLayout"}
+           "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowGeometry", "WindowLayout",
+           "LearningCurve", "TInterval"}
 
 
 def case_id(case: Case) -> str:

@@ -191,3 +191,48 @@ def test_errors_name_the_argument(call, error, fragment):
     with pytest.raises(error) as caught:
         call()
     assert fragment in str(caught.value), str(caught.value)
+
+
+def test_stratified_folds_give_disjoint_balanced_test_sets():
+    from course_utils import stratified_folds
+
+    labels = np.array([0] * 10 + [1] * 10)
+    folds = stratified_folds(labels, 5, seed=3)
+    assert len(folds) == 5
+    tests = np.concatenate([test for _, test in folds])
+    assert sorted(tests) == list(range(20))  # every example tested exactly once
+    for pool, test in folds:
+        assert np.bincount(labels[test]).tolist() == [2, 2]
+        assert sorted(np.concatenate([pool, test])) == list(range(20))
+    again = stratified_folds(labels, 5, seed=3)
+    assert all((a[1] == b[1]).all() for a, b in zip(folds, again))
+    other = stratified_folds(labels, 5, seed=4)
+    assert any((a[1] != b[1]).any() for a, b in zip(folds, other))
+
+
+def test_stratified_folds_leave_a_remainder_in_every_pool():
+    from course_utils import stratified_folds
+
+    labels = np.array([0] * 7 + [1] * 6)
+    folds = stratified_folds(labels, 3, seed=0)
+    tested = np.concatenate([test for _, test in folds])
+    assert len(tested) == 3 * (2 + 2) and len(np.unique(tested)) == len(tested)
+    left_out = np.setdiff1d(np.arange(13), tested)
+    assert len(left_out) == 1 and all(left_out[0] in pool for pool, _ in folds)
+
+
+def test_filter_position_dependence_separates_positions_from_noise():
+    from course_utils import filter_position_dependence
+
+    rng = np.random.default_rng(0)
+    by_position = rng.normal(size=(1, 2, 3, 3, 1, 2, 2))
+    # every run learns the same position-specific change: position explains all of it
+    assert filter_position_dependence(np.repeat(by_position, 4, axis=0)) == pytest.approx(1.0)
+    # every position learns the same change, different in each run: position explains nothing
+    same_everywhere = np.broadcast_to(rng.normal(size=(4, 2, 1, 1, 1, 2, 2)),
+                                      (4, 2, 3, 3, 1, 2, 2))
+    assert filter_position_dependence(same_everywhere) == pytest.approx(0.0, abs=1e-12)
+    # position-specific signal plus run-to-run noise: in between, falling with the noise
+    noisy = by_position + rng.normal(scale=1.0, size=(6, 2, 3, 3, 1, 2, 2))
+    noisier = by_position + rng.normal(scale=3.0, size=(6, 2, 3, 3, 1, 2, 2))
+    assert 0 < filter_position_dependence(noisier) < filter_position_dependence(noisy) < 1

@@ -40,3 +40,27 @@ def test_errors_name_the_argument(call, fragment):
     with pytest.raises(ValueError) as caught:
         call()
     assert fragment in str(caught.value)
+
+
+def test_t_interval_uses_the_t_quantile_for_few_runs():
+    from course_utils import t_interval
+
+    # 5 runs: 4 degrees of freedom, 97.5% quantile 2.776 (tables), not 1.96
+    result = t_interval([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert result.factor == pytest.approx(2.7764, abs=1e-4)
+    # mean 3, sd sqrt(2.5), standard error sqrt(2.5 / 5) = sqrt(0.5)
+    assert result.mean == pytest.approx(3.0)
+    assert result.standard_error == pytest.approx(np.sqrt(0.5))
+    assert result.low == pytest.approx(3.0 - 2.7764 * np.sqrt(0.5), abs=1e-3)
+    assert result.high == pytest.approx(3.0 + 2.7764 * np.sqrt(0.5), abs=1e-3)
+    assert result.runs == 5 and result.excludes_zero()
+    # 2 runs: 12.706; 90% with 5 runs: 2.132
+    assert t_interval([0.0, 1.0]).factor == pytest.approx(12.706, abs=1e-3)
+    assert t_interval([1, 2, 3, 4, 5], 0.9).factor == pytest.approx(2.132, abs=1e-3)
+
+
+def test_t_interval_of_differences_around_zero_does_not_exclude_it():
+    from course_utils import t_interval
+
+    assert not t_interval([-0.1, 0.1, 0.05, -0.05]).excludes_zero()
+    assert t_interval([-0.3, -0.2, -0.25]).excludes_zero()

@@ -38,6 +38,7 @@ __all__ = [
     "FaceData",
     "load_faces",
     "shift_images",
+    "stratified_folds",
     "train_test_split",
     "translate_images",
 ]
@@ -212,6 +213,49 @@ def train_test_split(labels: np.ndarray, test_per_class: int, *, seed: int) -> t
     test_index = np.sort(np.array(test))
     train_index = np.setdiff1d(np.arange(len(labels)), test_index)
     return train_index, test_index
+
+
+def stratified_folds(labels: np.ndarray, folds: int, *, seed: int
+                     ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cut the examples into ``folds`` disjoint test sets, each with the same share of every class.
+
+    Each fold's test set is disjoint from every other fold's, so the folds'
+    test accuracies are measured on different examples; the training pools
+    overlap (any two share all but two folds' worth of examples).
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (N,)
+    folds : int
+        At least 2; every class must have at least ``folds`` examples. A
+        class whose count does not divide evenly leaves its remainder in
+        every training pool and in no test set.
+    seed : int
+        Seed of the generator that orders each class before it is cut.
+
+    Returns
+    -------
+    list of (ndarray, ndarray), length ``folds``
+        ``(train_pool, test_index)`` for each fold: sorted indices into
+        ``labels``, together holding every index once.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be a 1-D array of integer classes, got shape "
+                        f"{labels.shape} and dtype {labels.dtype}")
+    folds = check_int(folds, "folds", minimum=2)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    tests: list[list[int]] = [[] for _ in range(folds)]
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        per_fold = len(members) // folds
+        if per_fold < 1:
+            raise ValueError(f"folds must be at most the size of every class: class {label} "
+                             f"has {len(members)} examples, folds is {folds}")
+        for k in range(folds):
+            tests[k].extend(members[k * per_fold:(k + 1) * per_fold])
+    everything = np.arange(len(labels))
+    return [(np.setdiff1d(everything, test), np.sort(np.array(test))) for test in tests]
 
 
 def translate_images(images: np.ndarray, shift: tuple[int, int], *,

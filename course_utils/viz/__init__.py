@@ -35,6 +35,7 @@ HOMES = {
     "plot_parameter_counts": "sharing",
     "plot_shift_maps": "sharing",
     "plot_accuracy_by_shift": "faces",
+    "plot_learning_curve": "faces",
     "plot_filters": "faces",
     "plot_image_grid": "faces",
     "plot_region_histograms": "faces",

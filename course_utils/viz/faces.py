@@ -21,6 +21,7 @@ __all__ = [
     "plot_accuracy_by_shift",
     "plot_filters",
     "plot_image_grid",
+    "plot_learning_curve",
     "plot_region_histograms",
     "plot_regions",
 ]
@@ -225,6 +226,64 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
     ax.set_ylabel("test accuracy (mean ± sd over seeds)")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left")
+    if title:
+        ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray], *,
+                        level: float = 0.95, title: str | None = None) -> Figure:
+    """Test accuracy against training examples per class, one line per model, with t-intervals.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Training examples per class, one per row of each array; drawn on a
+        logarithmic axis.
+    accuracy : mapping of str to ndarray, shape (len(sizes), runs)
+        Each model's test accuracy at every size, one column per run.
+    level : float
+        Confidence of the error bars: the mean -+ the t quantile times the
+        standard error over runs (:func:`course_utils.t_interval`).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from ..stats.results import t_interval
+
+    sizes = list(sizes)
+    if not sizes or not isinstance(accuracy, Mapping) or not accuracy:
+        raise ValueError("sizes must hold at least one size and accuracy at least one "
+                         f"model's results (a dict of name -> array), got {sizes!r} and "
+                         f"{accuracy!r}")
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    markers = ["o", "s", "^", "D", "v"]
+    styles = ["-", "--", ":", "-."]
+    for k, (name, values) in enumerate(accuracy.items()):
+        values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes="(sizes, runs)")
+        if values.shape[0] != len(sizes):
+            raise ValueError(f"accuracy[{name!r}] must have one row per size ({len(sizes)}), "
+                             f"got {values.shape[0]}")
+        intervals = [t_interval(row, level) for row in values]
+        mean = np.array([i.mean for i in intervals])
+        half = np.array([i.high - i.mean for i in intervals])
+        # a small sideways offset per model, so that overlapping bars stay readable
+        shown = np.array(sizes) * 1.04 ** (k - (len(accuracy) - 1) / 2)
+        ax.errorbar(shown, mean, yerr=half, label=name,
+                    color=SERIES_COLOURS[k % len(SERIES_COLOURS)], lw=2.5, capsize=5,
+                    ls=styles[k % len(styles)], marker=markers[k % len(markers)],
+                    markersize=9)
+    ax.set_xscale("log")
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([str(m) for m in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("training images per class (log scale)")
+    ax.set_ylabel(f"test accuracy (mean, {level:.0%} t-interval)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()

@@ -32,9 +32,9 @@ HIGHLIGHT_COLOUR = OKABE_ITO["blue"]
 #: The slices behind the front one when a volume is drawn in depth: a paler input tint.
 BACK_SLICE_COLOUR = "#EEF6FC"
 #: Cells no window reads are also crossed, so colour is not the only sign.
-DROPPED_HATCH = "xx"
+DROPPED_HATCH = "x"
 #: A box behind a number on a crossed cell, so the cross never runs through it.
-TEXT_BOX = {"facecolor": DROPPED_COLOUR, "edgecolor": "none", "pad": 1.0}
+TEXT_BOX = {"facecolor": DROPPED_COLOUR, "edgecolor": "none", "pad": 3.0}
 #: Numbers on padding cells: grey enough to set padding apart, dark enough to read
 #: (contrast 8.3:1 on the padding grey; WCAG asks at least 4.5:1).
 PADDING_TEXT_COLOUR = "#404040"

@@ -5,6 +5,8 @@ functions draw such grids: padding cells in grey with the original grid
 outlined, the kernel's window in orange, and the output cell being
 computed in the same orange, so the eye links the window to its result.
 Every figure is drawn from its arguments; nothing is placed by hand.
+Each figure carries a description written from the same parameters
+(``fig.alt_text``); ``cu.show(fig)`` shows it as the image's alt text.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Like the other figure modules, every function draws from its parameters,
 uses the Okabe-Ito colours and large fonts, and returns the ``Figure``.
+Each figure carries a description written from the same parameters
+(``fig.alt_text``); ``cu.show(fig)`` shows it as the image's alt text.
 """
 
 from __future__ import annotations

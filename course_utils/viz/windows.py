@@ -2,8 +2,9 @@
 
 Every figure is drawn from its parameters by one function, in the
 colour-blind-safe Okabe-Ito palette, with fonts large enough to read from the
-back of a classroom. Each function returns the matplotlib ``Figure`` and
-leaves showing it to the notebook.
+back of a classroom. Each function returns the matplotlib ``Figure`` with a
+description written from the same parameters (``fig.alt_text``, see
+:mod:`course_utils.viz.display`); ``cu.show(fig)`` shows it with that alt text.
 """
 
 from __future__ import annotations

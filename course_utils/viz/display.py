@@ -55,14 +55,21 @@ def alt_text_of(fig) -> str:
 
     Raises
     ------
+    TypeError
+        When ``fig`` is not a matplotlib ``Figure``.
     ValueError
         When the figure has none (it was not drawn by a course figure function).
     """
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure drawn by a course_utils figure "
+                        f"function, got {fig!r:.60} of type {type(fig).__name__}")
     text = getattr(fig, ALT_ATTRIBUTE, None)
     if not text:
         raise ValueError(
-            "this figure has no description: draw it with a course_utils figure function, or "
-            "attach one with course_utils.viz.display.described(fig, 'what it shows')"
+            "fig has no description: draw it with a course_utils figure function, which must "
+            "attach one, or use course_utils.viz.display.described(fig, 'what it shows')"
         )
     return text
 

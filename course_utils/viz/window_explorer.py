@@ -209,7 +209,7 @@ def explorer_state(
     try:
         frame = sliding_window_frame(grid, kernel, step, padding=padding, stride=stride,
                                      mode=mode)
-    except ValueError as error:
+    except (TypeError, ValueError) as error:
         return f"No frame: {error}"
     return describe_frame(frame) + "."
 

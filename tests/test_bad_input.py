@@ -752,13 +752,18 @@ CASES = [
     Case("plot_learning_curve", "one row too few",
          lambda: cu.plot_learning_curve([5, 10], {"conv": np.ones((1, 5))}), ValueError,
          "accuracy", "must have one row per size"),
+    Case("show", "not a figure", lambda: cu.show("figure.png"), TypeError, "fig",
+         "must be a matplotlib Figure"),
+    Case("show", "a figure with no description", lambda: cu.show(plt.figure()), ValueError,
+         "fig", "no description: draw it with"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the
 # records that course_utils returns rather than a learner building them.
-# conv_arithmetic_report never raises: the explorer shows its text, so it
-# explains a bad setting in words (test_the_report_explains_bad_settings).
-EXPLAINS_INSTEAD = {"conv_arithmetic_report"}
+# conv_arithmetic_report and the explorers' state lines never raise: the explorer shows
+# their text, so they explain a bad setting in words (test_the_report_explains_bad_settings,
+# and test_accessibility's tests of the state lines).
+EXPLAINS_INSTEAD = {"conv_arithmetic_report", "conv_arithmetic_state", "explorer_state"}
 # Flatten, GlobalAveragePool2D and ReLU are covered through their methods;
 # Layer and LayerSpec are the base classes the others fill in.
 NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_faces",

@@ -95,30 +95,126 @@ def run_all_cells(page, timeout_ms: int = 240_000) -> None:
         time.sleep(1)
 
 
-def move_every_slider(page) -> list[str]:
-    """Press the right arrow on each explorer's first slider; list the explorers that did not react.
+# Every control of an explorer a keyboard user must reach: slider handles, buttons, inputs.
+# (a slider's readout is an editable box; a hidden or disabled button is not in the Tab order)
+CONTROLS = (".noUi-handle, button:not([disabled]), input:not([disabled]), select, "
+            "[contenteditable=true]")
+# The element that has the focus, as a description: its role/tag, label and classes.
+FOCUSED = """() => { const e = document.activeElement;
+  return e ? (e.getAttribute('role') || e.tagName) + '|' + (e.getAttribute('aria-label') ||
+  e.title || e.textContent.trim()) + '|' + e.className : ''; }"""
 
-    An explorer is a cell output holding a slider; what it shows (the
-    numbers, the drawing) must change after the key press.
+
+def wait_for_change(read, before: str, seconds: float = 10) -> str:
+    deadline = time.monotonic() + seconds
+    now = read()
+    while now == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = read()
+    return now
+
+
+def drive_explorers_by_keyboard(page) -> list[str]:
+    """Drive every explorer with the keyboard alone; list what failed.
+
+    An explorer is a cell output holding a slider and a state line (a
+    ``role=status`` live region). From its first control, Tab must reach
+    every other control, in order; on each slider the right arrow, and on
+    each not-pressed toggle button the space bar, must change the state line.
     """
-    stuck = []
+    problems = []
     explorers = page.locator(".jp-OutputArea-output").filter(has=page.locator(".noUi-handle"))
     for k in range(explorers.count()):
         explorer = explorers.nth(k)
-        before = explorer.inner_html()
-        handle = explorer.locator(".noUi-handle").first
-        handle.scroll_into_view_if_needed()
-        handle.focus()
-        page.keyboard.press("ArrowRight")
-        deadline = time.monotonic() + 10
-        while explorer.inner_html() == before and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if explorer.inner_html() == before:
-            stuck.append(f"explorer {k + 1}")
-        # let the kernel finish redrawing before anything else happens
-        page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for()
-        time.sleep(1)
-    return stuck
+        name = f"explorer {k + 1}"
+        status = explorer.locator("[role=status][aria-live=polite]")
+        if status.count() != 1:
+            problems.append(f"{name}: {status.count()} state lines (role=status, aria-live)")
+            continue
+        controls = explorer.locator(CONTROLS).filter(visible=True)
+        count = controls.count()
+        controls.first.scroll_into_view_if_needed()
+        controls.first.focus()
+        for index in range(count):
+            if index:
+                page.keyboard.press("Tab")
+            control = controls.nth(index)
+            if not control.evaluate("c => c === document.activeElement"):
+                problems.append(f"{name}: Tab did not reach control {index + 1} of {count} "
+                                f"({control.evaluate('c => c.outerHTML.slice(0, 80)')}); the "
+                                f"focus is on {page.evaluate(FOCUSED)}")
+                break
+            is_slider = control.evaluate("c => c.classList.contains('noUi-handle')")
+            pressed = control.evaluate("c => c.classList.contains('mod-active')")
+            in_toggles = control.evaluate("c => !!c.closest('.widget-toggle-buttons')")
+            if not (is_slider or (in_toggles and not pressed)):
+                continue
+            before = status.inner_text()
+            page.keyboard.press("ArrowRight" if is_slider else "Space")
+            after = wait_for_change(status.inner_text, before)
+            if after == before:
+                problems.append(f"{name}: control {index + 1} ({'slider' if is_slider else 'button'}"
+                                f") did not change the state line {before!r}")
+            # let the kernel finish redrawing before the next key
+            page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for()
+            time.sleep(0.5)
+            control.focus()  # a toggle button's press re-renders the group; keep the place
+    return problems
+
+
+# --------------------------------------------------------------------------
+# axe-core: no serious or critical violation from the course's content
+# --------------------------------------------------------------------------
+
+AXE_RECORD = ROOT / "test-artifacts" / "axe"
+SERIOUS = ("serious", "critical")
+# Where the course's own content is on a page: the notebook's rendered Markdown and
+# its cells' outputs (figures, printed text, the explorers' HTML), in JupyterLab and in a
+# deck alike. Inside an explorer, the sliders and the Play buttons are drawn by ipywidgets
+# itself, which gives them no way to be named (noUiSlider handles without aria-label):
+# those are listed on their own, as the widget library's, like JupyterLab's.
+COURSE_CONTENT = ".jp-RenderedMarkdown, .jp-MarkdownOutput, .jp-OutputArea-output"
+WIDGET_LIBRARY = ".widget-slider, .widget-play"
+WHOSE_NODE = """([selectors, content, library]) => selectors.map(s => {
+  const node = document.querySelector(s);
+  if (!node || !node.closest(content)) return 'host';
+  return node.closest(library) ? 'ipywidgets' : 'course'; })"""
+
+
+def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
+    """Run axe-core on ``page``: (the course's serious or critical violations, the others by rule).
+
+    Each violating element is the course's when it lies in the notebook's
+    content (:data:`COURSE_CONTENT`), ipywidgets' when it is one of that
+    library's own controls in an explorer (:data:`WIDGET_LIBRARY`), else the
+    host's (JupyterLab's, or the deck template's). All are written to
+    ``test-artifacts/axe/``.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    course, others, examples = [], {}, {}
+    for violation in results.response["violations"]:
+        targets = [node["target"][-1] if isinstance(node["target"][-1], str)
+                   else node["target"][-1][-1] for node in violation["nodes"]]
+        owners = page.evaluate(WHOSE_NODE, [targets, COURSE_CONTENT, WIDGET_LIBRARY])
+        for node, owner in zip(violation["nodes"], owners):
+            if owner == "course":
+                course.append(f"{violation['id']} ({violation['impact']}): {node['html'][:160]}")
+            else:
+                key = f"{owner}: {violation['id']} ({violation['impact']})"
+                others[key] = others.get(key, 0) + 1
+                examples.setdefault(key, node["html"][:160])
+    AXE_RECORD.mkdir(parents=True, exist_ok=True)
+    with open(AXE_RECORD / f"{where}.txt", "w") as record:
+        record.write(f"axe-core on {where}\ncourse content:\n")
+        record.writelines(f"  {line}\n" for line in course)
+        record.write("not the course's (ipywidgets' own controls; JupyterLab or the deck "
+                     "template), elements per rule:\n")
+        record.writelines(f"  {rule}: {n}, e.g. {examples[rule]}\n"
+                          for rule, n in sorted(others.items()))
+    serious = [line for line in course if any(f"({level})" in line for level in SERIOUS)]
+    return serious, others
 
 
 @pytest.mark.parametrize("name", [nb.filename for nb in NOTEBOOKS])
@@ -141,7 +237,18 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
         assert page.get_by_text("Error displaying widget").count() == 0
         if has_widgets(notebook):
             assert page.locator(".jupyter-widgets").count() > 0, f"{name}: no widget rendered"
-        assert move_every_slider(page) == [], f"{name}: an explorer did not respond"
+        serious, _ = axe_violations(page, name.removesuffix(".ipynb"))
+        assert serious == [], f"{name}: axe-core finds in the course's content:\n" + "\n".join(
+            serious)
+        problems = drive_explorers_by_keyboard(page)
+        assert problems == [], f"{name}: " + "\n".join(problems)
+        # every figure's description reaches the alt of the <img> JupyterLab shows
+        images = page.locator(".jp-OutputArea-output img")
+        alts = images.evaluate_all("imgs => imgs.map(i => i.getAttribute('alt') || '')")
+        figures = sum(1 for cell in notebook["cells"] for output in cell.get("outputs", [])
+                      if "image/png" in output.get("data", {}))
+        assert len(alts) >= figures and all(len(alt) >= 40 for alt in alts), (
+            f"{name}: {figures} figures, images with their alt text: {alts}")
 
         kernels = lab.kernel_processes()
         assert len(kernels) == 1, f"expected one kernel, found {kernels}"
@@ -327,6 +434,19 @@ def test_every_link_opens_its_target_and_nothing_covers_the_first_notebook(lab, 
         assert page.locator(".Toastify__toast").count() == 0, (
             f"a notification covers the notebook: {page.locator('.Toastify__toast').all_inner_texts()}")
         page.screenshot(path=str(SCREENSHOTS / "first_start.png"))
+        # opened as committed, not run (so not trusted: JupyterLab sanitizes the HTML), every
+        # figure still shows, with its description as alt text
+        images = page.locator(".jp-OutputArea-output img")
+        images.first.wait_for(timeout=30_000)
+        page.wait_for_function("[...document.querySelectorAll('.jp-OutputArea-output img')]"
+                               ".every(i => i.complete)", timeout=30_000)
+        shown = images.evaluate_all(
+            "imgs => imgs.map(i => [i.getAttribute('src').slice(0, 22), i.alt, i.naturalWidth])")
+        figures = sum(1 for cell in notebook_json(NOTEBOOKS[0].filename)["cells"]
+                      for output in cell.get("outputs", []) if "image/png" in output.get("data", {}))
+        assert len(shown) == figures and all(
+            src == "data:image/png;base64," and len(alt) >= 40 and width > 100
+            for src, alt, width in shown), shown
         dead = []
         for notebook in NOTEBOOKS:  # each is open: the previous one's "Next" link opened it
             path = f"notebooks/{notebook.filename}"
@@ -412,5 +532,14 @@ def test_slide_deck_renders_from_disk_with_no_connection(browser, decks, name):
                    "libs/mathjax/", "https://cdnjs.cloudflare.com/ajax/libs/mermaid/")
         assert [url for url in remote if not url.startswith(allowed)] == []
         assert errors == []
+        # every figure's description is the alt of its <img> in the deck
+        alts = page.locator(".jp-OutputArea-output img").evaluate_all(
+            "imgs => imgs.map(i => i.getAttribute('alt') || '')")
+        figures = sum(1 for cell in notebook_json(name)["cells"]
+                      for output in cell.get("outputs", []) if "image/png" in output.get("data", {}))
+        assert len(alts) == figures and all(len(alt) >= 40 for alt in alts), alts
+        serious, _ = axe_violations(page, name.removesuffix(".ipynb") + ".slides")
+        assert serious == [], f"{name}'s deck: axe-core finds in the course's content:\n" + (
+            "\n".join(serious))
     finally:
         page.close()

@@ -54,11 +54,13 @@ def test_report_explains_instead_of_raising():
 def test_explorer_updates_when_a_slider_moves():
     explorer = conv_arithmetic_explorer(size=10, kernel_size=3, padding=0, stride=2)
     controls, report = explorer.children[0].children
-    drawing = explorer.children[1]
+    status, drawing = explorer.children[1:]
     sliders = {s.description.split()[0]: s for s in controls.children}
     assert set(sliders) == {"W", "K", "P", "S", "D"}
     assert "4.5" in report.value
+    assert "W=10, K=3, P=0, S=2, D=1: 4 window positions" in status.value
     sliders["S"].value = 1
+    assert "W=10, K=3, P=0, S=1, D=1: 8 window positions; they fit exactly." in status.value
     assert "4.5" not in report.value and "fit exactly: 8 output values" in report.value
     sliders["P"].value = 1
     assert "fit exactly: 10 output values" in report.value

@@ -60,7 +60,7 @@ def test_runtime_and_test_dependencies_are_pinned():
     runtime = pins(project["dependencies"])
     assert {"jupyterlab", "numpy", "matplotlib", "ipywidgets"} <= set(runtime)
     test = pins(project["optional-dependencies"]["test"])
-    assert {"pytest", "nbval", "hypothesis"} <= set(test)
+    assert {"pytest", "nbval", "hypothesis", "playwright", "axe-playwright-python"} <= set(test)
 
 
 def test_environment_yml_pins_the_same_packages_and_versions():

@@ -151,11 +151,11 @@ def test_frame_html_draws_what_the_settings_say():
 
 def test_explorer_widget_steps_and_restarts():
     explorer = sliding_window_explorer(GRID, KERNEL, padding=1)
-    controls, frame = explorer.children
+    controls, status, frame = explorer.children
     (play, step), paddings, strides, modes = controls.children[0].children, *controls.children[1:]
     assert step.max == play.max == 24 and "step 1 of 25" in frame.value
     step.value = 5
-    assert "step 6 of 25" in frame.value
+    assert "step 6 of 25" in frame.value and "Step 6 of 25, stride 1" in status.value
     paddings.value = 0
     assert step.value == 0 and step.max == 8 and "step 1 of 9" in frame.value
     strides.value = 2
@@ -169,10 +169,11 @@ def test_explorer_widget_steps_and_restarts():
 def test_explorer_explains_an_impossible_setting_instead_of_failing():
     tiny = np.array([[1, 2], [3, 4]])
     explorer = sliding_window_explorer(tiny, np.ones((1, 1)), padding=1, mode="reflect")
-    controls, frame = explorer.children
+    controls, status, frame = explorer.children
     paddings = controls.children[1]
     paddings.value = 2  # reflect padding 2 needs 3 cells per side; the grid has 2
     assert "reflect padding must be at most 1" in frame.value
+    assert "No frame: " in status.value and "reflect padding must be at most 1" in status.value
 
 
 def test_explorer_rejects_settings_it_cannot_offer():

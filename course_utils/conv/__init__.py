@@ -12,7 +12,17 @@
 """
 
 # Each module lists its public names in its own __all__; this joins them.
-from . import conventions, convolution, counting, geometry, grouped, locally_connected, padding, pooling, sliding
+from . import (
+    conventions,
+    convolution,
+    counting,
+    geometry,
+    grouped,
+    locally_connected,
+    padding,
+    pooling,
+    sliding,
+)
 from .conventions import *  # noqa: F403
 from .convolution import *  # noqa: F403
 from .counting import *  # noqa: F403

@@ -1,6 +1,7 @@
 """Figures, explorers and text tables: what a learner sees.
 
 - ``style``: the colour-blind-safe palette, font sizes and how a cell is painted
+- ``display``: ``show(fig)``, a figure with its generated description as alt text
 - ``windows``: window positions, coverage grids, receptive fields, layer sizes (01)
 - ``conventions``: one strip under each framework's size convention (01)
 - ``grids``: small grids with their values written in the cells (02)
@@ -22,6 +23,7 @@ from importlib import import_module
 HOMES = {
     "OKABE_ITO": "style",
     "use_course_style": "style",
+    "show": "display",
     "plot_coverage_grid": "windows",
     "plot_layer_sizes": "windows",
     "plot_receptive_field": "windows",
@@ -46,7 +48,9 @@ HOMES = {
     "plot_parameters_vs_accuracy": "mnist",
     "conv_arithmetic_explorer": "conv_explorer",
     "conv_arithmetic_report": "conv_explorer",
+    "conv_arithmetic_state": "conv_explorer",
     "explorer_frame_html": "window_explorer",
+    "explorer_state": "window_explorer",
     "sliding_window_explorer": "window_explorer",
     "fit_table": "tables",
     "text_table": "tables",

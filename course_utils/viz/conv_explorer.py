@@ -8,11 +8,16 @@ sliders to it and to :func:`course_utils.viz.windows.plot_window_positions`.
 from __future__ import annotations
 
 import io
+from html import escape
 
-from ..conv.geometry import explain_output_size
+from ..conv.geometry import explain_output_size, window_layout
 from ..validation import check_int
 
-__all__ = ["conv_arithmetic_explorer", "conv_arithmetic_report"]
+__all__ = ["conv_arithmetic_explorer", "conv_arithmetic_report", "conv_arithmetic_state"]
+
+#: The state line's HTML: a polite live region, so a screen reader reads each new state.
+STATUS_HTML = ("<div role='status' aria-live='polite' aria-atomic='true' "
+               "style='font-size:16px; margin:6px 0'>{}</div>")
 
 #: Slider ranges of the explorer: (minimum, maximum, start value).
 EXPLORER_RANGES = {
@@ -52,6 +57,45 @@ def conv_arithmetic_report(
         return f"Cannot compute: {error}"
 
 
+def conv_arithmetic_state(
+    size: int, kernel_size: int, padding: int = 0, stride: int = 1, dilation: int = 1
+) -> str:
+    """The explorer's state in one line, for its screen-reader live region; never raises.
+
+    Parameters
+    ----------
+    size, kernel_size, padding, stride, dilation : int
+        One dimension, as in :func:`course_utils.conv_output_size`.
+
+    Returns
+    -------
+    str
+        The settings and the number of window positions, with the cells left
+        over and never read when the windows do not fit, e.g.
+        ``"W=10, K=3, P=0, S=2, D=1: 4 window positions; 1 cell left over,
+        input cell 9 never read."``
+
+    Examples
+    --------
+    >>> conv_arithmetic_state(5, 3, padding=1)
+    'W=5, K=3, P=1, S=1, D=1: 5 window positions; they fit exactly.'
+    """
+    settings = f"W={size}, K={kernel_size}, P={padding}, S={stride}, D={dilation}"
+    try:
+        layout = window_layout(size, kernel_size, padding, stride, dilation)
+    except (TypeError, ValueError) as error:
+        return f"{settings}: no output. {error}"
+    text = f"{settings}: {layout.output_size} window position{'s' if layout.output_size != 1 else ''}"
+    if layout.fits:
+        return text + "; they fit exactly."
+    text += f"; {layout.leftover} cell{'s' if layout.leftover != 1 else ''} left over"
+    if layout.dropped_inputs:
+        dropped = ", ".join(str(c) for c in layout.dropped_inputs)
+        many = len(layout.dropped_inputs) > 1
+        text += f", input cell{'s' if many else ''} {dropped} never read"
+    return text + "."
+
+
 def conv_arithmetic_explorer(**start: int):
     """Sliders for W, K, P, S and D with the report and the window drawing.
 
@@ -69,8 +113,9 @@ def conv_arithmetic_explorer(**start: int):
     # Imported here so that the rest of course_utils works without a front end.
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import Image, display
+    from IPython.display import display
 
+    from .display import figure_bundle
     from .windows import plot_window_positions
 
     unknown = set(start) - set(EXPLORER_RANGES)
@@ -93,10 +138,12 @@ def conv_arithmetic_explorer(**start: int):
             layout=widgets.Layout(width="420px"),
         )
     report = widgets.HTML()
+    status = widgets.HTML()
     drawing = widgets.Output()
 
     def update(change=None) -> None:
         values = {name: slider.value for name, slider in sliders.items()}
+        status.value = STATUS_HTML.format(escape(conv_arithmetic_state(**values)))
         text = conv_arithmetic_report(**values)
         report.value = (
             "<pre style='font-size:15px; line-height:1.35; white-space:pre-wrap'>"
@@ -111,10 +158,11 @@ def conv_arithmetic_explorer(**start: int):
         # One PNG drawn here, with the figure's own margins: display(figure) would
         # draw it twice (once to find a tight bounding box), doubling the update time.
         png = io.BytesIO()
-        figure.savefig(png, format="png")
+        figure.savefig(png, format="png", facecolor="white")
         plt.close(figure)
+        data, metadata = figure_bundle(figure, png.getvalue())  # its description as alt text
         with drawing:
-            display(Image(data=png.getvalue(), format="png"))
+            display(data, raw=True, metadata=metadata)
 
     for slider in sliders.values():
         slider.observe(update, names="value")
@@ -122,4 +170,4 @@ def conv_arithmetic_explorer(**start: int):
     # A minimum width keeps the sliders from being squeezed by a long report.
     controls = widgets.VBox(list(sliders.values()), layout=widgets.Layout(min_width="460px"))
     report.layout = widgets.Layout(margin="0 0 0 16px", flex="1 1 auto")
-    return widgets.VBox([widgets.HBox([controls, report]), drawing])
+    return widgets.VBox([widgets.HBox([controls, report]), status, drawing])

@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 from ..conv.conventions import CONVENTIONS, convention_padding, framework_output_size
 from ..conv.geometry import effective_kernel_size
 from ..validation import check_int, check_sequence
+from .display import described
 from .style import DROPPED_COLOUR, INPUT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
 
 __all__ = ["plot_conventions"]
@@ -106,10 +107,13 @@ def plot_conventions(
     right = size + max(after for _, after in sides) + 0.5
     fig, ax = plt.subplots(figsize=(min(16.0, 0.45 * (right - left) + 4.0),
                                     0.9 + 0.75 * _ROW_HEIGHT * rows))
+    labels = []
     for row, name in enumerate(names):
         y = (rows - 1 - row) * _ROW_HEIGHT
         label = _draw_row(ax, y, size, kernel_size, stride, paddings[name], name)
         ax.text(right + 0.3, y + 0.4, label, ha="left", va="center")
+        before, after = sides[row]
+        labels.append(f"{label} (padding {before} before, {after} after)")
     ax.set_xlim(left, right + 0.5 + 0.012 * 16 * (right - left + 8))
     ax.set_ylim(-0.8, rows * _ROW_HEIGHT)
     ax.axis("off")
@@ -118,4 +122,8 @@ def plot_conventions(
     ax.set_title(f"n={size}, K={kernel_size}, S={stride}, P={padding}: the same layer, "
                  "five conventions", loc="left")
     fig.tight_layout()
-    return fig
+    return described(fig, (
+        f"A strip of {size} input cells drawn once per convention, {rows} rows, with a "
+        f"kernel of {kernel_size}, stride {stride} and padding {padding} where the convention "
+        f"takes one; each row marks the padding, the windows and the cells never read. "
+        + "; ".join(labels) + "."))

@@ -2,6 +2,8 @@
 
 Like the other figure modules, every function draws from its arguments,
 uses the Okabe-Ito colours and large fonts, and returns the ``Figure``.
+Each figure carries a description written from the same parameters
+(``fig.alt_text``); ``cu.show(fig)`` shows it as the image's alt text.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from matplotlib.patches import Rectangle
 
 from ..stats.position_statistics import FACE_REGIONS, check_region
 from ..validation import check_array, check_int
-from .style import SERIES_COLOURS, WEIGHT_CMAP
+from .display import described
+from .style import MARKER_NAMES, SERIES_COLOURS, WEIGHT_CMAP
+
+#: A hatch per bar series, so a region is told by more than its colour.
+HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
 
 __all__ = [
     "plot_accuracy_by_shift",
@@ -73,7 +79,12 @@ def plot_image_grid(images: np.ndarray, *, columns: int = 10,
     if title:
         fig.suptitle(title, fontsize=17, x=0.01, ha="left")
     fig.tight_layout()
-    return fig
+    text = (f"{title!r}: " if title else "") + (
+        f"{len(images)} grey-level images of {images.shape[1]}x{images.shape[2]} pixels in "
+        f"{rows} row{'s' if rows > 1 else ''} of up to {columns}")
+    if titles is not None:
+        text += ", titled in order: " + ", ".join(titles)
+    return described(fig, text + ".")
 
 
 def plot_regions(image: np.ndarray, regions: Mapping[str, tuple[int, int, int, int]], *,
@@ -102,15 +113,20 @@ def plot_regions(image: np.ndarray, regions: Mapping[str, tuple[int, int, int, i
         colour = _colour(name, k)
         ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False,
                                edgecolor=colour, lw=3))
-        # the label sits inside its box, on a light background, so boxes never hide it
-        ax.text(left - 0.3, top - 0.3, name, color=colour, fontsize=13, fontweight="bold",
-                va="top", bbox={"facecolor": "white", "alpha": 0.8, "pad": 1.5, "lw": 0})
+        # the label sits inside its box, in black on white framed in the region's colour:
+        # readable (the colour alone would not reach 4.5:1 on white), and named, not colour-coded
+        ax.text(left - 0.3, top - 0.3, name, color="black", fontsize=13, fontweight="bold",
+                va="top", bbox={"facecolor": "white", "pad": 1.5, "edgecolor": colour, "lw": 2})
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    listed = "; ".join(f"{name}: rows {top}-{top + height - 1}, columns {left}-{left + width - 1}"
+                       for name, (top, left, height, width) in boxes.items())
+    return described(fig, (
+        f"{title + ': ' if title else ''}a {image.shape[0]}x{image.shape[1]} grey-level image "
+        f"with {len(boxes)} labelled boxes. {listed}."))
 
 
 def plot_region_histograms(histograms: Mapping[str, np.ndarray], *,
@@ -139,7 +155,8 @@ def plot_region_histograms(histograms: Mapping[str, np.ndarray], *,
     width = 0.8 / len(arrays)
     for k, (name, values) in enumerate(arrays.items()):
         ax.bar(np.arange(n_bins) + (k - (len(arrays) - 1) / 2) * width, values, width,
-               label=name, color=_colour(name, k), edgecolor="black")
+               label=name, color=_colour(name, k), edgecolor="black",
+               hatch=HATCHES[k % len(HATCHES)])
     step = 180 / n_bins
     # bins are centred on multiples of the step (see orientation_histograms)
     ax.set_xticks(range(n_bins), [f"{k * step:g}°" for k in range(n_bins)])
@@ -150,7 +167,14 @@ def plot_region_histograms(histograms: Mapping[str, np.ndarray], *,
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
-    return fig
+    bars = "; ".join(f"{name}: " + ", ".join(f"{v:.2f}" for v in values)
+                     for name, values in arrays.items())
+    return described(fig, (
+        f"Grouped bar chart{f' {title!r}' if title else ''}: the share of edge strength in "
+        f"{n_bins} gradient-direction bins centred on "
+        + ", ".join(f"{k * step:g}" for k in range(n_bins))
+        + f" degrees (0 = vertical edge, 90 = horizontal edge), one bar per region, each "
+        f"region with its own colour and hatch. Shares per bin: {bars}."))
 
 
 def plot_filters(filters: Mapping[str, np.ndarray], *, title: str | None = None) -> Figure:
@@ -184,7 +208,16 @@ def plot_filters(filters: Mapping[str, np.ndarray], *, title: str | None = None)
         fig.suptitle(title, fontsize=17, x=0.01, ha="left")
     fig.tight_layout()
     fig.colorbar(shown, ax=list(axes[0]), fraction=0.025, pad=0.02)
-    return fig
+    panels = "; ".join(
+        f"{' '.join(name.split())} ({kernel.shape[0]}x{kernel.shape[1]}): weights from "
+        f"{kernel.min():.2f} to {kernel.max():.2f}, strongest at row "
+        f"{np.unravel_index(np.abs(kernel).argmax(), kernel.shape)[0]}, column "
+        f"{np.unravel_index(np.abs(kernel).argmax(), kernel.shape)[1]}"
+        for name, kernel in kernels.items())
+    return described(fig, (
+        f"{title + ': ' if title else ''}{len(kernels)} filters side by side on one colour "
+        f"scale from -{limit:.2f} (purple) through 0 (white) to {limit:.2f} (orange), with a "
+        f"colour bar. {panels}."))
 
 
 def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndarray],
@@ -212,6 +245,7 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
                          f"{accuracy!r}")
     fig, ax = plt.subplots(figsize=(9, 5.2))
     markers = ["o", "s", "^", "D", "v"]
+    lines = []
     for k, (name, values) in enumerate(accuracy.items()):
         values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes="(seeds, shifts)")
         if values.shape[1] != len(shifts):
@@ -221,6 +255,8 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         ax.errorbar(shifts, mean, yerr=spread, label=name, color=colour, lw=2.5, capsize=5,
                     marker=markers[k % len(markers)], markersize=9)
+        lines.append(f"{name} ({MARKER_NAMES[markers[k % len(markers)]]}): " + ", ".join(
+            f"{m:.3f} ± {d:.3f}" for m, d in zip(mean, spread)))
     ax.set_xticks(shifts)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("test accuracy (mean ± sd over seeds)")
@@ -229,7 +265,10 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
-    return fig
+    return described(fig, (
+        f"Line chart{f' {title!r}' if title else ''}: test accuracy (mean ± sd over "
+        f"{values.shape[0]} seeds) against {xlabel}, at " + ", ".join(str(s) for s in shifts)
+        + f". One line per model: {'; '.join(lines)}."))
 
 
 def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray], *,
@@ -262,6 +301,7 @@ def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray]
     fig, ax = plt.subplots(figsize=(9, 5.2))
     markers = ["o", "s", "^", "D", "v"]
     styles = ["-", "--", ":", "-."]
+    lines = []
     for k, (name, values) in enumerate(accuracy.items()):
         values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes="(sizes, runs)")
         if values.shape[0] != len(sizes):
@@ -276,6 +316,9 @@ def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray]
                     color=SERIES_COLOURS[k % len(SERIES_COLOURS)], lw=2.5, capsize=5,
                     ls=styles[k % len(styles)], marker=markers[k % len(markers)],
                     markersize=9)
+        lines.append(f"{name} ({MARKER_NAMES[markers[k % len(markers)]]}): " + ", ".join(
+            f"{size} per class {i.mean:.3f} [{i.low:.3f}, {i.high:.3f}]"
+            for size, i in zip(sizes, intervals)))
     ax.set_xscale("log")
     ax.set_xticks(sizes)
     ax.set_xticklabels([str(m) for m in sizes])
@@ -287,4 +330,8 @@ def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray]
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
-    return fig
+    return described(fig, (
+        f"Learning curve{f' {title!r}' if title else ''}: test accuracy (mean over "
+        f"{values.shape[1]} runs, {level:.0%} t-interval) against training images per class, "
+        f"on a log axis at " + ", ".join(str(s) for s in sizes)
+        + f". One line per model: {'; '.join(lines)}."))

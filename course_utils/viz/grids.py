@@ -5,6 +5,8 @@ functions draw such grids: padding cells in grey with the original grid
 outlined, the kernel's window in orange, and the output cell being
 computed in the same orange, so the eye links the window to its result.
 Every figure is drawn from its arguments; nothing is placed by hand.
+Each figure carries a description written from the same parameters
+(``fig.alt_text``); ``cu.show(fig)`` shows it as the image's alt text.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from matplotlib.patches import Rectangle
 from ..conv.padding import pad2d, padding_mask
 from ..conv.sliding import SlidingFrame, format_value, products_text, sliding_window_frame
 from ..validation import check_array, check_finite, check_int_or_pair
+from .display import described
 from .style import (
     HIGHLIGHT_COLOUR,
     PADDING_COLOUR,
+    PADDING_TEXT_COLOUR,
     WINDOW_COLOUR,
     cell_colours,
     grid_outline,
@@ -33,6 +37,51 @@ __all__ = ["plot_conv_step", "plot_grid", "plot_grid_row"]
 MAX_LABELLED_SIDE = 16
 #: Side of one cell in inches; large enough for 16-point numbers.
 CELL_INCHES = 0.55
+
+
+def _span(start: int, length: int) -> str:
+    return f"{start}" if length == 1 else f"{start}-{start + length - 1}"
+
+
+def values_text(values: np.ndarray, shown: Optional[np.ndarray] = None) -> str:
+    """A grid's values row by row, as a description reads them: "1 2 3; 4 5 6".
+
+    Cells not shown (outputs not computed yet) read as ``_``.
+    """
+    return "; ".join(
+        " ".join(format_value(v) if shown is None or shown[r, c] else "_"
+                 for c, v in enumerate(row))
+        for r, row in enumerate(values))
+
+
+def describe_padded_grid(size: tuple[int, int], padding: int, mode: str,
+                         window: Optional[tuple[int, int, int, int]]) -> str:
+    """"5x5 grid inside one ring of zero padding; the 3x3 window covers rows 0-2, columns 1-3"."""
+    h, w = size
+    text = f"{h}x{w} grid"
+    if padding:
+        rings = "one ring" if padding == 1 else f"{padding} rings"
+        fill = "zero" if mode == "zeros" else f"{mode}"
+        text += (f" inside {rings} of {fill} padding (grey, the grid outlined), "
+                 f"{h + 2 * padding}x{w + 2 * padding} in all")
+    if window is not None:
+        top, left, kh, kw = window
+        text += (f"; the {kh}x{kw} window covers rows {_span(top, kh)}, columns "
+                 f"{_span(left, kw)}" + (" of the padded grid" if padding else ""))
+    return text
+
+
+def describe_frame(frame: SlidingFrame, *, show_all: bool = False) -> str:
+    """One step of a convolution in words: the figure's alt text and the explorer's state line."""
+    kh, kw = frame.kernel.shape
+    top, left = frame.window_origin
+    inner = (frame.padded.shape[0] - 2 * frame.padding, frame.padded.shape[1] - 2 * frame.padding)
+    i, j = frame.position
+    text = (f"Step {frame.step + 1} of {frame.steps}, stride {frame.stride}: "
+            + describe_padded_grid(inner, frame.padding, frame.mode, (top, left, kh, kw))
+            + (" and reads padding" if frame.reads_padding else "")
+            + f"; output cell ({i}, {j}) = {format_value(frame.value)}")
+    return text
 
 
 def draw_value_grid(
@@ -82,7 +131,7 @@ def draw_value_grid(
                     ha="center",
                     va="center",
                     fontsize=font,
-                    color="0.35" if face == PADDING_COLOUR else "black",
+                    color=PADDING_TEXT_COLOUR if face == PADDING_COLOUR else "black",
                 )
     outline = grid_outline(is_padding)
     if outline is not None:
@@ -187,7 +236,10 @@ def plot_grid(
         title=title,
     )
     fig.tight_layout()
-    return fig
+    return described(fig, (
+        f"Grid figure {title!r}: " + describe_padded_grid(grid.shape, padding, mode, box)
+        + f". Values row by row{' with the padding' if padding else ''}: "
+        + values_text(padded) + "."))
 
 
 def plot_grid_row(
@@ -236,7 +288,16 @@ def plot_grid_row(
     if suptitle:
         fig.suptitle(suptitle, fontsize=18)
     fig.tight_layout()
-    return fig
+    panels = []
+    for array, title, ring in zip(arrays, titles, rings):
+        shape = f"{array.shape[0]}x{array.shape[1]}"
+        if ring:
+            shape += f", its outer {'ring is' if ring == 1 else f'{ring} rings are'} padding (grey)"
+        panels.append(f"{title!r} ({shape}): {values_text(array)}")
+    return described(fig, (
+        (f"{suptitle!r}: " if suptitle else "")
+        + f"{len(arrays)} grid{'s' if len(arrays) > 1 else ''} side by side, values row by row. "
+        + ". ".join(panels) + "."))
 
 
 def draw_sliding_frame(fig: Figure, frame: SlidingFrame, *, show_all: bool = False) -> None:
@@ -324,7 +385,12 @@ def plot_conv_step(
     frame = sliding_window_frame(grid, kernel, step, padding=padding, stride=stride, mode=mode)
     fig = plt.figure(figsize=frame_figure_size(frame))
     draw_sliding_frame(fig, frame, show_all=show_all)
-    return fig
+    shown = None if show_all else frame.filled
+    return described(fig, (
+        "Input, kernel and output side by side. " + describe_frame(frame)
+        + f" ({products_text(frame)}). Kernel rows: {values_text(frame.kernel)}. "
+        + f"Output, {frame.output.shape[0]}x{frame.output.shape[1]}"
+        + ("" if show_all else ", _ not computed yet") + f": {values_text(frame.output, shown)}."))
 
 
 def frame_figure_size(frame: SlidingFrame) -> tuple[float, float]:

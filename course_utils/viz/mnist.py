@@ -2,6 +2,8 @@
 
 Like the other figure modules, every function draws from its parameters,
 uses the Okabe-Ito colours and large fonts, and returns the ``Figure``.
+Each figure carries a description written from the same parameters
+(``fig.alt_text``); ``cu.show(fig)`` shows it as the image's alt text.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from ..conv.grouped import channel_connections
 from ..nn.summary import ModelSummary
 from ..stats.results import confusion_matrix
 from ..validation import check_groups, check_int
-from .style import OKABE_ITO
+from .display import described
+from .style import OKABE_ITO, text_colour_on
 
 __all__ = [
     "plot_channel_connections",
@@ -55,6 +58,7 @@ def plot_parameter_and_work_shares(
                         f"cu.summarize, got {summaries!r:.80}")
     fig, axes = plt.subplots(1, len(summaries), figsize=(7.5 * len(summaries), 5.4),
                              squeeze=False)
+    panels = []
     for ax, (name, summary) in zip(axes[0], summaries.items()):
         rows = [r for r in summary.rows if r.parameters or r.multiply_adds]
         y = np.arange(len(rows))
@@ -70,6 +74,9 @@ def plot_parameter_and_work_shares(
                 label = f"{value:.1f}%" if value >= 0.05 or value == 0 else "<0.1%"
                 ax.text(value + 1.5, k + offset, label, va="center", fontsize=14)
         ax.set_yticks(y, [r.layer.split(",")[0] for r in rows])
+        panels.append(f"{name}: " + "; ".join(
+            f"{r.layer.split(',')[0]} {p:.1f}% of the parameters, {w:.1f}% of the multiply-adds"
+            for r, p, w in zip(rows, params, work)))
         ax.invert_yaxis()  # first layer at the top, as in the summary table
         ax.set_xlim(0, 118)  # room for the labels right of a 100% bar
         ax.set_xticks(range(0, 101, 20))
@@ -80,7 +87,10 @@ def plot_parameter_and_work_shares(
     if title:
         fig.suptitle(title, x=0.01, ha="left")
     fig.tight_layout()
-    return fig
+    return described(fig, (
+        f"{title + ': ' if title else ''}horizontal bars, one panel per model, each layer's "
+        f"share of the parameters (orange, plain) next to its share of the multiply-adds "
+        f"(blue, hatched). {'. '.join(panels)}."))
 
 
 # --------------------------------------------------------------------------
@@ -125,10 +135,12 @@ def plot_confusion_matrix(labels: np.ndarray, predicted: np.ndarray, *, classes:
         for j in range(classes):
             if counts[i, j]:
                 # white text on the darkest cells of either colour scale
-                scale = counts.max() if diagonal[i, j] else worst
-                dark = counts[i, j] > (0.6 if diagonal[i, j] else 0.7) * scale
+                # black or white, whichever reads better on the cell's own colour
+                cmap, low, high = (("Blues", 0, max(counts.max(), 1)) if diagonal[i, j]
+                                   else ("Oranges", -0.6 * worst, 1.2 * worst))
+                face = plt.get_cmap(cmap)((counts[i, j] - low) / (high - low))
                 ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=14,
-                        color="white" if dark else "black")
+                        color=text_colour_on(face))
     ax.set_xticks(range(classes))
     ax.set_yticks(range(classes))
     ax.set_xlabel("predicted digit")
@@ -136,7 +148,17 @@ def plot_confusion_matrix(labels: np.ndarray, predicted: np.ndarray, *, classes:
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
-    return fig
+    right_answers = int(np.trace(counts))
+    off = [(int(counts[i, j]), i, j) for i in range(classes) for j in range(classes)
+           if i != j and counts[i, j]]
+    off.sort(key=lambda t: (-t[0], t[1], t[2]))
+    listed = ", ".join(f"{i} as {j}: {n}" for n, i, j in off[:5])
+    return described(fig, (
+        f"{title + ': ' if title else ''}a {classes}x{classes} confusion matrix, true class "
+        f"down, predicted class across, every non-zero cell labelled with its count; right "
+        f"answers (the diagonal, blue) {right_answers} of {int(counts.sum())}, mistakes "
+        f"(orange) {int(counts.sum()) - right_answers}"
+        + (f"; the most frequent mistakes: {listed}" if off else "") + "."))
 
 
 def plot_parameters_vs_accuracy(
@@ -185,7 +207,13 @@ def plot_parameters_vs_accuracy(
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
-    return fig
+    points = "; ".join(
+        f"{name}: {count:,} parameters, {100 * value:.1f}% (95% interval {100 * low:.1f}-"
+        f"{100 * high:.1f}%)"
+        for name, count, value, (low, high) in zip(names, parameters, accuracies, intervals))
+    return described(fig, (
+        f"{title + ': ' if title else ''}test accuracy against parameters on a log scale, one "
+        f"labelled point with an error bar per model. {points}."))
 
 
 # --------------------------------------------------------------------------
@@ -229,6 +257,7 @@ def plot_channel_connections(
         raise ValueError(f"titles must have one title per entry of groups ({len(groups)}), "
                          f"got {len(titles)}")
     fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 5.2), squeeze=False)
+    panels = []
     for k, (ax, g) in enumerate(zip(axes[0], groups)):
         connected = channel_connections(in_channels, out_channels, g)
         ax.imshow(connected, cmap="Blues", vmin=0, vmax=1.25, aspect="equal")
@@ -241,5 +270,11 @@ def plot_channel_connections(
         share = connected.mean()
         name = titles[k] if titles is not None else f"groups = {g}"
         ax.set_title(f"{name}\n{100 * share:.3g}% of the weights", fontsize=16)
+        panels.append(f"{name}: {g} group{'s' if g > 1 else ''}, each filter reads "
+                      f"{in_channels // g} of the {in_channels} input channels "
+                      f"({100 * share:.3g}% of the weights)")
     fig.tight_layout()
-    return fig
+    return described(fig, (
+        f"{len(groups)} grids, one per setting, of {out_channels} filters (rows) by "
+        f"{in_channels} input channels (columns), filled blue where a filter has weights. "
+        + "; ".join(panels) + "."))

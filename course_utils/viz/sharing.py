@@ -2,6 +2,8 @@
 
 Like the other figure modules, every function draws from its parameters,
 uses the Okabe-Ito colours and large fonts, and returns the ``Figure``.
+Each figure carries a description written from the same parameters
+(``fig.alt_text``); ``cu.show(fig)`` shows it as the image's alt text.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from ..conv.counting import conv_params, format_bytes, locally_connected_params, memory_bytes
 from ..data.examples import example_filter
 from ..validation import check_array, check_int
-from .grids import draw_value_grid
+from .display import described
+from .grids import draw_value_grid, values_text
 from .style import BACK_SLICE_COLOUR, INPUT_COLOUR, OKABE_ITO, WEIGHT_CMAP
 
 __all__ = [
@@ -54,6 +57,7 @@ def plot_parameter_counts(
     labels = list(counts)
     values = [check_int(v, f"counts[{k!r}]", minimum=1) for k, v in counts.items()]
     colours = [OKABE_ITO[c] for c in ("green", "orange", "vermillion", "blue", "purple")]
+    memories = [format_bytes(memory_bytes(value, dtype)) for value in values]
     fig, ax = plt.subplots(figsize=(10, 5.6))
     bars = ax.bar(labels, values, color=[colours[i % len(colours)] for i in range(len(values))],
                   edgecolor="black", width=0.6)
@@ -72,7 +76,11 @@ def plot_parameter_counts(
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
-    return fig
+    bars_text = "; ".join(f"{label}: {value:,} parameters, {memory} as {dtype}"
+                          for label, value, memory in zip(labels, values, memories))
+    return described(fig, (
+        f"Bar chart{f' {title!r}' if title else ''} of parameter counts on a log scale, each "
+        f"bar labelled with its count and memory. {bars_text}."))
 
 
 # --------------------------------------------------------------------------
@@ -194,7 +202,16 @@ def plot_depth_slices(
         ax.set_aspect("equal")
         ax.axis("off")
     fig.tight_layout()
-    return fig
+    where = ", ".join(f"({row}, {col})" for row, col in neurons)
+    return described(fig, (
+        f"Two panels, each an output volume of {filters} depth slices of {output_size}x"
+        f"{output_size} neurons, with {len(neurons)} neurons of the front slice marked, at "
+        f"{where}. Left, convolution: every marked neuron has an arrow to the same "
+        f"{kernel_size}x{kernel_size}x{in_channels} filter, {per_filter:,} parameters with its "
+        f"bias; {filters} filters x {per_filter:,} = {shared:,} parameters. Right, locally "
+        f"connected: each marked neuron has an arrow to a different filter of its own; "
+        f"{filters * output_size * output_size:,} neurons x {per_filter:,} = {unshared:,} "
+        f"parameters."))
 
 
 # --------------------------------------------------------------------------
@@ -242,12 +259,23 @@ def plot_gradient_sum(per_position: np.ndarray, total: np.ndarray) -> Figure:
     draw_value_grid(right, total, title="the shared\nfilter's gradient")
     fig.suptitle("The gradient at each output position (row, col), one filter", fontsize=17,
                  x=0.02, ha="left")
-    return fig
+    tiles = "; ".join(f"({i}, {j}): {values_text(per_position[i, j])}"
+                      for i in range(oh) for j in range(ow))
+    return described(fig, (
+        f"A {oh}x{ow} array of {kh}x{kw} weight gradients, one per output position, then "
+        f"'sum =' and the shared filter's gradient, their sum: {values_text(total)}. "
+        f"Values row by row at each position: {tiles}."))
 
 
 # --------------------------------------------------------------------------
 # What sharing buys: the feature map moves with the image
 # --------------------------------------------------------------------------
+
+
+def _two_places(value: float) -> str:
+    """Two decimals, and never "-0.00": rounding noise (1e-16) must not change a description."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def plot_shift_maps(
@@ -299,6 +327,7 @@ def plot_shift_maps(
     if not panel_size > 0:
         raise ValueError(f"panel_size must be a positive width in inches, got {panel_size!r}")
     width = panel_size * len(arrays) * (1.2 if colorbar else 1.0)
+    notes = []
     fig, axes = plt.subplots(1, len(arrays), figsize=(width, panel_size + 0.4), squeeze=False)
     for ax, array, title, is_signed in zip(axes[0], arrays, titles, signed):
         if is_signed:
@@ -309,10 +338,19 @@ def plot_shift_maps(
                               interpolation="nearest")
             if colorbar:
                 fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03)
+            notes.append(
+                f"{title!r}: {array.shape[0]}x{array.shape[1]} signed map, purple negative, "
+                f"white zero, orange positive, saturating at ±{_two_places(limit)}; values "
+                f"from {_two_places(array.min())} to {_two_places(array.max())}, mean "
+                f"absolute value {_two_places(np.abs(array).mean())}"
+                + ("" if not colorbar else ", with a colour bar"))
         else:
             ax.imshow(array, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            notes.append(f"{title!r}: {array.shape[0]}x{array.shape[1]} grey-level image, "
+                         f"black 0 to white 1, mean {array.mean():.2f}")
         ax.set_title(title, fontsize=16)
         ax.set_xticks([])
         ax.set_yticks([])
     fig.tight_layout()
-    return fig
+    return described(fig, f"{len(arrays)} image{'s' if len(arrays) > 1 else ''} side by side. "
+                     + "; ".join(notes) + ".")

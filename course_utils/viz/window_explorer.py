@@ -18,9 +18,20 @@ import numpy as np
 from ..conv.padding import PADDING_MODES
 from ..conv.sliding import SlidingFrame, format_value, products_text, sliding_window_frame
 from ..validation import check_int
-from .style import HIGHLIGHT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR, cell_colours, grid_outline
+from .style import (
+    HIGHLIGHT_COLOUR,
+    PADDING_COLOUR,
+    PADDING_TEXT_COLOUR,
+    WINDOW_COLOUR,
+    cell_colours,
+    grid_outline,
+)
 
-__all__ = ["explorer_frame_html", "sliding_window_explorer"]
+#: The state line's HTML: a polite live region, so a screen reader reads each new step.
+STATUS_HTML = ("<div role='status' aria-live='polite' aria-atomic='true' "
+               "style='font-size:16px; margin:8px 0'>{}</div>")
+
+__all__ = ["explorer_frame_html", "explorer_state", "sliding_window_explorer"]
 
 #: Choices offered by the explorer's controls.
 EXPLORER_PADDINGS = (0, 1, 2)
@@ -107,7 +118,7 @@ def grid_html(
             borders = _edge_borders(r, c, inner, "3px solid black")
             borders.update(_edge_borders(r, c, box, f"4px solid {WINDOW_COLOUR}"))
             border_css = "".join(f"border-{side}:{value}; " for side, value in borders.items())
-            colour = "color:#595959; " if face == PADDING_COLOUR else ""
+            colour = f"color:{PADDING_TEXT_COLOUR}; " if face == PADDING_COLOUR else ""
             text = format_value(values[r, c]) if shown is None or shown[r, c] else ""
             cells.append(f"<td style='background:{face}; {colour}{border_css}'>{text}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
@@ -175,6 +186,32 @@ def explorer_frame_html(
     return sliding_frame_html(
         sliding_window_frame(grid, kernel, step, padding=padding, stride=stride, mode=mode)
     )
+
+
+def explorer_state(
+    grid: np.ndarray, kernel: np.ndarray, step: int, padding: int, stride: int, mode: str
+) -> str:
+    """The explorer's state in one line, for its screen-reader live region; never raises.
+
+    The same words as :func:`course_utils.plot_conv_step`'s alt text (both
+    come from :func:`course_utils.viz.grids.describe_frame`).
+
+    Returns
+    -------
+    str
+        E.g. ``"Step 2 of 25, stride 1: 5x5 grid inside one ring of zero
+        padding (...); the 3x3 window covers rows 0-2, columns 1-3 of the
+        padded grid and reads padding; output cell (0, 1) = 2."``, or why
+        the setting cannot be drawn.
+    """
+    from .grids import describe_frame  # grids imports matplotlib; only its text is used here
+
+    try:
+        frame = sliding_window_frame(grid, kernel, step, padding=padding, stride=stride,
+                                     mode=mode)
+    except (TypeError, ValueError) as error:
+        return f"No frame: {error}"
+    return describe_frame(frame) + "."
 
 
 def sliding_window_explorer(
@@ -254,8 +291,11 @@ def sliding_window_explorer(
         style={"description_width": "80px", "button_width": "90px"},
     )
     frame = widgets.HTML()
+    status = widgets.HTML()
 
     def show(change=None) -> None:
+        status.value = STATUS_HTML.format(escape(explorer_state(
+            grid, kernel, step.value, paddings.value, strides.value, modes.value)))
         try:
             frame.value = explorer_frame_html(
                 grid, kernel, step.value, paddings.value, strides.value, modes.value
@@ -283,4 +323,4 @@ def sliding_window_explorer(
         control.observe(restart, names="value")
     show()
     controls = widgets.VBox([widgets.HBox([play, step]), paddings, strides, modes])
-    return widgets.VBox([controls, frame])
+    return widgets.VBox([controls, status, frame])

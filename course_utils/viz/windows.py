@@ -2,8 +2,9 @@
 
 Every figure is drawn from its parameters by one function, in the
 colour-blind-safe Okabe-Ito palette, with fonts large enough to read from the
-back of a classroom. Each function returns the matplotlib ``Figure`` and
-leaves showing it to the notebook.
+back of a classroom. Each function returns the matplotlib ``Figure`` with a
+description written from the same parameters (``fig.alt_text``, see
+:mod:`course_utils.viz.display`); ``cu.show(fig)`` shows it with that alt text.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ from ..conv.geometry import (
     window_layout,
 )
 from ..validation import check_int, check_int_or_pair
+from .display import described
 from .style import (
     DROPPED_COLOUR,
+    DROPPED_HATCH,
     HIGHLIGHT_COLOUR,
     INPUT_COLOUR,
+    MARKER_NAMES,
     MAX_LABELLED_CELLS,
     PADDING_COLOUR,
+    TEXT_BOX,
     WINDOW_COLOUR,
 )
 
@@ -39,6 +44,80 @@ __all__ = [
     "plot_receptive_field",
     "plot_window_positions",
 ]
+
+def cell_list(cells) -> str:
+    """``0, 1, 2`` as "0-2" and ``0, 2, 4`` as "0, 2, 4": cell numbers in a description."""
+    cells = list(cells)
+    if len(cells) > 2 and all(b - a == 1 for a, b in zip(cells, cells[1:])):
+        return f"{cells[0]}-{cells[-1]}"
+    return ", ".join(str(c) for c in cells)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def describe_window_positions(layout: WindowLayout) -> str:
+    """The alt text of :func:`plot_window_positions`, from the same layout it draws."""
+    parts = [f"Window positions on a strip of {_plural(layout.size, 'input cell')}, "
+             f"numbered 0-{layout.size - 1}"]
+    if layout.padding:
+        parts[0] += f", with {_plural(layout.padding, 'hatched zero-padding cell')} on each side"
+    window = f"a {layout.kernel_size}-cell window"
+    if layout.dilation != 1:
+        window += f" with dilation {layout.dilation} (spanning {layout.span} cells)"
+    parts.append(f"{window} moving in steps of {layout.stride} takes "
+                 f"{_plural(layout.output_size, 'position')}")
+
+    def reads(position: int) -> str:
+        cells = [cell - layout.padding for cell in layout.taps(position)]
+        inside = [c for c in cells if 0 <= c < layout.size]
+        pads = len(cells) - len(inside)
+        text = f"out[{position}] reads "
+        text += f"cells {cell_list(inside)}" if inside else "no input cell"
+        if pads:
+            text += f" and {_plural(pads, 'padding cell')}"
+        return text
+
+    shown = list(range(layout.output_size))
+    if len(shown) > 4:
+        shown = shown[:2] + [None] + shown[-1:]
+    parts.append("; ".join("..." if p is None else reads(p) for p in shown))
+    if layout.dropped_inputs:
+        many = len(layout.dropped_inputs) > 1
+        parts.append(f"input cell{'s' if many else ''} {cell_list(layout.dropped_inputs)} "
+                     f"{'are' if many else 'is'} never read (vermillion, crossed)")
+    if not layout.fits:
+        parts.append(f"{_plural(layout.leftover, 'cell')} left over after the last window")
+    return "; ".join(parts) + "."
+
+
+def describe_coverage_grid(counts, sizes, paddings, output) -> str:
+    """The alt text of :func:`plot_coverage_grid`: the grid, the output and every count."""
+    (h, w), (ph, pw) = sizes, paddings
+    text = f"A {h}x{w} input"
+    if ph or pw:
+        rings = ph if ph == pw else f"{ph} by {pw}"
+        text += f" inside {rings} ring{'s' if ph != 1 or pw != 1 else ''} of zero padding (hatched)"
+    text += (f"; each cell shows how many of the {output[0]}x{output[1]} windows read it, "
+             f"from {counts.min()} to {counts.max()}")
+    inside = counts[ph:ph + h, pw:pw + w]
+    never = int((inside == 0).sum())
+    if never:
+        rows = [r for r in range(h) if (inside[r] == 0).all()]
+        cols = [c for c in range(w) if (inside[:, c] == 0).all()]
+        where = []
+        if rows:
+            where.append(f"row{'s' if len(rows) > 1 else ''} {cell_list(rows)}")
+        if cols:
+            where.append(f"column{'s' if len(cols) > 1 else ''} {cell_list(cols)}")
+        text += (f"; {never} input cells are never read (vermillion, crossed)"
+                 + (f": {' and '.join(where)}" if where else ""))
+    if counts.shape[0] * counts.shape[1] <= 49:
+        text += "; counts row by row: " + "; ".join(
+            " ".join(str(v) for v in row) for row in counts)
+    return text + "."
+
 
 def _cell_font_size(cells: int) -> float:
     # Shrink labels on long strips so they stay inside their cells.
@@ -58,7 +137,7 @@ def _draw_strip(ax, layout: WindowLayout, y: float) -> None:
     for cell in range(layout.padded_size):
         is_padding = cell < layout.padding or cell >= layout.padding + layout.size
         if cell in dropped:
-            face, hatch = DROPPED_COLOUR, None
+            face, hatch = DROPPED_COLOUR, DROPPED_HATCH  # a cross, not the colour alone
         elif is_padding:
             face, hatch = PADDING_COLOUR, "//"
         else:
@@ -67,10 +146,10 @@ def _draw_strip(ax, layout: WindowLayout, y: float) -> None:
             Rectangle((cell, y), 1, 1, facecolor=face, edgecolor="black", hatch=hatch, lw=1)
         )
         if labelled and not is_padding:
-            colour = "white" if cell in dropped else "black"
             ax.text(
                 cell + 0.5, y + 0.5, str(cell - layout.padding),
-                ha="center", va="center", fontsize=font, color=colour,
+                ha="center", va="center", fontsize=font, color="black",
+                bbox=TEXT_BOX if cell in dropped else None,
             )
 
 
@@ -139,7 +218,7 @@ def plot_window_positions(
     if layout.padding:
         legend += "   hatched: zero padding"
     if layout.dropped_inputs:
-        legend += "   vermillion: never read"
+        legend += "   vermillion, crossed: never read"
     ax.text(0, -0.35, legend, ha="left", va="top", fontsize=12, color="0.3")
     ax.set_xlim(-3.2, width + 0.2)
     ax.set_ylim(-1.2, top + 1.9)
@@ -156,7 +235,7 @@ def plot_window_positions(
     # Fixed margins rather than tight_layout(): the axes are off, so there is nothing
     # for it to fit, and its extra draw would make every explorer update ~25 ms slower.
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=1 - 0.55 / fig_height)
-    return fig
+    return described(fig, describe_window_positions(layout))
 
 
 # --------------------------------------------------------------------------
@@ -176,7 +255,7 @@ def plot_coverage_grid(
     """Draw the padded input with, in each cell, how many windows read it.
 
     Padding cells are hatched grey; input cells that no window reads are
-    vermillion (the rows and columns a framework silently drops).
+    vermillion and crossed (the rows and columns a framework silently drops).
 
     Parameters
     ----------
@@ -201,7 +280,7 @@ def plot_coverage_grid(
         for c in range(n_cols):
             inside = ph <= r < ph + sizes[0] and pw <= c < pw + sizes[1]
             if inside and counts[r, c] == 0:
-                face, hatch, colour = DROPPED_COLOUR, None, "white"
+                face, hatch, colour = DROPPED_COLOUR, DROPPED_HATCH, "black"
             elif inside:
                 # Darker blue = read more often; a single hue stays readable in grey.
                 shade = 0.1 + 0.45 * counts[r, c] / counts.max()
@@ -212,21 +291,23 @@ def plot_coverage_grid(
                 Rectangle((c, n_rows - 1 - r), 1, 1, facecolor=face, edgecolor="black", hatch=hatch)
             )
             if labelled:
+                dropped = inside and counts[r, c] == 0
                 ax.text(
                     c + 0.5, n_rows - 0.5 - r, str(counts[r, c]),
                     ha="center", va="center", fontsize=font, color=colour,
+                    bbox=TEXT_BOX if dropped else None,
                 )
     ax.set_xlim(-0.1, n_cols + 0.1)
     ax.set_ylim(-0.1, n_rows + 0.1)
     ax.set_aspect("equal")
     ax.axis("off")
+    out = conv_output_size(size, kernel_size, padding, stride, dilation, strict=False)
+    out = out if isinstance(out, tuple) else (out, out)
     if title is None:
-        out = conv_output_size(size, kernel_size, padding, stride, dilation, strict=False)
-        out_text = f"{out[0]}x{out[1]}" if isinstance(out, tuple) else f"{out}x{out}"
-        title = f"how many windows read each input cell\n(output: {out_text})"
+        title = f"how many windows read each input cell\n(output: {out[0]}x{out[1]})"
     ax.set_title(title, fontsize=16)
     fig.tight_layout()
-    return fig
+    return described(fig, describe_coverage_grid(counts, sizes, (ph, pw), out))
 
 
 # --------------------------------------------------------------------------
@@ -312,7 +393,19 @@ def plot_receptive_field(
     ax.axis("off")
     ax.set_title(label or f"one top unit sees {rows[-1].size} input cells", loc="left")
     fig.tight_layout()
-    return fig
+    settings = "; ".join(
+        f"layer {row.layer}: kernel {row.kernel_size}, stride {row.stride}"
+        + (f", dilation {row.dilation}" if row.dilation != 1 else "") for row in rows)
+    levels = "; ".join(
+        f"{'input' if level == 0 else f'layer {level}'}: {len(depends[level])} of {count} units"
+        for level, count in enumerate(counts))
+    first = min(depends[0])
+    return described(fig, (
+        f"Receptive field through {_plural(len(rows), 'layer')} ({settings}) on "
+        f"{input_size} input cells. The middle unit of the top layer depends on the units "
+        f"filled blue and joined by lines: {levels}; it sees input cells "
+        f"{cell_list(sorted(depends[0]))}, a field of {rows[-1].size} cells starting at "
+        f"cell {first}."))
 
 
 # --------------------------------------------------------------------------
@@ -356,4 +449,9 @@ def plot_layer_sizes(sizes: dict[str, Sequence[int]], *, title: str | None = Non
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
-    return fig
+    lines = "; ".join(f"{label} ({MARKER_NAMES[markers[k % len(markers)]]}): "
+                      + ", ".join(str(v) for v in values)
+                      for k, (label, values) in enumerate(sizes.items()))
+    return described(fig, (
+        f"Line chart{f' {title!r}' if title else ''}: feature-map side against layer "
+        f"(0 = input), one line per setting. {lines}."))

@@ -281,7 +281,8 @@ def check_output_size(function: object) -> None:
     """Write it: check your ``output_size(size, kernel, padding, stride, dilation=1)``."""
 
 
-#: Exercise 5: Keras padding='same', a 5x5 kernel and stride 2 on a 28-pixel MNIST image.
+#: The Keras 'same' check of section 9: padding='same', a 5x5 kernel and stride 2
+#: on a 28-pixel MNIST image.
 KERAS_SAME_EXERCISE = {"size": 28, "kernel_size": 5, "stride": 2}
 
 

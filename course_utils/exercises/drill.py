@@ -121,7 +121,8 @@ class OutputSizeDrill(_Drill):
         self._last_args = args
         text = (f"input {size}, kernel {kernel}, padding {padding} (per side), stride {stride}"
                 + (f", dilation {dilation}" if dilation != 1 else "")
-                + ". How many outputs along this side? drill.check(your answer)")
+                + ". How many outputs along this side (floor, as PyTorch does)? "
+                + "drill.check(your answer)")
         exact = (size + 2 * padding - span) % stride == 0
         explain = (f"({size} + 2*{padding} - {span}) // {stride} + 1 = {expected}"
                    + ("" if exact else ", rounded down as frameworks do") + ".")

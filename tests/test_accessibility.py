@@ -121,7 +121,37 @@ SAMPLE_CALLS = {
     "plot_parameter_and_work_shares": lambda: cu.plot_parameter_and_work_shares({"m": SUMMARY}),
     "plot_parameters_vs_accuracy": lambda: cu.plot_parameters_vs_accuracy(
         ["conv"], [1000], [0.9], [(0.85, 0.95)]),
+    "plot_conventions": lambda: cu.plot_conventions(10, 3, 2),
+    "plot_learning_curve": lambda: cu.plot_learning_curve(
+        [5, 10], {"conv": np.array([[0.8, 0.9, 0.85], [0.9, 0.95, 0.92]])}),
 }
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding", [(10, 3, 2, 0), (10, 3, 2, 1),
+                                                           (7, 3, 1, 1), (224, 11, 4, 0)])
+def test_the_conventions_strip_says_each_conventions_count(size, kernel, stride, padding):
+    text = alt_text_of(cu.plot_conventions(size, kernel, stride, padding))
+    for convention in ("pytorch", "pytorch_ceil", "keras_valid", "keras_same", "cs231n"):
+        label = convention.replace("_", " ")
+        # Keras takes its padding from the name, so its rows are drawn with padding 0
+        cells = 0 if convention.startswith("keras") else padding
+        try:
+            count = cu.framework_output_size(size, kernel, stride, cells, convention=convention)
+        except ValueError:  # cs231n's strict rule: the windows do not tile the input
+            assert f"{label}: invalid" in text, text
+            continue
+        assert f"{label}: {count} outputs" in text, text
+
+
+def test_the_learning_curve_says_every_mean_and_interval():
+    runs = np.array([[0.80, 0.90, 0.85, 0.95, 0.75], [0.90, 0.95, 0.92, 0.97, 0.88]])
+    text = alt_text_of(cu.plot_learning_curve([5, 40], {"locally connected": runs}))
+    for size, row in zip([5, 40], runs):
+        mean, sd = row.mean(), row.std(ddof=1)
+        half = 2.776 * sd / np.sqrt(len(row))  # the t quantile for 4 degrees of freedom
+        assert (f"{size} per class {mean:.3f} [{mean - half:.3f}, {mean + half:.3f}]"
+                in text), text
+    assert "mean over 5 runs, 95% t-interval" in text and "locally connected" in text
 
 
 def test_every_figure_function_is_sampled_here():

@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from course_utils.course import NOTEBOOKS  # noqa: E402
 
 SLIDES = ROOT / "slides"
-SLIDE_NUMBER_STYLE = "<style>.reveal .slide-number {background-color: rgba(0, 0, 0, 0.75);}</style>\n"
+#: The course's own rules for the decks (slide number, figure and text sizes), added to every deck.
+SLIDE_STYLE = ROOT / "tools" / "slides.css"
 
 
 def exporter() -> SlidesExporter:
@@ -51,9 +52,8 @@ def make_deck(notebook: Path, output_dir: Path = SLIDES) -> Path:
     # nbconvert's template re-typesets formulas on every slide change and fails
     # when MathJax could not load (no connection); only do it when MathJax is there.
     body = body.replace("if(MathJax.Hub.getAllJax(", "if(window.MathJax && MathJax.Hub.getAllJax(")
-    # reveal.js writes the slide number in white on 40% black, over a white slide: 2.8:1.
-    # A darker box gives it WCAG's 4.5:1 (axe-core checks the decks in the browser tests).
-    body = body.replace("</head>", SLIDE_NUMBER_STYLE + "</head>", 1)
+    style = SLIDE_STYLE.read_text(encoding="utf-8")
+    body = body.replace("</head>", f"<style>\n{style}</style>\n</head>", 1)
     target = output_dir / f"{notebook.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target

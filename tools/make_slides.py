@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from course_utils.course import NOTEBOOKS  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))
+from lecture_cut import lecture_cut  # noqa: E402
+
 SLIDES = ROOT / "slides"
 #: The course's own rules for the decks (slide number, figure and text sizes), added to every deck.
 SLIDE_STYLE = ROOT / "tools" / "slides.css"
@@ -48,7 +51,7 @@ def make_deck(notebook: Path, output_dir: Path = SLIDES) -> Path:
 
     ``output_dir`` must hold (or be given) a copy of ``slides/vendor``.
     """
-    body, _ = exporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    body, _ = exporter().from_notebook_node(lecture_cut(nbformat.read(notebook, as_version=4)))
     # nbconvert's template re-typesets formulas on every slide change and fails
     # when MathJax could not load (no connection); only do it when MathJax is there.
     body = body.replace("if(MathJax.Hub.getAllJax(", "if(window.MathJax && MathJax.Hub.getAllJax(")

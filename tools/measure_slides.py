@@ -1,0 +1,222 @@
+"""Measure every slide of an exported deck against reveal.js's frame, in a real browser.
+
+A projector shows a deck at 1280x720. reveal.js lays each slide out in a
+fixed frame (``Reveal.getConfig().width`` x ``height``, 960x700 for these
+decks) and scales the frame to the window; whatever a slide holds beyond
+the frame is never seen. This tool opens a deck in Debian's Chromium
+(Playwright, ``executable_path``: no browser is downloaded) at 1280x720,
+goes to every slide and sub-slide with Reveal's own API, shows all its
+fragments, and measures:
+
+- the slide's content box (``scrollHeight`` and ``scrollWidth`` of its
+  ``<section>``) against the frame;
+- the bounding box of every element in it, after reveal.js's scaling,
+  against the frame's box on the screen;
+- every box inside it that scrolls or clips its own content sideways or
+  downwards (a wide code line in a ``<pre>``, say): text cut there is not
+  seen either.
+
+    python tools/measure_slides.py slides/03_parameter_sharing.slides.html
+    python tools/measure_slides.py            # every deck in slides/
+
+prints each slide that does not fit, with its heading and its overflow in
+pixels of the frame, and "N/N slides fit".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
+#: The projector's frame, in CSS pixels.
+VIEWPORT = {"width": 1280, "height": 720}
+#: Less than this many frame pixels out is rounding, not overflow.
+TOLERANCE_PX = 1
+
+# Runs in the deck: every slide (h, v), its heading and how far it spills out.
+_MEASURE_JS = r"""
+async () => {
+  // the deck loads reveal.js with require.js (a module, not a global)
+  const Reveal = window.Reveal || require('vendor/reveal.js/dist/reveal.js');
+  const config = Reveal.getConfig();
+  const frame = {width: config.width, height: config.height};
+  const slidesBox = document.querySelector('.reveal .slides');
+  const report = [];
+  // no transition: a slide sliding in from the side would measure as too wide
+  Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+  for (const section of Reveal.getSlides()) {
+    {
+      const {h, v} = Reveal.getIndices(section);
+      Reveal.slide(h, v, Number.MAX_SAFE_INTEGER);  // every fragment shown
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const scale = Reveal.getScale();
+      const box = slidesBox.getBoundingClientRect();  // the frame on screen (scaled)
+      // reveal.js centres a slide by its top; the frame starts at the .slides box
+      let bottom = 0, right = 0, top = 0, left = 0;
+      const clipped = [];
+      for (const element of section.querySelectorAll('*')) {
+        const style = getComputedStyle(element);
+        if (style.display === 'none' || element.closest('aside.notes')) continue;
+        const r = element.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        bottom = Math.max(bottom, (r.bottom - box.top) / scale - frame.height);
+        right = Math.max(right, (r.right - box.left) / scale - frame.width);
+        top = Math.max(top, (box.top - r.top) / scale);
+        left = Math.max(left, (box.left - r.left) / scale);
+        const hiddenX = element.scrollWidth - element.clientWidth;
+        const hiddenY = element.scrollHeight - element.clientHeight;
+        const scrolls = s => s === 'auto' || s === 'scroll' || s === 'hidden';
+        if (element.clientWidth > 0 && hiddenX > 1 && scrolls(style.overflowX)) {
+          clipped.push({what: element.tagName.toLowerCase() + (element.className ? '.' + String(element.className).split(' ')[0] : ''), width_px: hiddenX});
+        }
+        if (element.clientHeight > 0 && hiddenY > 1 && scrolls(style.overflowY)) {
+          clipped.push({what: element.tagName.toLowerCase() + (element.className ? '.' + String(element.className).split(' ')[0] : ''), height_px: hiddenY});
+        }
+      }
+      const heading = section.querySelector('h1, h2, h3, h4');
+      const text = (heading ? heading.innerText : section.innerText).trim().split('\n')[0];
+      const notes = section.querySelector('aside.notes');
+      report.push({
+        h, v: v || 0, heading: text.replace(/¶$/, '').slice(0, 80),
+        height: section.scrollHeight, width: section.scrollWidth,
+        frame_height: frame.height, frame_width: frame.width,
+        over_bottom: bottom, over_right: right, over_top: top, over_left: left,
+        clipped,
+        notes: notes ? notes.innerText.trim() : '',
+      });
+    }
+  }
+  Reveal.slide(0, 0, 0);
+  return report;
+}
+"""
+
+
+@dataclass
+class Slide:
+    """One slide (or sub-slide) of a deck, measured; lengths in pixels of the frame."""
+
+    h: int
+    v: int
+    heading: str
+    height: int
+    width: int
+    frame_height: int
+    frame_width: int
+    over_bottom: float
+    over_right: float
+    over_top: float
+    over_left: float
+    clipped: list
+    notes: str
+
+    @property
+    def taller_by(self) -> float:
+        """How far the content runs past the frame's top and bottom together (0 if it fits)."""
+        return max(0.0, self.height - self.frame_height, self.over_bottom) + max(0.0, self.over_top)
+
+    @property
+    def wider_by(self) -> float:
+        return max(0.0, self.width - self.frame_width, self.over_right) + max(0.0, self.over_left)
+
+    @property
+    def fits(self) -> bool:
+        return (self.taller_by <= TOLERANCE_PX and self.wider_by <= TOLERANCE_PX
+                and not self.clipped)
+
+    def problem(self) -> str:
+        """A line saying where the slide does not fit."""
+        parts = []
+        if self.taller_by > TOLERANCE_PX:
+            parts.append(f"{self.taller_by:.0f} px taller")
+        if self.wider_by > TOLERANCE_PX:
+            parts.append(f"{self.wider_by:.0f} px wider")
+        for box in self.clipped:
+            if "width_px" in box:
+                parts.append(f"a <{box['what']}> hides {box['width_px']} px sideways")
+            else:
+                parts.append(f"a <{box['what']}> hides {box['height_px']} px below")
+        return (f"slide {self.h + 1}.{self.v + 1} \"{self.heading}\": "
+                f"{', '.join(parts)} than the {self.frame_width}x{self.frame_height} frame")
+
+
+def measure_deck(browser, deck: Path) -> list[Slide]:
+    """Every slide of ``deck`` measured in a new 1280x720 page of ``browser``.
+
+    Parameters
+    ----------
+    browser : playwright.sync_api.Browser
+        A running Chromium.
+    deck : Path
+        An exported deck next to its ``vendor`` folder.
+
+    Returns
+    -------
+    list of Slide
+        In the deck's order: slides, and the sub-slides below each.
+    """
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        # the deck must not need the internet: anything not on the disk fails
+        page.route("**/*", lambda route: route.continue_()
+                   if route.request.url.startswith(("file://", "data:")) else route.abort())
+        page.goto(Path(deck).resolve().as_uri())
+        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        page.evaluate("document.fonts.ready")
+        return [Slide(**row) for row in page.evaluate(_MEASURE_JS)]
+    finally:
+        page.close()
+
+
+def launch(playwright):
+    """Debian's Chromium, headless, from its own path (the flags of tests/browser_support.py)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic"])
+
+
+def summary(name: str, slides: list[Slide]) -> str:
+    fitting = sum(slide.fits for slide in slides)
+    return f"{fitting}/{len(slides)} slides fit  {name}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("decks", nargs="*", type=Path,
+                        help="exported decks (default: every slides/*.slides.html)")
+    parser.add_argument("--all", action="store_true", help="print every slide, not only misfits")
+    args = parser.parse_args(argv)
+    decks = args.decks or sorted((ROOT / "slides").glob("*.slides.html"))
+    if not decks:
+        print("no decks: run `make slides` first", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    total = fitting = 0
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for deck in decks:
+                slides = measure_deck(browser, deck)
+                for slide in slides:
+                    if args.all or not slide.fits:
+                        print(("  " if slide.fits else "  NO ") + (
+                            slide.problem() if not slide.fits else
+                            f"slide {slide.h + 1}.{slide.v + 1} \"{slide.heading}\": "
+                            f"{slide.height} px"))
+                print(summary(deck.name, slides))
+                total += len(slides)
+                fitting += sum(slide.fits for slide in slides)
+        finally:
+            browser.close()
+    print(f"{fitting}/{total} slides fit in all")
+    return 0 if fitting == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,11 +5,15 @@ exporting it, so the notebook a learner reads alone stays as it is, and the
 deck can differ from it where a projector needs it to. Everything the cut
 does is asked for in a cell's metadata, under the key ``"lecture"``:
 
-``"notes": "..."`` and ``"minutes": 4``
-    Speaker notes for the slide this cell starts (what to say, what to ask
-    the room, what to drive live), and the minutes the slide takes. The deck
-    gets them as reveal.js notes (press S), ending with the minutes; the
-    notebook keeps them out of the reading flow, in the metadata.
+``"notes": "..."`` and ``"minutes": 4`` (and ``"optional": true``)
+    On a cell that starts a section (slide type ``slide``): the speaker
+    notes of the section (what to say, what to ask the room, what to drive
+    live) and the minutes it takes; ``optional`` marks a Going-further
+    section a lecture may skip, whose minutes are not in the notebook's
+    time. The deck gets them as reveal.js notes (press S) on the section's
+    first slide, ending with the minutes, and again on each of its
+    sub-slides, so the speaker view always shows the plan of the section.
+    The notebook keeps them out of the reading flow, in the metadata.
 ``"split": "outputs"`` or ``"split": "figures"``
     The cell is too tall for one slide: the deck shows its code (and, with
     ``"figures"``, its printed text) on this slide, and its outputs (or only
@@ -44,11 +48,24 @@ def _is_figure(output: dict) -> bool:
 
 
 def notes_text(lecture: dict) -> str:
-    """The speaker notes of a slide, as the deck shows them (markdown)."""
-    text = lecture["notes"].strip()
+    """The speaker notes of a section, as the deck shows them on its first slide (markdown)."""
+    text = _paragraphs(lecture["notes"])
     if "minutes" in lecture:
-        text += f"\n\n*About {lecture['minutes']} min.*"
+        optional = ", optional (Going further)" if lecture.get("optional") else ""
+        text += f"\n\n*About {lecture['minutes']} min{optional}.*"
     return text
+
+
+def _paragraphs(notes: str) -> str:
+    """Each line of the notes (Say:, Ask:, Drive:) as a paragraph of its own in markdown."""
+    return "\n\n".join(line.strip() for line in notes.strip().splitlines() if line.strip())
+
+
+def _notes_cell(text: str, cell_id: str) -> nbformat.NotebookNode:
+    notes = nbformat.v4.new_markdown_cell(text)
+    notes.id = cell_id
+    notes.metadata = {"slideshow": {"slide_type": "notes"}}
+    return notes
 
 
 def _subslide(cell: nbformat.NotebookNode, suffix: str, **changes) -> nbformat.NotebookNode:
@@ -158,12 +175,24 @@ def lecture_cut(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         parts = _break_source(cell, lecture["break_before"]) if "break_before" in lecture else [cell]
         if "split" in lecture:
             parts[-1:] = _split(parts[-1], lecture["split"])
-        cells.append(parts[0])
-        if "notes" in lecture:
-            notes = nbformat.v4.new_markdown_cell(notes_text(lecture))
-            notes.id = f"{cell.id}-notes"
-            notes.metadata = {"slideshow": {"slide_type": "notes"}}
-            cells.append(notes)
-        cells.extend(parts[1:])
-    cut.cells = cells
+        cells.extend(parts)
+    cut.cells = _with_notes(cells)
     return cut
+
+
+def _with_notes(cells: list) -> list:
+    """``cells`` with a notes cell after each one that starts a slide or a sub-slide."""
+    noted, section, heading = [], None, ""
+    for cell in cells:
+        noted.append(cell)
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if kind == "slide":
+            lecture = cell.metadata.get("lecture", {})
+            section = lecture if "notes" in lecture else None
+            heading = cell.source.splitlines()[0].lstrip("# ").strip() if cell.source else ""
+            if section:
+                noted.append(_notes_cell(notes_text(section), f"{cell.id}-notes"))
+        elif kind == "subslide" and section:
+            continued = f"*{heading}, continued.*\n\n{_paragraphs(section['notes'])}"
+            noted.append(_notes_cell(continued, f"{cell.id}-notes"))
+    return noted

@@ -79,7 +79,7 @@ async () => {
         }
       }
       const heading = section.querySelector('h1, h2, h3, h4');
-      const text = (heading ? heading.innerText : section.innerText).trim().split('\n')[0];
+      const text = (heading ? heading.textContent : section.innerText).trim().split('\n')[0];
       const notes = section.querySelector('aside.notes');
       report.push({
         h, v: v || 0, heading: text.replace(/¶$/, '').slice(0, 80),

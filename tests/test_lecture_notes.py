@@ -84,6 +84,37 @@ def test_the_minutes_add_up_to_the_stated_time(entry):
         f"{entry.filename}: the notes' minutes add up to {core}, the notebook says {entry.minutes}")
 
 
+def notebook_text(notebook) -> str:
+    """Everything a reader of the notebook sees: sources and printed or displayed text."""
+    parts = []
+    for cell in notebook.cells:
+        parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.extend(value for kind, value in output.get("data", {}).items()
+                         if kind.startswith("text/"))
+    return "\n".join(part if isinstance(part, str) else "".join(part) for part in parts)
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.filename)
+def test_every_result_quoted_in_the_notes_is_in_the_notebook(entry):
+    """A count (105,705,600) or a measurement (0.970) in the notes is one the notebook shows.
+
+    When a notebook's computed numbers change, the notes that quote them fail
+    here instead of telling the room an old number.
+    """
+    notebook = read(entry.filename)
+    shown = notebook_text(notebook)
+    stale = []
+    for cell in notebook.cells:
+        notes = cell.metadata.get("lecture", {}).get("notes", "")
+        for number in re.findall(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+\.\d+\b", notes):
+            if number not in shown:
+                stale.append(f"{cell.source.splitlines()[0]}: {number}")
+    assert stale == [], f"{entry.filename}: numbers in the notes the notebook does not show:\n" + (
+        "\n".join(stale))
+
+
 @pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.filename)
 def test_instructor_notes_stay_out_of_the_learners_reading(entry):
     """The notes live in metadata: no markdown cell speaks to the instructor."""

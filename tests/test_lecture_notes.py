@@ -138,7 +138,9 @@ def test_the_deck_has_notes_on_every_slide_and_the_notebook_is_unchanged(entry):
         assert following is not None and kind(following) == "notes", (
             f"{entry.filename}: no notes after the slide starting {cells[i].source[:50]!r}")
     # every notes cell of a section's first slide ends with its minutes
-    firsts = [cells[i + 1].source for i in starts if kind(cells[i]) == "slide"]
+    firsts = [cells[i + 1].source for i in starts
+              if kind(cells[i]) == "slide" and "continues" not in cells[i].metadata]
+    assert len(firsts) == len(sections(notebook))
     assert all(re.search(r"\*About \d+ min[^*]*\.\*$", text) for text in firsts)
     # the ids stay unique, or the deck's cells could not be told apart
     ids = [cell.id for cell in cut.cells]
@@ -198,9 +200,26 @@ def test_break_before_cuts_the_source_and_keeps_the_outputs_on_the_last_part():
     assert kind(second) == "subslide" and second.id == "c1-part2"
 
 
+def test_break_as_slide_puts_the_parts_to_the_right_with_the_section_notes():
+    heading = nbformat.v4.new_markdown_cell("# Title\n\nHook.\n\n**Goals**\n- one")
+    heading.id = "t1"
+    heading.metadata = {"slideshow": {"slide_type": "slide"}, "lecture": {
+        "notes": "Say: welcome.", "minutes": 2, "break_before": ["**Goals**"],
+        "break_as": "slide"}}
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [heading]
+    cells = lecture_cut(notebook).cells
+    assert [(kind(c), c.source.splitlines()[0]) for c in cells] == [
+        ("slide", "# Title"), ("notes", "Say: welcome."),
+        ("slide", "**Goals**"), ("notes", "*Title, continued.*")]
+    assert cells[1].source.endswith("*About 2 min.*")
+
+
 def test_bad_lecture_metadata_is_refused_by_name():
     with pytest.raises(ValueError, match="break_before 'nowhere'"):
         lecture_cut(notebook_of(code_cell("a = 1", [], break_before=["nowhere"])))
+    with pytest.raises(ValueError, match="break_as 'down'"):
+        lecture_cut(notebook_of(code_cell("a = 1", [], break_before=["a"], break_as="down")))
     with pytest.raises(ValueError, match="split 'sideways'"):
         lecture_cut(notebook_of(code_cell("a = 1", [], split="sideways")))
 

@@ -23,7 +23,9 @@ does is asked for in a cell's metadata, under the key ``"lecture"``:
     The cell's source is too long for one slide: the deck starts a new
     sub-slide at the line holding each of these texts (a markdown cell's
     second paragraph, a code cell's second function). A code cell's outputs
-    follow its last part.
+    follow its last part. With ``"break_as": "slide"`` the parts are slides
+    of their own, to the right, not below (the title's learning goals:
+    the arrow key to the right must not skip them).
 
 An error's traceback is cut to its last line (the error and its message):
 the room needs the message, not the frames of the call stack.
@@ -68,24 +70,30 @@ def _notes_cell(text: str, cell_id: str) -> nbformat.NotebookNode:
     return notes
 
 
-def _subslide(cell: nbformat.NotebookNode, suffix: str, **changes) -> nbformat.NotebookNode:
-    """A copy of ``cell`` that starts a sub-slide of its own, with ``changes`` applied."""
+def _subslide(cell: nbformat.NotebookNode, suffix: str, slide_type: str = "subslide",
+              **changes) -> nbformat.NotebookNode:
+    """A copy of ``cell`` that starts a sub-slide (or a slide) of its own, with ``changes``."""
     part = copy.deepcopy(cell)
     part.id = f"{cell.id}-{suffix}"
-    part.metadata = {"slideshow": {"slide_type": "subslide"}}
+    # "continues" keeps the part in its section, for the speaker notes
+    part.metadata = {"slideshow": {"slide_type": slide_type}, "continues": cell.id}
     for name, value in changes.items():
         part[name] = value
     return part
 
 
-def _break_source(cell: nbformat.NotebookNode, marks: list[str]) -> list[nbformat.NotebookNode]:
+def _break_source(cell: nbformat.NotebookNode, marks: list[str],
+                  slide_type: str = "subslide") -> list[nbformat.NotebookNode]:
     """The cell cut into parts, each starting at the line that holds one of ``marks``."""
+    if slide_type not in ("slide", "subslide"):
+        raise ValueError(f"cell {cell.id}: break_as {slide_type!r}, want 'slide' or 'subslide'")
     lines = cell.source.splitlines(keepends=True)
     starts = []
     for mark in marks:
         found = [i for i, line in enumerate(lines) if mark in line]
-        if not found:
-            raise ValueError(f"cell {cell.id}: break_before {mark!r} is not in its source")
+        if not found or found[0] == 0:
+            raise ValueError(f"cell {cell.id}: break_before {mark!r} is not in its source "
+                             "after the first line")
         starts.append(found[0])
     bounds = [0] + sorted(starts) + [len(lines)]
     parts = []
@@ -95,7 +103,7 @@ def _break_source(cell: nbformat.NotebookNode, marks: list[str]) -> list[nbforma
             part = copy.deepcopy(cell)
             part.source = source
         else:
-            part = _subslide(cell, f"part{number + 1}", source=source)
+            part = _subslide(cell, f"part{number + 1}", slide_type, source=source)
             if cell.cell_type == "code":
                 part.execution_count = None
         if cell.cell_type == "code":
@@ -172,7 +180,8 @@ def lecture_cut(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         lecture = cell.metadata.get("lecture", {})
         _last_line_of_tracebacks(cell)
-        parts = _break_source(cell, lecture["break_before"]) if "break_before" in lecture else [cell]
+        parts = (_break_source(cell, lecture["break_before"], lecture.get("break_as", "subslide"))
+                 if "break_before" in lecture else [cell])
         if "split" in lecture:
             parts[-1:] = _split(parts[-1], lecture["split"])
         cells.extend(parts)
@@ -186,13 +195,13 @@ def _with_notes(cells: list) -> list:
     for cell in cells:
         noted.append(cell)
         kind = cell.metadata.get("slideshow", {}).get("slide_type")
-        if kind == "slide":
+        if kind == "slide" and "continues" not in cell.metadata:
             lecture = cell.metadata.get("lecture", {})
             section = lecture if "notes" in lecture else None
             heading = cell.source.splitlines()[0].lstrip("# ").strip() if cell.source else ""
             if section:
                 noted.append(_notes_cell(notes_text(section), f"{cell.id}-notes"))
-        elif kind == "subslide" and section:
+        elif kind in ("slide", "subslide") and section:
             continued = f"*{heading}, continued.*\n\n{_paragraphs(section['notes'])}"
             noted.append(_notes_cell(continued, f"{cell.id}-notes"))
     return noted

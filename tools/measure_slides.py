@@ -21,6 +21,13 @@ fragments, and measures:
 
 prints each slide that does not fit, with its heading and its overflow in
 pixels of the frame, and "N/N slides fit".
+
+The live presentation (jupyterlab-rise, in a running JupyterLab) is measured
+the same way with ``--live`` and the notebook's RISE address, token
+included; RISE's frame is the window itself, and its slides are stepped
+through with the keyboard (RISE keeps its reveal.js to itself):
+
+    python tools/measure_slides.py --live "http://127.0.0.1:8888/rise/notebooks/01_conv_arithmetic.ipynb?token=..."
 """
 
 from __future__ import annotations
@@ -173,6 +180,83 @@ def measure_deck(browser, deck: Path) -> list[Slide]:
         page.close()
 
 
+# Runs in a RISE page: the present (innermost) slide, its size and its cells' heights.
+_MEASURE_LIVE_JS = r"""
+() => {
+  const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
+  const present = Array.from(document.querySelectorAll('.reveal .slides section.present'));
+  const section = present[present.length - 1];
+  const all = Array.from(document.querySelectorAll('.reveal .slides section'));
+  const heading = section.querySelector('h1, h2, h3, h4');
+  const cells = {};
+  for (const cell of section.querySelectorAll('.jp-Cell')) {
+    const style = getComputedStyle(cell);
+    cells[cell.dataset.windowedListIndex] = cell.getBoundingClientRect().height
+      + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+  }
+  return {index: all.indexOf(section), height: section.scrollHeight, width: section.scrollWidth,
+          frame_height: frame.height, frame_width: frame.width, cells,
+          heading: (heading ? heading.textContent : section.innerText).trim().split('\n')[0]
+                   .replace(/¶$/, '').slice(0, 80)};
+}
+"""
+
+
+@dataclass
+class LiveSlide:
+    """One slide of a live RISE presentation, measured in CSS pixels of the window."""
+
+    index: int
+    heading: str
+    height: int
+    width: int
+    frame_height: float
+    frame_width: float
+    cells: dict
+
+    @property
+    def fits(self) -> bool:
+        return (self.height <= self.frame_height + TOLERANCE_PX
+                and self.width <= self.frame_width + TOLERANCE_PX)
+
+    def problem(self) -> str:
+        return (f"live slide {self.index} \"{self.heading}\": {self.height}x{self.width} px "
+                f"in a {self.frame_height:.0f}x{self.frame_width:.0f} window")
+
+
+def measure_live(browser, url: str, max_steps: int = 800) -> list[LiveSlide]:
+    """Every slide of a live RISE presentation at ``url``, in a 1280x720 page of ``browser``.
+
+    Space steps through slides, sub-slides and fragments in order; a slide
+    met again (a fragment shown) is measured again and keeps its tallest
+    size. The walk ends when Space stops changing the slide.
+    """
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(url)
+        page.wait_for_selector(".reveal.ready", timeout=120_000)
+        page.wait_for_timeout(2_000)  # RISE lays the cells out after reveal.js is ready
+        seen: dict[int, LiveSlide] = {}
+        unchanged = 0
+        for _ in range(max_steps):
+            slide = LiveSlide(**page.evaluate(_MEASURE_LIVE_JS))
+            if slide.index in seen:
+                unchanged += 1
+                known = seen[slide.index]
+                known.height, known.width = (max(known.height, slide.height),
+                                             max(known.width, slide.width))
+                if unchanged > 20:  # the last slide: Space shows nothing new
+                    break
+            else:
+                unchanged = 0
+                seen[slide.index] = slide
+            page.keyboard.press("Space")
+            page.wait_for_timeout(600)  # the slide transition
+        return sorted(seen.values(), key=lambda slide: slide.index)
+    finally:
+        page.close()
+
+
 def launch(playwright):
     """Debian's Chromium, headless, from its own path (the flags of tests/browser_support.py)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
@@ -190,7 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("decks", nargs="*", type=Path,
                         help="exported decks (default: every slides/*.slides.html)")
     parser.add_argument("--all", action="store_true", help="print every slide, not only misfits")
+    parser.add_argument("--live", metavar="URL", action="append", default=[],
+                        help="a notebook's RISE address in a running JupyterLab (repeatable)")
     args = parser.parse_args(argv)
+    if args.live:
+        return main_live(args.live)
     decks = args.decks or sorted((ROOT / "slides").glob("*.slides.html"))
     if not decks:
         print("no decks: run `make slides` first", file=sys.stderr)
@@ -215,6 +303,28 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             browser.close()
     print(f"{fitting}/{total} slides fit in all")
+    return 0 if fitting == total else 1
+
+
+def main_live(urls: list[str]) -> int:
+    from playwright.sync_api import sync_playwright
+
+    total = fitting = 0
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for url in urls:
+                slides = measure_live(browser, url)
+                for slide in slides:
+                    if not slide.fits:
+                        print("  NO " + slide.problem())
+                name = url.split("?")[0].rsplit("/", 1)[-1]
+                print(f"{sum(s.fits for s in slides)}/{len(slides)} live slides fit  {name}")
+                total += len(slides)
+                fitting += sum(s.fits for s in slides)
+        finally:
+            browser.close()
+    print(f"{fitting}/{total} live slides fit in all")
     return 0 if fitting == total else 1
 
 

@@ -5,7 +5,7 @@ into a temporary folder with a copy of slides/vendor, opened from the disk
 with every other request refused (no network), and stepped through slide by
 slide and sub-slide by sub-slide with reveal.js's API (tools/measure_slides.py).
 A slide fails when its content is taller or wider than reveal.js's frame, or
-hides text in a box that scrolls. The counts are printed ("268/268 slides
+hides text in a box that scrolls. The counts are printed ("282/282 slides
 fit"); run with -s to see them.
 """
 

@@ -66,13 +66,17 @@ READY = """() => {
 #: reveal.js says "pdf-ready" once the pages are laid out; listen before the deck loads.
 LISTEN_FOR_PAGES = ("document.addEventListener('pdf-ready', "
                     "() => { window.__handoutPagesReady = true; });")
+#: reveal.js ends every page, the last one too, with a page break: without this, a deck
+#: whose last slide has notes would print a blank last page.
+NO_BREAK_AFTER_THE_LAST_PAGE = """html.print-pdf .reveal .slides > :last-child {
+  page-break-after: auto !important; break-after: auto !important; }"""
 
 
 class NetworkRequest(RuntimeError):
     """A deck asked for something that is not on the disk."""
 
 
-def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 60_000) -> Path:
+def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 120_000) -> Path:
     """Print ``deck`` (a deck next to a copy of slides/vendor) into ``pdf``; return ``pdf``.
 
     Raises
@@ -96,6 +100,7 @@ def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 60_000) -> Path
         page.add_init_script(LISTEN_FOR_PAGES)
         page.goto(deck.resolve().as_uri() + PRINT_QUERY)
         page.wait_for_function(READY, timeout=timeout_ms)
+        page.add_style_tag(content=NO_BREAK_AFTER_THE_LAST_PAGE)
         if remote:
             raise NetworkRequest(f"{deck.name} asked the network for: {remote}")
         # the page size is the deck's (reveal.js sets it with @page), backgrounds as on screen

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 import sys
 
 import numpy as np
@@ -136,7 +135,6 @@ def test_a_deck_that_would_fetch_from_the_network_is_refused(tmp_path):
         finally:
             browser.close()
     assert not (tmp_path / "handout.pdf").exists()
-    shutil.rmtree(tmp_path / "vendor")
 
 
 def test_make_handouts_writes_into_the_ignored_handouts_folder():

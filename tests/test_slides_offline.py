@@ -15,6 +15,7 @@ Without Chromium these tests skip, saying why; with COURSE_REQUIRE_BROWSER=1
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 
 import pytest
@@ -46,6 +47,23 @@ VISIBLE_TEXT = """() => {
   }
   return texts.join(' ');
 }"""
+
+
+def test_slides_vendor_holds_what_the_fetch_script_lists_and_stays_small():
+    spec = importlib.util.spec_from_file_location(
+        "fetch_slide_assets", ROOT / "tools" / "fetch_slide_assets.py")
+    fetch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fetch)
+    vendor = ROOT / "slides" / "vendor"
+    for package, (version, licence, files, _) in fetch.PACKAGES.items():
+        for target in files.values():
+            assert (vendor / target).exists(), f"{package}: {target} missing; run the fetch script"
+    assert (vendor / "VERSIONS.txt").read_text().splitlines() == [
+        f"{package} {version} (npm, {licence})"
+        for package, (version, licence, _, _) in fetch.PACKAGES.items()]
+    assert (vendor / fetch.HTML_MANAGER_DIR / "LICENSE").read_text().count("BSD") >= 1
+    size = sum(path.stat().st_size for path in vendor.rglob("*") if path.is_file())
+    assert size < 10e6, f"slides/vendor is {size / 1e6:.1f} MB"
 
 
 @pytest.fixture(scope="module")

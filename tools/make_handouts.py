@@ -63,6 +63,16 @@ READY = """() => {
     return false;
   return [...document.images].every(image => image.complete);
 }"""
+#: Which part of READY is missing, for the error message.
+NOT_READY = """() => ({
+  pagesLaidOut: !!window.__handoutPagesReady,
+  mathjaxQueue: window.MathJax && MathJax.Hub
+      ? [MathJax.Hub.queue.pending, MathJax.Hub.queue.running] : 'no MathJax',
+  snapshotsDrawn: [...document.querySelectorAll(
+      'script[type="application/vnd.jupyter.widget-view+json"]')].map(
+      s => !!s.parentElement.querySelector('.jupyter-widgets-disconnected')),
+  imagesLoading: [...document.images].filter(image => !image.complete).length,
+})"""
 #: reveal.js says "pdf-ready" once the pages are laid out; listen before the deck loads.
 LISTEN_FOR_PAGES = ("document.addEventListener('pdf-ready', "
                     "() => { window.__handoutPagesReady = true; });")
@@ -76,14 +86,24 @@ class NetworkRequest(RuntimeError):
     """A deck asked for something that is not on the disk."""
 
 
-def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 120_000) -> Path:
+class NotReady(RuntimeError):
+    """A deck was not ready to print in time (twice)."""
+
+
+def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 60_000) -> Path:
     """Print ``deck`` (a deck next to a copy of slides/vendor) into ``pdf``; return ``pdf``.
 
     Raises
     ------
     NetworkRequest
         When the deck requested any URL that is not a ``file://`` one (all are refused).
+    NotReady
+        When the deck is not ready to print within ``timeout_ms``, twice: once it
+        was seen in a test run on a heavily loaded machine and not again, so the
+        deck is loaded a second time (saying so) before giving up.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = browser.new_page()
     remote: list[str] = []
 
@@ -98,8 +118,18 @@ def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 120_000) -> Pat
     try:
         page.route("**/*", only_the_disk)
         page.add_init_script(LISTEN_FOR_PAGES)
-        page.goto(deck.resolve().as_uri() + PRINT_QUERY)
-        page.wait_for_function(READY, timeout=timeout_ms)
+        missing = []
+        for _attempt in range(2):
+            page.goto(deck.resolve().as_uri() + PRINT_QUERY)
+            try:
+                page.wait_for_function(READY, timeout=timeout_ms)
+                break
+            except PlaywrightTimeout:
+                missing.append(page.evaluate(NOT_READY))
+                print(f"{deck.name} not ready to print after {timeout_ms / 1000:.0f} s: "
+                      f"{missing[-1]}", file=sys.stderr)
+        else:
+            raise NotReady(f"{deck.name} never got ready to print: {missing}")
         page.add_style_tag(content=NO_BREAK_AFTER_THE_LAST_PAGE)
         if remote:
             raise NetworkRequest(f"{deck.name} asked the network for: {remote}")

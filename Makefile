@@ -8,7 +8,7 @@ VENV ?= .venv
 PORT ?= 8888
 COURSE := $(PYTHON) tools/course.py --venv $(VENV)
 
-.PHONY: help lab test execute slides student bench original venv clean-venv check-wheels
+.PHONY: help lab test execute slides handouts student bench original venv clean-venv check-wheels
 
 help:
 	@$(COURSE) --help
@@ -25,6 +25,10 @@ execute:
 
 slides:
 	@$(COURSE) slides
+
+# One PDF per notebook in handouts/, printed from the decks by Debian's Chromium (offline).
+handouts:
+	@$(COURSE) handouts
 
 # Copies without solutions for a graded class, in student/ (the notebooks are only read).
 student:

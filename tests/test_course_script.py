@@ -112,6 +112,7 @@ def test_each_target_runs_the_same_tool_make_used_to():
         "test": [[str(venv_py), "-m", "pytest", "-x"]],
         "execute": [[str(venv_py), "tools/execute_notebooks.py", "-x"]],
         "slides": [[str(venv_py), "tools/make_slides.py", "-x"]],
+        "handouts": [[str(venv_py), "tools/make_handouts.py", "-x"]],
         "student": [[str(venv_py), "tools/make_student.py", "-x"]],
         "bench": [[str(venv_py), "benchmarks/run.py", "-x"]],
         "original": [[base, "tools/original_notebook.py", "-x"]],
@@ -135,6 +136,18 @@ def test_make_student_calls_the_script_and_writes_into_the_ignored_student_folde
     dry = subprocess.run(["make", "-n", "-W", "pyproject.toml", "student"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert "tools/course.py --venv .venv student" in dry
+
+
+def test_make_handouts_calls_the_script_and_writes_into_the_ignored_handouts_folder():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^handouts:\n\t@\$\(COURSE\) handouts$", makefile, re.M), makefile
+    assert "handouts" in course.HELP and "handouts" in course.VENV_TARGETS
+    assert "handouts/" in (ROOT / ".gitignore").read_text().splitlines()
+    dry = subprocess.run(["make", "-n", "-W", "pyproject.toml", "handouts"], cwd=ROOT,
+                         capture_output=True, text=True, check=True,
+                         env={k: v for k, v in os.environ.items()
+                              if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}).stdout
+    assert "tools/course.py --venv .venv handouts" in dry
 
 
 def test_the_environment_is_rebuilt_when_what_it_is_built_from_changes(tmp_path):

@@ -119,7 +119,8 @@ def test_ci_installs_chromium_requires_the_browser_and_runs_the_readme_test_comm
 
 def test_every_make_target_runs_tools_course_py():
     # make and `python tools/course.py` are one route: the Makefile only hands over
-    targets = ["lab", "test", "execute", "slides", "student", "bench", "venv", "original",
+    targets = ["lab", "test", "execute", "slides", "handouts", "student", "bench", "venv",
+               "original",
                "clean-venv", "check-wheels"]
     # --no-print-directory: under `make test` this make is a sub-make, which would
     # otherwise announce "Entering directory" around its lines.
@@ -127,7 +128,8 @@ def test_every_make_target_runs_tools_course_py():
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     dry = [line.strip() for line in dry]
     assert dry == [f"python3 tools/course.py --venv .venv {arg}" for arg in (
-        "--port 8888 lab", "test", "execute", "slides", "student", "bench", "venv", "original 02",
+        "--port 8888 lab", "test", "execute", "slides", "handouts", "student", "bench", "venv",
+        "original 02",
         "clean-venv", "check-wheels")], dry
     course = load_tool("course")
     assert set(targets) == set(course.HELP)

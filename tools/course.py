@@ -30,13 +30,14 @@ PYPROJECT = ROOT / "pyproject.toml"
 STAMP_NAME = ".course-installed"
 
 #: Targets that run inside the course's virtual environment (created on first use).
-VENV_TARGETS = ("venv", "lab", "test", "execute", "slides", "student", "bench")
+VENV_TARGETS = ("venv", "lab", "test", "execute", "slides", "handouts", "student", "bench")
 #: Every target; `make help` and `python tools/course.py --help` list the same ones.
 HELP = {
     "lab": "install the course into .venv (first time only) and start JupyterLab",
     "test": "run every test: course_utils, the course checks and all notebooks (nbval)",
     "execute": "re-run every notebook top to bottom in a fresh kernel and save its outputs",
     "slides": "turn every notebook into a reveal.js slide deck in slides/ (opens offline)",
+    "handouts": "print every deck to a PDF in handouts/: a page per slide, notes after it",
     "student": "write student/: copies of the notebooks without solutions, for a graded class",
     "bench": "time the layers against scipy/PyTorch and the notebooks; writes benchmarks/RESULTS.md",
     "original": "a clean copy of a notebook beside yours (yours is kept), e.g. original 02",
@@ -144,6 +145,7 @@ def target_commands(target, venv_py, base_python, extra=(), port=8888):
         "test": [[str(venv_py), "-m", "pytest"] + extra],
         "execute": [[str(venv_py), "tools/execute_notebooks.py"] + extra],
         "slides": [[str(venv_py), "tools/make_slides.py"] + extra],
+        "handouts": [[str(venv_py), "tools/make_handouts.py"] + extra],
         "student": [[str(venv_py), "tools/make_student.py"] + extra],
         "bench": [[str(venv_py), "benchmarks/run.py"] + extra],
         "original": [[str(base_python), "tools/original_notebook.py"] + extra],

@@ -2,13 +2,18 @@
 
 `make slides` runs this. Each cell's slideshow metadata decides what it is:
 a new slide, a sub-slide (down), a fragment (revealed on the next key
-press), or skipped (setup cells, navigation lines). The decks load
-reveal.js, jQuery and require.js from slides/vendor (in the repository), so
-they open from the disk with no connection. Two things still come from the
-internet, and only show without one as they are: the formula of notebook
-01 (MathJax, from cdnjs.cloudflare.com; offline it stays LaTeX source), and
-the saved snapshots of widgets (the Jupyter widgets renderer, from unpkg.com;
-offline they are left out). Present the explorers live in JupyterLab.
+press), speaker notes (S opens them) or skipped (setup cells, navigation
+lines).
+
+A deck fetches nothing from the network: it loads reveal.js, jQuery,
+require.js, MathJax 2 (notebook 01's formula) and the Jupyter widgets
+renderer (the saved snapshots of the explorers and progress bars) from
+slides/vendor, in the repository (tools/fetch_slide_assets.py says where
+each comes from), so it opens from the disk in a classroom with no
+connection. The template (tools/deck_template) is nbconvert's reveal.js
+one without its Mermaid import from a CDN (no notebook draws a Mermaid
+diagram). The snapshots show the widgets as they were saved; moving a
+slider needs a kernel: present the explorers live in JupyterLab.
 """
 
 from __future__ import annotations
@@ -32,17 +37,30 @@ from lecture_cut import lecture_cut  # noqa: E402
 SLIDES = ROOT / "slides"
 #: The course's own rules for the decks (slide number, figure and text sizes), added to every deck.
 SLIDE_STYLE = ROOT / "tools" / "slides.css"
+#: nbconvert's reveal.js template, minus what it would fetch from the network.
+TEMPLATE_DIR = ROOT / "tools" / "deck_template"
+#: Where a deck finds its assets: a copy of slides/vendor next to it.
+VENDOR = "vendor"
+#: MathJax 2, with the configuration nbconvert's template is written for.
+MATHJAX_URL = f"{VENDOR}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+#: The renderer of ipywidgets 8 snapshots, and the folder of its icon fonts.
+WIDGET_RENDERER_URL = f"{VENDOR}/html-manager/embed-amd.js"
+WIDGET_ASSETS_PATH = f"{VENDOR}/html-manager"
 
 
 def exporter() -> SlidesExporter:
-    """A slides exporter that reads reveal.js, jQuery and require.js from slides/vendor."""
+    """A slides exporter that reads every script, style and font from slides/vendor."""
     config = Config()
-    config.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
+    config.SlidesExporter.extra_template_basedirs = [str(TEMPLATE_DIR.parent)]
+    config.SlidesExporter.template_name = TEMPLATE_DIR.name
+    config.SlidesExporter.reveal_url_prefix = f"{VENDOR}/reveal.js"
     config.SlidesExporter.reveal_theme = "white"
     config.SlidesExporter.reveal_scroll = True  # long cells scroll instead of being cut off
     config.SlidesExporter.reveal_number = "c/t"  # "3/24" in the corner
-    config.SlidesExporter.require_js_url = "vendor/require.js"
-    config.SlidesExporter.jquery_url = "vendor/jquery.min.js"
+    config.SlidesExporter.require_js_url = f"{VENDOR}/require.js"
+    config.SlidesExporter.jquery_url = f"{VENDOR}/jquery.min.js"
+    config.SlidesExporter.mathjax_url = MATHJAX_URL
+    config.SlidesExporter.widget_renderer_url = WIDGET_RENDERER_URL
     return SlidesExporter(config=config)
 
 
@@ -51,9 +69,11 @@ def make_deck(notebook: Path, output_dir: Path = SLIDES) -> Path:
 
     ``output_dir`` must hold (or be given) a copy of ``slides/vendor``.
     """
-    body, _ = exporter().from_notebook_node(lecture_cut(nbformat.read(notebook, as_version=4)))
+    body, _ = exporter().from_notebook_node(
+        lecture_cut(nbformat.read(notebook, as_version=4)),
+        resources={"widget_assets_path": WIDGET_ASSETS_PATH})
     # nbconvert's template re-typesets formulas on every slide change and fails
-    # when MathJax could not load (no connection); only do it when MathJax is there.
+    # when MathJax could not load (a deck opened without its vendor folder).
     body = body.replace("if(MathJax.Hub.getAllJax(", "if(window.MathJax && MathJax.Hub.getAllJax(")
     style = SLIDE_STYLE.read_text(encoding="utf-8")
     body = body.replace("</head>", f"<style>\n{style}</style>\n</head>", 1)

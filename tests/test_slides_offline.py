@@ -1,0 +1,221 @@
+"""The exported decks need no network: the formula typeset, the widget snapshots drawn.
+
+Each deck is made by `make slides`' own code into a temporary folder with a
+copy of slides/vendor, and opened by Debian's Chromium from ``file://``.
+Every request for a URL that is not a file is refused *and* recorded: one
+is a failure (a classroom with no connection would lose whatever it
+fetched), as is a file the deck asks for that is not in slides/vendor.
+Then: notebook 01's formula is typeset by MathJax (no TeX source left on
+the slide), and every widget view the saved state holds is drawn by the
+widget renderer, with its sliders and labels on screen.
+
+Without Chromium these tests skip, saying why; with COURSE_REQUIRE_BROWSER=1
+(as in CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+
+import pytest
+from browser_support import ROOT, browser_or_skip, launch_chromium
+from deck_facts import (
+    VIEW_CLASS,
+    deck_notebook,
+    drawn_models,
+    formula_count,
+    make_decks,
+    widget_views,
+)
+
+from course_utils import NOTEBOOKS
+
+NAMES = [nb.filename for nb in NOTEBOOKS]
+#: True once MathJax has nothing left to do (it typesets after the page has loaded).
+MATHJAX_IDLE = """() => window.MathJax && MathJax.Hub && MathJax.isReady
+    && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"""
+#: Every text on the slides a reader sees: scripts and styles (where MathJax keeps
+#: the TeX source of what it typeset) left out.
+VISIBLE_TEXT = """() => {
+  const walker = document.createTreeWalker(document.querySelector('.reveal .slides'),
+                                           NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (!parent.closest('script, style')) texts.push(walker.currentNode.textContent);
+  }
+  return texts.join(' ');
+}"""
+
+
+def test_slides_vendor_holds_what_the_fetch_script_lists_and_stays_small():
+    spec = importlib.util.spec_from_file_location(
+        "fetch_slide_assets", ROOT / "tools" / "fetch_slide_assets.py")
+    fetch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fetch)
+    vendor = ROOT / "slides" / "vendor"
+    for package, (version, licence, files, _) in fetch.PACKAGES.items():
+        for target in files.values():
+            assert (vendor / target).exists(), f"{package}: {target} missing; run the fetch script"
+    assert (vendor / "VERSIONS.txt").read_text().splitlines() == [
+        f"{package} {version} (npm, {licence})"
+        for package, (version, licence, _, _) in fetch.PACKAGES.items()]
+    assert (vendor / fetch.HTML_MANAGER_DIR / "LICENSE").read_text().count("BSD") >= 1
+    size = sum(path.stat().st_size for path in vendor.rglob("*") if path.is_file())
+    assert size < 10e6, f"slides/vendor is {size / 1e6:.1f} MB"
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    return make_decks(tmp_path_factory.mktemp("decks"), [ROOT / "notebooks" / n for n in NAMES])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+class OfflineDeck:
+    """A deck open in Chromium with every non-file request refused and recorded."""
+
+    def __init__(self, browser, deck):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 720})
+        self.local, self.remote, self.missing, self.errors = [], [], [], []
+        self.page.route("**/*", self._only_the_disk)
+        self.page.on("requestfailed", lambda request: self.missing.append(request.url)
+                     if request.url.startswith("file://") else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(deck.as_uri())
+        self.page.wait_for_selector(".reveal.ready", timeout=30_000)
+        self.page.wait_for_function(MATHJAX_IDLE, timeout=30_000)
+        # reveal.js is loaded by require.js, not as a global: ask require.js for it
+        self.page.evaluate("""() => new Promise(done => require(
+            ['vendor/reveal.js/dist/reveal.js'], reveal => { window.Reveal = reveal; done(); }))""")
+
+    def _only_the_disk(self, route):
+        url = route.request.url
+        if url.startswith("file://"):
+            self.local.append(url)
+            route.continue_()
+        else:
+            self.remote.append(url)
+            route.abort()
+
+    def show_slide_of(self, selector: str, index: int = 0) -> None:
+        """Go to the slide holding the ``index``-th element matching ``selector``."""
+        self.page.evaluate("""([selector, index]) => {
+            const section = document.querySelectorAll(selector)[index].closest('section');
+            const where = Reveal.getIndices(section);
+            Reveal.slide(where.h, where.v, Number.MAX_SAFE_INTEGER);  // every fragment shown
+        }""", [selector, index])
+        self.page.wait_for_timeout(400)  # the slide transition
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_deck_asks_nothing_of_the_network_and_finds_every_file(browser, decks, name):
+    deck = OfflineDeck(browser, decks[name])
+    try:
+        # the widget renderer draws after the page has loaded: wait for its views
+        expected = sum(widget_views(deck_notebook(ROOT / "notebooks" / name)).values())
+        deck.page.wait_for_function(
+            "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
+            arg=expected, timeout=30_000)
+        deck.page.wait_for_load_state("networkidle")
+        assert deck.remote == [], f"{name}'s deck asked the network for {deck.remote}"
+        assert deck.missing == [], f"{name}'s deck asked for files not there: {deck.missing}"
+        assert deck.errors == []
+        # the check is real: the deck did load its assets, all from the vendor folder
+        vendor = decks[name].parent.as_uri() + "/vendor/"
+        for asset in ("mathjax/MathJax.js", "mathjax/config/TeX-AMS_CHTML-full.js",
+                      "reveal.js/dist/reveal.js", "require.js"):
+            assert any(url.startswith(vendor + asset) for url in deck.local), deck.local
+        if expected:
+            assert vendor + "html-manager/embed-amd.js" in deck.local, deck.local
+    finally:
+        deck.close()
+
+
+def test_the_network_check_sees_a_deck_that_would_fetch(browser, tmp_path):
+    # the route records what a deck asks the network for: a CDN script is caught
+    page_file = tmp_path / "cdn.html"
+    page_file.write_text('<html><body><script src="https://cdnjs.cloudflare.com/ajax/libs/'
+                         'mathjax/2.7.7/MathJax.js"></script><div class="reveal ready">'
+                         '</div></body></html>')
+    page = browser.new_page()
+    remote = []
+    page.route("**/*", lambda route: (remote.append(route.request.url), route.abort())
+               if not route.request.url.startswith("file://") else route.continue_())
+    try:
+        page.goto(page_file.as_uri())
+        assert remote == ["https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"]
+    finally:
+        page.close()
+
+
+def test_the_formula_of_notebook_01_is_typeset_as_math(browser, decks):
+    name = "01_conv_arithmetic.ipynb"
+    formulas = formula_count(deck_notebook(ROOT / "notebooks" / name))
+    assert formulas >= 1, "notebook 01 has no formula left to check"
+    deck = OfflineDeck(browser, decks[name])
+    try:
+        typeset = deck.page.locator(".MathJax_CHTML").count()
+        assert typeset == formulas, f"{typeset} formulas typeset, {formulas} in the notebook"
+        deck.show_slide_of(".MathJax_CHTML")
+        assert deck.page.locator("section.present .MathJax_CHTML").first.is_visible()
+        visible = deck.page.evaluate(VISIBLE_TEXT)
+        for source in ("$$", "\\frac", "\\lfloor", "W_{out}"):
+            assert source not in visible, f"TeX source {source!r} left on a slide"
+        assert deck.remote == [] and deck.errors == []
+    finally:
+        deck.close()
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES
+                                  if widget_views(deck_notebook(ROOT / "notebooks" / n))])
+def test_every_saved_widget_snapshot_is_drawn(browser, decks, name):
+    views = widget_views(deck_notebook(ROOT / "notebooks" / name))
+    unknown = set(views) - set(VIEW_CLASS)
+    assert not unknown, f"say which CSS class a view of {unknown} has (deck_facts.VIEW_CLASS)"
+    deck = OfflineDeck(browser, decks[name])
+    try:
+        deck.page.wait_for_function(
+            "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
+            arg=sum(views.values()), timeout=30_000)
+        drawn = Counter({model: deck.page.locator(f".jupyter-widgets-disconnected.{css}").count()
+                         for model, css in VIEW_CLASS.items()})
+        assert +drawn == views, f"{name}: drawn {dict(drawn)}, saved {dict(views)}"
+        # on its slide, every control has a size and its label its text
+        outputs = deck.page.locator(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)")
+        for index in range(outputs.count()):
+            deck.show_slide_of(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)", index)
+            sizes = outputs.nth(index).locator(".jupyter-widgets-disconnected").evaluate_all(
+                "views => views.map(v => [v.className, v.getBoundingClientRect().width,"
+                " v.getBoundingClientRect().height])")
+            assert all(width > 0 and height > 0 for _, width, height in sizes), sizes
+        # every control's label (its description) and every text shows as saved
+        shown = deck.page.locator(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)"
+                                  ).evaluate_all("outputs => outputs.map(o => o.innerText)")
+        models = drawn_models(deck_notebook(ROOT / "notebooks" / name))
+        for model in models:
+            # a Play button's description is its tooltip: it shows an icon, not a text
+            labels = [] if model["model_name"] == "PlayModel" else [
+                model["state"].get("description", ""), *model["state"].get("_options_labels", [])]
+            for label in labels:
+                assert label in " ".join(shown), f"{name}: label {label!r} not shown"
+        texts = deck.page.locator(".jupyter-widgets-disconnected.widget-html").evaluate_all(
+            "views => views.filter(v => v.innerText.trim() !== '').length")
+        assert texts == sum(1 for model in models if model["model_name"] == "HTMLModel"
+                            and model["state"].get("value", "").strip()), f"{name}: {texts}"
+        assert deck.remote == [] and deck.errors == []
+    finally:
+        deck.close()

@@ -55,7 +55,9 @@ def exporter() -> SlidesExporter:
     config.SlidesExporter.template_name = TEMPLATE_DIR.name
     config.SlidesExporter.reveal_url_prefix = f"{VENDOR}/reveal.js"
     config.SlidesExporter.reveal_theme = "white"
-    config.SlidesExporter.reveal_scroll = True  # long cells scroll instead of being cut off
+    # no scroll bars: every slide fits the frame (tests/test_slides_fit.py), and a
+    # scroll bar would hide from the room what the measurement is there to catch
+    config.SlidesExporter.reveal_scroll = False
     config.SlidesExporter.reveal_number = "c/t"  # "3/24" in the corner
     config.SlidesExporter.require_js_url = f"{VENDOR}/require.js"
     config.SlidesExporter.jquery_url = f"{VENDOR}/jquery.min.js"

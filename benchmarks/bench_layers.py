@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib.util
 import statistics
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Optional
 
 import numpy as np
 from timing import Timing, blas_threads, time_call
 
 import course_utils as cu
+from course_utils.conv.convolution import CONV2D_BACKWARD_METHODS, CONV2D_METHODS
 
 DTYPE = np.float32  # what the course's models train in, and PyTorch's default
 
@@ -94,7 +96,7 @@ class CaseResult:
     multiply_shapes: str = ""
 
     def fastest_peer(self) -> Optional[str]:
-        peers = [name for name in self.timings if name != OURS]
+        peers = [name for name in self.timings if not name.startswith(OURS)]
         return min(peers, key=lambda name: self.timings[name].median) if peers else None
 
     def ratio_to(self, peer: str) -> Optional[float]:
@@ -170,6 +172,11 @@ def measure_against_multiply(result: CaseResult, ours: Callable[[], object], *,
     result.multiply = Timing(multiply_seconds)
 
 
+def method_name(method: str) -> str:
+    """The column of one of course_utils' methods (the plain column is method='auto')."""
+    return f"{OURS} method='{method}'"
+
+
 def have(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -226,6 +233,12 @@ def bench_conv_forward(case: ConvCase, torch, *, with_reference: bool) -> CaseRe
     result = CaseResult("conv2d forward", case)
     ours = cu.conv2d(x, w, b, **kw)
     calls: dict[str, Callable[[], object]] = {OURS: lambda: cu.conv2d(x, w, b, **kw)}
+    for method in CONV2D_METHODS:  # each of conv2d's ways, to show what method="auto" chose from
+        if method == "shifted" and case.stride != 1:
+            result.skipped[method_name(method)] = "stride 1 only"
+            continue
+        check_same(method_name(method), ours, cu.conv2d(x, w, b, method=method, **kw))
+        calls[method_name(method)] = partial(cu.conv2d, x, w, b, method=method, **kw)
     if with_reference:
         check_same("conv2d_reference", ours[:1], cu.conv2d_reference(x[:1], w, b, **kw))
         calls["course_utils loops (conv2d_reference)"] = lambda: cu.conv2d_reference(x, w, b, **kw)
@@ -273,6 +286,15 @@ def bench_conv_backward(case: ConvCase, torch) -> CaseResult:
     result = CaseResult("conv2d backward", case)
     ours = cu.conv2d_backward(dout, x, w, **kw)
     result.timings[OURS] = time_call(lambda: cu.conv2d_backward(dout, x, w, **kw))
+    for method in CONV2D_BACKWARD_METHODS:
+        if method == "full_convolution" and case.stride != 1:
+            result.skipped[method_name(method)] = "stride 1 only"
+            continue
+        for label, mine, theirs in zip(("dx", "dw", "db"), ours,
+                                       cu.conv2d_backward(dout, x, w, method=method, **kw)):
+            check_same(f"{method_name(method)} {label}", mine, theirs)
+        result.timings[method_name(method)] = time_call(
+            partial(cu.conv2d_backward, dout, x, w, method=method, **kw))
     measure_against_multiply(result, lambda: cu.conv2d_backward(dout, x, w, **kw))
     if torch is None:
         result.skipped["torch autograd (conv2d)"] = "torch not installed"

@@ -56,7 +56,10 @@ def test_missing_peers_are_reported_as_skipped(monkeypatch):
     monkeypatch.setattr(bench_layers, "have", lambda module: False)
     monkeypatch.setattr(bench_layers, "time_call", lambda call, **_: timing.Timing([0.001]))
     result = bench_layers.bench_conv_forward(SMALL, None, with_reference=False)
-    assert set(result.timings) == {bench_layers.OURS}
+    # course_utils and each of its methods that fits the case (SMALL has stride 2)
+    assert set(result.timings) == {bench_layers.OURS, "course_utils method='columns'",
+                                   "course_utils method='columns_bias_row'"}
+    assert result.skipped["course_utils method='shifted'"] == "stride 1 only"
     assert result.skipped["scipy.signal.correlate"] == "scipy not installed"
     assert result.skipped["torch.nn.functional.conv2d"] == "torch not installed"
     assert result.fastest_peer() is None

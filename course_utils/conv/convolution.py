@@ -324,14 +324,15 @@ CONV2D_METHODS = ("columns", "columns_bias_row", "shifted")
 
 # Up to this many taps (C_in * KH * KW) the bias goes into the product as one more row;
 # measured on the benchmark suite: for 9 taps (MNIST's first layer) adding the bias
-# afterwards, a pass over the whole output, took half as long as the product itself.
+# afterwards, a pass over the whole output, took about as long as the product itself.
 FEW_TAPS = 32
 
 
 def check_conv2d_method(method: object, geometry: ConvGeometry) -> str:
     """Return the method to use: ``method`` itself, or the one ``'auto'`` picks.
 
-    ``'auto'`` picks by shape (the measurements are in benchmarks/RESULTS.md):
+    ``'auto'`` picks by shape (each method's time on the benchmark suite is in
+    benchmarks/RESULTS.md):
 
     * few taps (``C_in * KH * KW <= FEW_TAPS``, a first layer on grey images):
       ``'columns_bias_row'``, because adding the bias afterwards would cost
@@ -453,8 +454,8 @@ def conv2d_columns_bias_row(x_padded: np.ndarray, w: np.ndarray, b: np.ndarray,
 
     Chosen for few taps (a first layer on grey images, 9 taps for 3x3): the
     product is then quick, and adding the bias afterwards, one more pass
-    over an output ``C_out`` times the size of the image, would take half as
-    long again. One more row in the product costs ``1 / (C_in*KH*KW)`` of it.
+    over an output ``C_out`` times the size of the image, took about as long
+    again. One more row in the product costs ``1 / (C_in*KH*KW)`` of it.
 
     Parameters
     ----------

@@ -39,6 +39,7 @@ if __name__ == "__main__":
 from bench_import import import_lines, run_import_benchmarks  # noqa: E402
 from bench_layers import (  # noqa: E402
     CONV_CASES,
+    OURS,
     CaseResult,
     ConvProfile,
     profile_conv2d,
@@ -90,14 +91,17 @@ def layer_tables(results: list[CaseResult]) -> list[str]:
     for operation in dict.fromkeys(result.operation for result in results):
         rows = [result for result in results if result.operation == operation]
         names = list(dict.fromkeys(name for row in rows for name in row.timings))
+        names += [name for row in rows for name in row.skipped if name not in names]
+        # course_utils and its methods first, then the peers, whichever row met them first
+        names.sort(key=lambda name: not name.startswith(OURS))
         skipped = {name: reason for row in rows for name, reason in row.skipped.items()}
         lines += [f"### {operation}", "",
                   "Median milliseconds per call (runs in brackets). *Bare multiply*: the BLAS "
                   "product(s) of the same size alone, on random operands (shapes in the second "
                   "column); *over the multiply*: course_utils' time over it, the median of "
                   f"{len(rows[0].multiply_ratios)} rounds timed one after the other, lowest and "
-                  "highest in brackets; *over PyTorch*: course_utils' time over "
-                  f"{TORCH_PEERS_TEXT.get(operation, 'PyTorch')}'s.", "",
+                  "highest in brackets; *over PyTorch*: course_utils' time over that of "
+                  f"{TORCH_PEERS_TEXT.get(operation, 'PyTorch')}.", "",
                   "| Case | Multiply shapes | " + " | ".join(names)
                   + " | Bare multiply | Over the multiply | Over PyTorch |",
                   "|---" * (len(names) + 5) + "|"]
@@ -121,9 +125,9 @@ def layer_tables(results: list[CaseResult]) -> list[str]:
 
 TORCH_PEERS_TEXT = {
     "conv2d forward": "`torch.nn.functional.conv2d`",
-    "conv2d backward": "torch autograd's (conv2d)",
+    "conv2d backward": "torch autograd (conv2d)",
     "locally_connected2d forward": "`torch unfold + bmm`",
-    "locally_connected2d backward": "`torch unfold + bmm` with autograd",
+    "locally_connected2d backward": "`torch unfold + bmm (autograd)`",
 }
 
 

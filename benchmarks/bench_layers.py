@@ -8,13 +8,16 @@ installed (scipy, PyTorch) are reported as skipped.
 from __future__ import annotations
 
 import importlib.util
+import statistics
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Optional
 
 import numpy as np
-from timing import Timing, time_call, usable_cores
+from timing import Timing, blas_threads, time_call
 
 import course_utils as cu
+from course_utils.conv.convolution import CONV2D_BACKWARD_METHODS, CONV2D_METHODS
 
 DTYPE = np.float32  # what the course's models train in, and PyTorch's default
 
@@ -62,24 +65,116 @@ LOCALLY_CONNECTED_CASES = [
 
 OURS = "course_utils"
 
+#: The PyTorch implementation each operation is compared with in the "over PyTorch" column.
+TORCH_PEERS = {
+    "conv2d forward": "torch.nn.functional.conv2d",
+    "conv2d backward": "torch autograd (conv2d)",
+    "locally_connected2d forward": "torch unfold + bmm",
+    "locally_connected2d backward": "torch unfold + bmm (autograd)",
+}
+
+#: Rounds of (course_utils, bare multiply) timed one after the other; each round gives
+#: one ratio, so that a machine busy in one moment and idle in the next moves both.
+MULTIPLY_ROUNDS = 5
+
 
 @dataclass
 class CaseResult:
-    """Timings of every implementation on one case of one operation."""
+    """Timings of every implementation on one case of one operation.
+
+    ``multiply`` is the bare BLAS product(s) of the same size (see
+    :func:`bare_multiply`), and ``multiply_ratios`` course_utils' time over
+    it, one ratio per round of :data:`MULTIPLY_ROUNDS`.
+    """
 
     operation: str
     case: ConvCase
     timings: dict[str, Timing] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    multiply: Optional[Timing] = None
+    multiply_ratios: list[float] = field(default_factory=list)
+    multiply_shapes: str = ""
 
     def fastest_peer(self) -> Optional[str]:
-        peers = [name for name in self.timings if name != OURS]
+        peers = [name for name in self.timings if not name.startswith(OURS)]
         return min(peers, key=lambda name: self.timings[name].median) if peers else None
 
     def ratio_to(self, peer: str) -> Optional[float]:
         if peer not in self.timings:
             return None
         return self.timings[OURS].median / self.timings[peer].median
+
+
+def torch_ratio_text(result: CaseResult) -> str:
+    """course_utils' time over PyTorch's, or why there is none."""
+    peer = TORCH_PEERS[result.operation]
+    if peer in result.timings:
+        return f"{result.ratio_to(peer):.2f}x"
+    return result.skipped.get(peer, "not measured")
+
+
+def bare_multiply(operation: str, case: ConvCase, seed: int = 5) -> tuple[Callable[[], object], str]:
+    """The BLAS product(s) that the columns algorithm of ``operation`` cannot do without.
+
+    Random contiguous float32 operands of the sizes the layer multiplies, all
+    images at once, so that the product is as fast as numpy's BLAS makes it:
+
+    * conv2d forward: ``(C_out, C_in*K*K) @ (C_in*K*K, N*H_out*W_out)``;
+    * conv2d backward: the two products of the same size, ``dw`` and the
+      windows' gradient (twice the forward's multiply-adds);
+    * locally connected forward: ``H_out*W_out`` products of
+      ``(N, C_in*K*K) @ (C_in*K*K, C_out)``, one ``np.matmul`` call;
+    * locally connected backward: the two batched products of the same size.
+
+    Returns
+    -------
+    call : callable
+        The product(s), timed as they are.
+    shapes : str
+        The operands' shapes, as the results table shows them.
+    """
+    rng = np.random.default_rng(seed)
+    n, c_in = case.input_shape[:2]
+    taps, positions = c_in * case.kernel ** 2, case.output_size ** 2
+
+    def matrix(*shape):
+        return rng.standard_normal(shape).astype(DTYPE)
+
+    if operation.startswith("conv2d"):
+        filters, columns = matrix(case.out_channels, taps), matrix(taps, n * positions)
+        if operation == "conv2d forward":
+            return (lambda: filters @ columns,
+                    f"({case.out_channels}, {taps}) @ ({taps}, {n * positions})")
+        dout = matrix(case.out_channels, n * positions)
+        return (lambda: (dout @ columns.T, filters.T @ dout),
+                f"2 x ({case.out_channels}, {taps}) @ ({taps}, {n * positions})")
+    windows, filters = matrix(positions, n, taps), matrix(positions, taps, case.out_channels)
+    shapes = f"{positions} x ({n}, {taps}) @ ({taps}, {case.out_channels})"
+    if operation == "locally_connected2d forward":
+        return lambda: np.matmul(windows, filters), shapes
+    dout = matrix(positions, n, case.out_channels)
+    windows_t, filters_t = matrix(positions, taps, n), matrix(positions, case.out_channels, taps)
+    return lambda: (np.matmul(windows_t, dout), np.matmul(dout, filters_t)), "2 x " + shapes
+
+
+def measure_against_multiply(result: CaseResult, ours: Callable[[], object], *,
+                             setup: Optional[Callable[[], Callable[[], object]]] = None,
+                             rounds: int = MULTIPLY_ROUNDS) -> None:
+    """Time course_utils and the bare multiply in alternating rounds; fill ``result``."""
+    multiply, result.multiply_shapes = bare_multiply(result.operation, result.case)
+    ours_seconds, multiply_seconds = [], []
+    for _ in range(rounds):
+        mine = time_call(ours, setup=setup, budget_seconds=0.5)
+        bare = time_call(multiply, budget_seconds=0.5)
+        ours_seconds.append(mine.median)
+        multiply_seconds.append(bare.median)
+        result.multiply_ratios.append(mine.median / bare.median)
+    result.multiply = Timing(multiply_seconds)
+
+
+def method_name(method: str) -> str:
+    """The column of one of course_utils' methods (the plain column is method='auto')."""
+    return f"{OURS} method='{method}'"
 
 
 def have(module: str) -> bool:
@@ -93,7 +188,7 @@ def torch_or_none():
     import torch
 
     # numpy's OpenBLAS uses every usable core unless told otherwise; match it.
-    torch.set_num_threads(usable_cores())
+    torch.set_num_threads(blas_threads())
     return torch
 
 
@@ -138,6 +233,12 @@ def bench_conv_forward(case: ConvCase, torch, *, with_reference: bool) -> CaseRe
     result = CaseResult("conv2d forward", case)
     ours = cu.conv2d(x, w, b, **kw)
     calls: dict[str, Callable[[], object]] = {OURS: lambda: cu.conv2d(x, w, b, **kw)}
+    for method in CONV2D_METHODS:  # each of conv2d's ways, to show what method="auto" chose from
+        if method == "shifted" and case.stride != 1:
+            result.skipped[method_name(method)] = "stride 1 only"
+            continue
+        check_same(method_name(method), ours, cu.conv2d(x, w, b, method=method, **kw))
+        calls[method_name(method)] = partial(cu.conv2d, x, w, b, method=method, **kw)
     if with_reference:
         check_same("conv2d_reference", ours[:1], cu.conv2d_reference(x[:1], w, b, **kw))
         calls["course_utils loops (conv2d_reference)"] = lambda: cu.conv2d_reference(x, w, b, **kw)
@@ -173,6 +274,7 @@ def bench_conv_forward(case: ConvCase, torch, *, with_reference: bool) -> CaseRe
             result.skipped[name] = "torch not installed"
     for name, call in calls.items():
         result.timings[name] = time_call(call)
+    measure_against_multiply(result, calls[OURS])
     return result
 
 
@@ -184,6 +286,16 @@ def bench_conv_backward(case: ConvCase, torch) -> CaseResult:
     result = CaseResult("conv2d backward", case)
     ours = cu.conv2d_backward(dout, x, w, **kw)
     result.timings[OURS] = time_call(lambda: cu.conv2d_backward(dout, x, w, **kw))
+    for method in CONV2D_BACKWARD_METHODS:
+        if method == "full_convolution" and case.stride != 1:
+            result.skipped[method_name(method)] = "stride 1 only"
+            continue
+        for label, mine, theirs in zip(("dx", "dw", "db"), ours,
+                                       cu.conv2d_backward(dout, x, w, method=method, **kw)):
+            check_same(f"{method_name(method)} {label}", mine, theirs)
+        result.timings[method_name(method)] = time_call(
+            partial(cu.conv2d_backward, dout, x, w, method=method, **kw))
+    measure_against_multiply(result, lambda: cu.conv2d_backward(dout, x, w, **kw))
     if torch is None:
         result.skipped["torch autograd (conv2d)"] = "torch not installed"
         return result
@@ -236,6 +348,8 @@ def bench_locally_connected(case: ConvCase, torch) -> list[CaseResult]:
     ours_grads = cu.locally_connected2d_backward(dout, x, w, **kw)
     forward.timings[OURS] = time_call(lambda: cu.locally_connected2d(x, w, b, **kw))
     backward.timings[OURS] = time_call(lambda: cu.locally_connected2d_backward(dout, x, w, **kw))
+    measure_against_multiply(forward, lambda: cu.locally_connected2d(x, w, b, **kw))
+    measure_against_multiply(backward, lambda: cu.locally_connected2d_backward(dout, x, w, **kw))
     name = "torch unfold + bmm"
     if torch is None:
         forward.skipped[name] = backward.skipped[name + " (autograd)"] = "torch not installed"
@@ -272,11 +386,25 @@ def run_layer_benchmarks(*, quick: bool = False, log=print) -> list[CaseResult]:
     for case in CONV_CASES:
         log(f"  conv2d: {case.name}")
         results.append(bench_conv_forward(case, torch, with_reference=not quick))
+        log(multiply_line(results[-1]))
         results.append(bench_conv_backward(case, torch))
+        log(multiply_line(results[-1]))
     for case in LOCALLY_CONNECTED_CASES:
         log(f"  locally_connected2d: {case.name}")
         results.extend(bench_locally_connected(case, torch))
+        log(multiply_line(results[-2]))
+        log(multiply_line(results[-1]))
     return results
+
+
+def multiply_line(result: CaseResult) -> str:
+    """One printed line: case, shapes, times, ratio to the multiply and to PyTorch."""
+    ratios = sorted(result.multiply_ratios)
+    return (f"    {result.operation}: x {result.case.input_shape}, {result.case.out_channels} "
+            f"filters {result.case.kernel}x{result.case.kernel} stride {result.case.stride}: "
+            f"{result.timings[OURS].median * 1e3:.2f} ms; multiply {result.multiply_shapes} "
+            f"{result.multiply.median * 1e3:.2f} ms; ratio {statistics.median(ratios):.2f} "
+            f"({ratios[0]:.2f}-{ratios[-1]:.2f}); over PyTorch {torch_ratio_text(result)}")
 
 
 @dataclass

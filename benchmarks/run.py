@@ -22,13 +22,29 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # run as a script: the sibling modules are imported by name
 
+
+def threads_before_numpy(argv: list[str]) -> None:
+    """Apply ``--threads N`` now: OpenBLAS reads its thread count once, when numpy loads."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
+            argv[i + 1] if arg == "--threads" and i + 1 < len(argv) else None)
+        if value is not None and value.isdigit() and int(value) > 0:
+            for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+                os.environ[name] = value
+
+
+if __name__ == "__main__":
+    threads_before_numpy(sys.argv[1:])
+
 from bench_import import import_lines, run_import_benchmarks  # noqa: E402
 from bench_layers import (  # noqa: E402
     CONV_CASES,
+    OURS,
     CaseResult,
     ConvProfile,
     profile_conv2d,
     run_layer_benchmarks,
+    torch_ratio_text,
 )
 from bench_notebooks import (  # noqa: E402
     NotebookRun,
@@ -39,13 +55,16 @@ from bench_notebooks import (  # noqa: E402
     scratch_environment,
     temporary_folder,
 )
-from timing import blas_description, cpu_name, memory_gib, usable_cores  # noqa: E402
+import timing  # noqa: E402
+from timing import blas_description, blas_threads, cpu_name, memory_gib, usable_cores  # noqa: E402
 
 TARGETS = {  # operation -> (peer the target is measured against, largest median ratio)
     "conv2d forward": ("torch.nn.functional.conv2d", 2.0),
     "conv2d backward": ("torch autograd (conv2d)", 3.0),
     "locally_connected2d forward": ("torch unfold + bmm", 2.0),
 }
+#: Every case of each operation within this multiple of its bare multiply (issue 23).
+MULTIPLY_LIMIT = 1.25
 NOTEBOOK_SECONDS, NOTEBOOK_BYTES = 30.0, 2**30
 EXPLORER_SECONDS = 0.100
 TEST_SUITE_SECONDS = 300.0
@@ -72,31 +91,60 @@ def layer_tables(results: list[CaseResult]) -> list[str]:
     for operation in dict.fromkeys(result.operation for result in results):
         rows = [result for result in results if result.operation == operation]
         names = list(dict.fromkeys(name for row in rows for name in row.timings))
+        names += [name for row in rows for name in row.skipped if name not in names]
+        # course_utils and its methods first, then the peers, whichever row met them first
+        names.sort(key=lambda name: not name.startswith(OURS))
         skipped = {name: reason for row in rows for name, reason in row.skipped.items()}
         lines += [f"### {operation}", "",
-                  "Median milliseconds per call (runs in brackets); the ratio is course_utils' "
-                  "time over the fastest peer's.", "",
-                  "| Case | " + " | ".join(names) + " | Fastest peer | Ratio |",
-                  "|---" * (len(names) + 3) + "|"]
+                  "Median milliseconds per call (runs in brackets). *Bare multiply*: the BLAS "
+                  "product(s) of the same size alone, on random operands (shapes in the second "
+                  "column); *over the multiply*: course_utils' time over it, the median of "
+                  f"{len(rows[0].multiply_ratios)} rounds timed one after the other, lowest and "
+                  "highest in brackets; *over PyTorch*: course_utils' time over that of "
+                  f"{TORCH_PEERS_TEXT.get(operation, 'PyTorch')}.", "",
+                  "| Case | Multiply shapes | " + " | ".join(names)
+                  + " | Bare multiply | Over the multiply | Over PyTorch |",
+                  "|---" * (len(names) + 5) + "|"]
         for row in rows:
             cells = []
             for name in names:
-                timing = row.timings.get(name)
-                cells.append("-" if timing is None else
-                             f"{milliseconds(timing.median)} ({timing.runs})")
-            peer = row.fastest_peer()
-            ratio = f"{row.ratio_to(peer):.2f}x" if peer else "-"
-            lines.append(f"| {row.case.name} | " + " | ".join(cells) + f" | {peer or '-'} | "
-                         f"{ratio} |")
+                timing_ = row.timings.get(name)
+                cells.append("-" if timing_ is None else
+                             f"{milliseconds(timing_.median)} ({timing_.runs})")
+            ratios = sorted(row.multiply_ratios)
+            over = (f"**{statistics.median(ratios):.2f}x** ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+                    if ratios else "-")
+            bare = milliseconds(row.multiply.median) if row.multiply else "-"
+            lines.append(f"| {row.case.name} | {row.multiply_shapes} | " + " | ".join(cells)
+                         + f" | {bare} | {over} | {torch_ratio_text(row)} |")
         for name, reason in skipped.items():
             lines.append(f"\nSkipped: {name} ({reason}).")
         lines.append("")
     return lines
 
 
+TORCH_PEERS_TEXT = {
+    "conv2d forward": "`torch.nn.functional.conv2d`",
+    "conv2d backward": "torch autograd (conv2d)",
+    "locally_connected2d forward": "`torch unfold + bmm`",
+    "locally_connected2d backward": "`torch unfold + bmm (autograd)`",
+}
+
+
 def target_lines(results: list[CaseResult]) -> tuple[list[str], list[tuple[str, str, bool]]]:
     lines = ["| Target | Ratios over the suite | Median | Verdict |", "|---|---|---|---|"]
     outcomes = []
+    for operation in dict.fromkeys(result.operation for result in results):
+        ratios = [statistics.median(r.multiply_ratios) for r in results
+                  if r.operation == operation and r.multiply_ratios]
+        if not ratios:
+            continue
+        label = (f"{operation}: every case within {MULTIPLY_LIMIT:g}x of its bare multiply")
+        met = max(ratios) <= MULTIPLY_LIMIT
+        outcomes.append((label, f"worst {max(ratios):.2f}x", met))
+        lines.append(f"| {label} | {', '.join(f'{r:.2f}' for r in ratios)} | "
+                     f"{statistics.median(ratios):.2f}x (worst {max(ratios):.2f}x) | "
+                     f"{verdict(met)} |")
     for operation, (peer, limit) in TARGETS.items():
         ratios = [r.ratio_to(peer) for r in results if r.operation == operation]
         ratios = [ratio for ratio in ratios if ratio is not None]
@@ -115,15 +163,15 @@ def profile_lines(profiles: list[ConvProfile], results: list[CaseResult]) -> lis
     torch_times = {r.case.name: r.timings.get("torch.nn.functional.conv2d") for r in results
                    if r.operation == "conv2d forward"}
     lines = ["| Case | Pad | Columns (im2col copy) | Matrix multiply | conv2d in all | "
-             "Multiply alone: GFLOP/s | Multiply alone / torch conv2d |",
-             "|---|---|---|---|---|---|---|"]
+             "Columns / multiply | Multiply alone: GFLOP/s | Multiply alone / torch conv2d |",
+             "|---|---|---|---|---|---|---|---|"]
     for p in profiles:
-        timing = torch_times.get(p.case.name)
-        ratio = f"{p.matmul / timing.median:.2f}x" if timing else "-"
+        timing_ = torch_times.get(p.case.name)
+        ratio = f"{p.matmul / timing_.median:.2f}x" if timing_ else "torch not installed"
         lines.append(f"| {p.case.name} | {milliseconds(p.pad)} | {milliseconds(p.columns)} "
                      f"({p.columns / p.total:.0%}) | {milliseconds(p.matmul)} "
                      f"({p.matmul / p.total:.0%}) | {milliseconds(p.total)} | "
-                     f"{p.matmul_gflops():.0f} | {ratio} |")
+                     f"{p.columns / p.matmul:.2f} | {p.matmul_gflops():.0f} | {ratio} |")
     return lines
 
 
@@ -162,9 +210,13 @@ def plot(results: list[CaseResult], path: Path) -> None:
     import course_utils as cu
 
     cu.use_course_style()
-    names = list(dict.fromkeys(name for r in results for name in r.timings))
+    # course_utils as it runs (method='auto') and the peers; each method's own time is in
+    # the tables, and with it the chart would need more colours than can be told apart.
+    names = [name for name in dict.fromkeys(name for r in results for name in r.timings)
+             if not name.startswith(f"{OURS} method=")]
     # Okabe-Ito: distinguishable with every common colour-vision deficiency.
-    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+               "#000000"]
     labels = [f"{r.operation}\n{r.case.name}" for r in results]
     figure, axes = plt.subplots(figsize=(14, 0.9 * len(results) + 2))
     height = 0.8 / len(names)
@@ -185,6 +237,20 @@ def plot(results: list[CaseResult], path: Path) -> None:
     plt.close(figure)
 
 
+KEPT_NOTE = ("*Not re-measured by the last run (`--layers-only`): the sections from here on "
+             "are those of the run before it.*")
+
+
+def kept_sections(previous: str) -> list[str]:
+    """The notebook, explorer, import and test-suite sections of the previous RESULTS.md."""
+    start = previous.find("\n## Notebooks")
+    if start < 0:
+        return ["## Notebooks, explorers, imports and the test suite", "",
+                "Not measured: run `make bench` without `--layers-only`.", ""]
+    kept = previous[start + 1:].replace(KEPT_NOTE + "\n\n", "")
+    return [KEPT_NOTE, "", *kept.rstrip("\n").split("\n"), ""]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -192,25 +258,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-test-suite", action="store_true",
                         help="do not time the whole test suite (make test)")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS and torch threads (default: every usable core); with 1, "
+                             "times are the process's CPU time, steadier on a busy machine")
+    parser.add_argument("--layers-only", action="store_true",
+                        help="time the layers only; keep the notebook, explorer, import and "
+                             "test-suite sections of the existing RESULTS.md as they are")
     args = parser.parse_args(argv)
+    if args.threads is not None and blas_threads() != args.threads:
+        parser.error(f"--threads {args.threads} must be given on the command line: numpy "
+                     f"has already started with {blas_threads()} BLAS thread(s)")
+    if args.threads == 1:
+        timing.CLOCK = time.process_time  # one thread: its CPU time is the call's own
+    previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     scratch = temporary_folder()
     os.environ.update(scratch_environment(scratch))
     started = time.perf_counter()
+    runs = updates = imports = suite = None
     try:
         print("Layers:")
         results = run_layer_benchmarks(quick=args.quick)
         print("Profile of conv2d")
         profiles = [profile_conv2d(case) for case in CONV_CASES]
-        print("Notebooks:")
-        runs = run_notebooks(scratch)
-        print("Explorers")
-        updates = run_explorers(scratch)
-        print("Importing the course")
-        imports = run_import_benchmarks()
-        suite = None
-        if not (args.quick or args.skip_test_suite):
-            print("The whole test suite (make test)")
-            suite = run_test_suite()
+        if not args.layers_only:
+            print("Notebooks:")
+            runs = run_notebooks(scratch)
+            print("Explorers")
+            updates = run_explorers(scratch)
+            print("Importing the course")
+            imports = run_import_benchmarks()
+            if not (args.quick or args.skip_test_suite):
+                print("The whole test suite (make test)")
+                suite = run_test_suite()
     finally:
         remove(scratch)
     plot_path = args.output.with_name("results.png")
@@ -233,8 +312,13 @@ def main(argv: list[str] | None = None) -> int:
         f"- numpy {package_version('numpy')} ({blas_description()}), scipy "
         f"{package_version('scipy')}, torch {package_version('torch')}, matplotlib "
         f"{package_version('matplotlib')}",
-        f"- Threads: numpy's BLAS uses its default (every usable core); torch is set to "
-        f"`torch.set_num_threads({usable_cores()})`. Arrays are float32.",
+        (f"- Threads: numpy's BLAS uses its default (every usable core); torch is set to "
+         f"`torch.set_num_threads({blas_threads()})`. Arrays are float32; times are wall "
+         f"time." if args.threads is None else
+         f"- Threads: {args.threads} for numpy's BLAS (`--threads {args.threads}`, through "
+         f"OPENBLAS_NUM_THREADS) and for torch (`torch.set_num_threads`). Arrays are float32; "
+         + ("times are the process's CPU time (`time.process_time`), which other programs on "
+            "a busy machine do not inflate." if args.threads == 1 else "times are wall time.")),
         "",
         "## Targets",
         "",
@@ -258,35 +342,48 @@ def main(argv: list[str] | None = None) -> int:
         "vector units, and `torch unfold + matmul` above is the columns algorithm in PyTorch, "
         "for comparison. The last column compares the multiply alone with all of torch's "
         "conv2d: where it is near or above 1, numpy's BLAS multiply by itself takes as long as "
-        "PyTorch's whole convolution, and no layout of the columns can close the gap.",
+        "PyTorch's whole convolution, and no layout of the columns can close the gap. "
+        "*Columns / multiply* is the floor of the columns algorithm above its multiply: the "
+        "columns hold C_in*K*K numbers per output position, each copied once, and the "
+        "multiply does C_out multiply-adds with each; numpy copies a few numbers per "
+        "nanosecond on one core while BLAS does tens of multiply-adds, so with few filters "
+        "(C_out) and long, strided windows (AlexNet conv1: 363 numbers read 4 apart) the copy "
+        "alone exceeds a quarter of the multiply. With more BLAS threads "
+        "than one the multiply gets faster and the copy does not.",
         "",
         *profile_lines(profiles, results),
         "",
-        "## Notebooks",
-        "",
-        "Each notebook runs top to bottom in a fresh kernel (nbclient), timed from kernel "
-        "start to the last cell; memory is the kernel process's peak resident set. The floor "
-        "notebook only imports numpy, matplotlib and course_utils.",
-        "",
-        *notebook_lines(runs),
-        "",
-        "## Explorers",
-        "",
-        "One update is setting one control in a kernel: the report or frame is recomputed and "
-        "the figure redrawn and encoded as PNG (the browser's own drawing is not included).",
-        "",
-        *explorer_lines(updates),
-        "",
-        "## Importing the course",
-        "",
-        "`python -X importtime` in a fresh interpreter, summing what the statement imports "
-        "(the interpreter's own start-up modules left out); the first of eight runs warms "
-        "the disk cache and is dropped. matplotlib and ipywidgets are imported when the "
-        "first figure or explorer is used, which the second row measures.",
-        "",
-        *import_lines(imports),
-        "",
     ]
+    if args.layers_only:
+        lines += kept_sections(previous)
+    else:
+        lines += [
+            "## Notebooks",
+            "",
+            "Each notebook runs top to bottom in a fresh kernel (nbclient), timed from kernel "
+            "start to the last cell; memory is the kernel process's peak resident set. The "
+            "floor notebook only imports numpy, matplotlib and course_utils.",
+            "",
+            *notebook_lines(runs),
+            "",
+            "## Explorers",
+            "",
+            "One update is setting one control in a kernel: the report or frame is recomputed "
+            "and the figure redrawn and encoded as PNG (the browser's own drawing is not "
+            "included).",
+            "",
+            *explorer_lines(updates),
+            "",
+            "## Importing the course",
+            "",
+            "`python -X importtime` in a fresh interpreter, summing what the statement imports "
+            "(the interpreter's own start-up modules left out); the first of eight runs warms "
+            "the disk cache and is dropped. matplotlib and ipywidgets are imported when the "
+            "first figure or explorer is used, which the second row measures.",
+            "",
+            *import_lines(imports),
+            "",
+        ]
     if suite is not None:
         seconds, code, summary = suite
         lines += ["## The whole test suite", "",

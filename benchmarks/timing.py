@@ -20,6 +20,11 @@ from typing import Callable, Optional
 SLOW_CALL_SECONDS = 1.0
 PAUSE_SECONDS = 0.2
 
+#: What time_call reads: wall time by default. With one thread (``run.py --threads 1``)
+#: run.py sets it to ``time.process_time``: the process's CPU time is then the call's
+#: own, and other programs on a busy machine no longer count in it.
+CLOCK: Callable[[], float] = time.perf_counter
+
 
 @dataclass
 class Timing:
@@ -61,9 +66,9 @@ def time_call(
     """
     def one() -> float:
         target = setup() if setup is not None else call
-        start = time.perf_counter()
+        start = CLOCK()
         target()
-        return time.perf_counter() - start
+        return CLOCK() - start
 
     first = one()
     if first > SLOW_CALL_SECONDS:
@@ -94,6 +99,12 @@ def usable_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def blas_threads() -> int:
+    """Threads numpy's BLAS uses: OPENBLAS_NUM_THREADS if set (run.py --threads), else every core."""
+    value = os.environ.get("OPENBLAS_NUM_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else usable_cores()
 
 
 def memory_gib() -> Optional[float]:

@@ -56,7 +56,10 @@ def test_missing_peers_are_reported_as_skipped(monkeypatch):
     monkeypatch.setattr(bench_layers, "have", lambda module: False)
     monkeypatch.setattr(bench_layers, "time_call", lambda call, **_: timing.Timing([0.001]))
     result = bench_layers.bench_conv_forward(SMALL, None, with_reference=False)
-    assert set(result.timings) == {bench_layers.OURS}
+    # course_utils and each of its methods that fits the case (SMALL has stride 2)
+    assert set(result.timings) == {bench_layers.OURS, "course_utils method='columns'",
+                                   "course_utils method='columns_bias_row'"}
+    assert result.skipped["course_utils method='shifted'"] == "stride 1 only"
     assert result.skipped["scipy.signal.correlate"] == "scipy not installed"
     assert result.skipped["torch.nn.functional.conv2d"] == "torch not installed"
     assert result.fastest_peer() is None
@@ -103,3 +106,73 @@ def test_import_time_counts_top_level_imports_once_and_leaves_out_start_up():
     assert len(timing.seconds) == 2 and all(0 < s < 5 for s in timing.seconds)
     with pytest.raises(ValueError, match="not imported"):
         bench_import.time_import("pass", runs=1)
+
+
+@pytest.mark.parametrize("operation", ["conv2d forward", "conv2d backward",
+                                       "locally_connected2d forward",
+                                       "locally_connected2d backward"])
+def test_the_bare_multiply_has_the_layers_multiply_adds(operation):
+    # Counted from the products' results: each output element of (a, k) @ (k, b) is k
+    # multiply-adds, and the layer does C_out*C_in*K*K*N*H_out*W_out of them per product.
+    call, shapes = bench_layers.bare_multiply(operation, SMALL)
+    products = call()
+    products = products if isinstance(products, tuple) else (products,)
+    taps, positions = 3 * 3 * 3, SMALL.output_size ** 2
+    assert len(products) == (2 if operation.endswith("backward") else 1)
+    counts = {"forward": [taps], "backward": ([positions * 2, 4] if operation.startswith("conv")
+                                              else [2, 4])}
+    inner = counts[operation.split()[-1]]
+    for product, k in zip(products, inner):
+        assert product.dtype == np.float32
+        assert product.size * k == SMALL.multiply_adds(), (operation, product.shape)
+    assert shapes.startswith("2 x " if operation.endswith("backward") else "(" if
+                             operation.startswith("conv") else f"{positions} x")
+
+
+def test_ratios_to_the_multiply_are_one_per_round(monkeypatch):
+    seconds = iter([0.003, 0.002] * 3)
+    monkeypatch.setattr(bench_layers, "time_call",
+                        lambda call, **_: timing.Timing([next(seconds)]))
+    result = bench_layers.CaseResult("conv2d forward", SMALL)
+    bench_layers.measure_against_multiply(result, lambda: None, rounds=3)
+    assert result.multiply_ratios == pytest.approx([1.5] * 3)
+    assert result.multiply.median == 0.002 and "(4, 27) @ (27, 50)" == result.multiply_shapes
+
+
+def test_the_torch_column_says_why_it_is_empty(monkeypatch):
+    import run
+
+    monkeypatch.setattr(bench_layers, "have", lambda module: False)
+    monkeypatch.setattr(bench_layers, "time_call", lambda call, **_: timing.Timing([0.001]))
+    result = bench_layers.bench_conv_forward(SMALL, None, with_reference=False)
+    assert bench_layers.torch_ratio_text(result) == "torch not installed"
+    table = "\n".join(run.layer_tables([result]))
+    assert "| Over the multiply | Over PyTorch |" in table
+    assert "| **1.00x** (1.00-1.00) | torch not installed |" in table
+    result.timings["torch.nn.functional.conv2d"] = timing.Timing([0.0005])
+    assert bench_layers.torch_ratio_text(result) == "2.00x"
+
+
+def test_layers_only_keeps_the_previous_sections_once():
+    import run
+
+    previous = "# Benchmark results\n\n## Layers\n\nold\n\n## Notebooks\n\n| nb | 1 |\n"
+    kept = run.kept_sections(previous)
+    assert kept[0] == run.KEPT_NOTE and "## Notebooks" in kept and "old" not in kept
+    again = run.kept_sections("# x\n\n" + "\n".join(kept))  # a second --layers-only run
+    assert again == kept
+    assert run.kept_sections("# nothing yet")[0].startswith("## Notebooks, explorers")
+
+
+def test_threads_are_set_before_numpy_loads(monkeypatch):
+    import run
+
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    run.threads_before_numpy(["--layers-only", "--threads", "1"])
+    import os
+
+    assert os.environ["OPENBLAS_NUM_THREADS"] == os.environ["OMP_NUM_THREADS"] == "1"
+    assert timing.blas_threads() == 1
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "")
+    assert timing.blas_threads() == timing.usable_cores()

@@ -17,6 +17,7 @@ from course_utils import (
     padding_mask,
     vertical_edge_kernel,
 )
+from course_utils.conv.convolution import CONV2D_METHODS
 
 # --------------------------------------------------------------------------
 # An independent definition: index arithmetic only, no pad2d, no windows
@@ -61,25 +62,65 @@ def naive_conv(x, w, b, stride, padding, dilation, mode):
     return out
 
 
-@settings(max_examples=300, deadline=None)
+def for_method(method, stride):
+    """The stride a method accepts: 'shifted' works at stride 1 only."""
+    return (1, 1) if method == "shifted" else stride
+
+
+# Every path conv2d can take, 'auto' included, so that no path goes untested.
+@pytest.mark.parametrize("method", ["auto", *CONV2D_METHODS])
+@settings(max_examples=150, deadline=None)
 @given(conv_settings())
-def test_vectorised_and_reference_agree(case):
+def test_vectorised_and_reference_agree(method, case):
     x, w, b, stride, padding, dilation, mode = case
-    kwargs = dict(stride=stride, padding=padding, dilation=dilation, padding_mode=mode)
-    fast = conv2d(x, w, b, **kwargs)
+    kwargs = dict(stride=for_method(method, stride), padding=padding, dilation=dilation,
+                  padding_mode=mode)
+    fast = conv2d(x, w, b, method=method, **kwargs)
     slow = conv2d_reference(x, w, b, **kwargs)
     assert fast.shape == slow.shape
     np.testing.assert_allclose(fast, slow, rtol=0, atol=1e-10)
 
 
-@settings(max_examples=120, deadline=None)
+@pytest.mark.parametrize("method", CONV2D_METHODS)
+@settings(max_examples=60, deadline=None)
 @given(conv_settings())
-def test_both_match_the_definition(case):
+def test_both_match_the_definition(method, case):
     x, w, b, stride, padding, dilation, mode = case
+    stride = for_method(method, stride)
     expected = naive_conv(x, w, b, stride, padding, dilation, mode)
     kwargs = dict(stride=stride, padding=padding, dilation=dilation, padding_mode=mode)
-    np.testing.assert_allclose(conv2d(x, w, b, **kwargs), expected, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(conv2d(x, w, b, method=method, **kwargs), expected, rtol=0,
+                               atol=1e-10)
     np.testing.assert_allclose(conv2d_reference(x, w, b, **kwargs), expected, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("method", CONV2D_METHODS)
+def test_every_method_keeps_integers_and_float32(method):
+    # Worked by hand on integers (exact), and float32 stays float32 as the models train in.
+    x, k = grid_5x5()[None, None], vertical_edge_kernel()[None, None]
+    out = conv2d(x, k, np.array([1]), method=method)
+    assert out.dtype.kind == "i" and out[0, 0, 0, 0] == 2 + 1
+    x32, w32 = x.astype(np.float32), k.astype(np.float32)
+    assert conv2d(x32, w32, np.ones(1, np.float32), method=method).dtype == np.float32
+
+
+def test_auto_picks_the_bias_row_for_few_taps_only():
+    from course_utils.conv.convolution import FEW_TAPS, check_conv2d_method
+
+    def picked(c_in, kernel, stride=1):
+        g = conv_geometry(np.zeros((1, c_in, 12, 12)), np.zeros((2, c_in, kernel, kernel)),
+                          stride=stride)[3]
+        return check_conv2d_method("auto", g)
+
+    assert picked(1, 3) == "columns_bias_row"          # MNIST's first layer: 9 taps
+    assert picked(3, 3) == "columns_bias_row" and 3 * 9 <= FEW_TAPS
+    assert picked(64, 3) == "columns" and picked(3, 11, stride=4) == "columns"
+    g = conv_geometry(np.zeros((1, 1, 9, 9)), np.zeros((1, 1, 3, 3)), stride=2)[3]
+    assert check_conv2d_method("columns", g) == "columns"
+    with pytest.raises(ValueError, match="method='shifted' needs stride 1, got stride=\\(2, 2\\)"):
+        check_conv2d_method("shifted", g)
+    with pytest.raises(ValueError, match="method must be 'auto' or one of \\['columns'"):
+        conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), method="im2col")
 
 
 @settings(max_examples=100, deadline=None)

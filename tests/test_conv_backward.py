@@ -6,17 +6,22 @@ from hypothesis import given, settings
 from strategies import conv_settings
 
 from course_utils import conv2d, conv2d_backward, numerical_gradient, rel_error
+from course_utils.conv.convolution import CONV2D_BACKWARD_METHODS
 
 
-@settings(max_examples=60, deadline=None)
+# Every way of computing dx, 'auto' included, so that no path goes untested.
+@pytest.mark.parametrize("method", ["auto", *CONV2D_BACKWARD_METHODS])
+@settings(max_examples=40, deadline=None)
 @given(conv_settings())
-def test_backward_matches_finite_differences(case):
+def test_backward_matches_finite_differences(method, case):
     x, w, b, stride, padding, dilation, mode = case
+    if method == "full_convolution":
+        stride = (1, 1)  # its one stride
     b = np.zeros(w.shape[0]) if b is None else b
     kwargs = dict(stride=stride, padding=padding, dilation=dilation, padding_mode=mode)
     out = conv2d(x, w, b, **kwargs)
     dout = np.random.default_rng(out.size).standard_normal(out.shape)
-    dx, dw, db = conv2d_backward(dout, x, w, **kwargs)
+    dx, dw, db = conv2d_backward(dout, x, w, method=method, **kwargs)
     assert dx.shape == x.shape and dw.shape == w.shape and db.shape == b.shape
     # The layer is linear in each argument, so centred differences have no truncation
     # error and a large step keeps rounding small.
@@ -75,3 +80,23 @@ def test_gradients_keep_float32_and_turn_integers_into_float64():
     grads = conv2d_backward(*ones)
     assert [g.dtype for g in grads] == [np.float64] * 3
     assert grads[1].tolist() == np.full((2, 1, 3, 3), 4.0).tolist()  # each weight meets 4 ones
+
+
+@settings(max_examples=60, deadline=None)
+@given(conv_settings())
+def test_both_ways_of_computing_dx_agree_at_stride_1(case):
+    x, w, _, _, padding, dilation, mode = case
+    kwargs = dict(padding=padding, dilation=dilation, padding_mode=mode)
+    dout = np.random.default_rng(x.size).standard_normal(conv2d(x, w, **kwargs).shape)
+    by_columns = conv2d_backward(dout, x, w, method="columns", **kwargs)
+    by_full = conv2d_backward(dout, x, w, method="full_convolution", **kwargs)
+    for a, b in zip(by_columns, by_full):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+
+
+def test_backward_method_errors_name_the_argument():
+    x, w, dout = np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))
+    with pytest.raises(ValueError, match="method='full_convolution' needs stride 1"):
+        conv2d_backward(dout, x, w, stride=2, method="full_convolution")
+    with pytest.raises(ValueError, match="method must be 'auto' or one of \\['columns'"):
+        conv2d_backward(np.ones((1, 1, 3, 3)), x, w, method="col2im")

@@ -129,3 +129,31 @@ def test_output_positions_message_without_stand_in_kernels():
     with pytest.raises(ValueError, match=r"^the kernel does not fit.*\(w has shape "
                                          r"\(1, 1, 1, 1, 7, 7\) and x has shape \(1, 1, 5, 5\)\)$"):
         locally_connected2d(x, np.ones((1, 1, 1, 1, 7, 7)))
+
+
+@pytest.mark.parametrize("c_in, kernel", [(1, 3), (3, 3), (4, 3), (2, 5)])
+def test_bias_in_the_product_or_after_gives_the_convolution(c_in, kernel):
+    # FEW_TAPS decides whether the bias rides in the product (few taps) or is added after;
+    # these shapes fall on both sides of it, and both must give conv2d's numbers.
+    from course_utils.conv.convolution import FEW_TAPS
+
+    rng = np.random.default_rng(c_in * 10 + kernel)
+    x = rng.standard_normal((3, c_in, 7, 6))
+    k, bias = rng.standard_normal((2, c_in, kernel, kernel)), rng.standard_normal(2)
+    expected = conv2d(x, k, bias, padding=1)
+    oh, ow = expected.shape[2:]
+    w = np.broadcast_to(k[:, None, None], (2, oh, ow, c_in, kernel, kernel))
+    b = np.broadcast_to(bias[:, None, None], (2, oh, ow))
+    np.testing.assert_allclose(locally_connected2d(x, w, b, padding=1), expected, atol=1e-12)
+    sides = {c * kk * kk <= FEW_TAPS for c, kk in [(1, 3), (3, 3), (4, 3), (2, 5)]}
+    assert sides == {True, False}  # the cases cover both ways
+
+
+def test_integer_layers_stay_exact():
+    x = np.arange(32).reshape(1, 2, 4, 4)
+    w = np.ones((1, 2, 2, 2, 3, 3), dtype=int)
+    out = locally_connected2d(x, w, np.zeros((1, 2, 2), dtype=int))
+    expected = conv2d(x, np.ones((1, 2, 3, 3), dtype=int))
+    assert out.dtype.kind == "i" and np.array_equal(out, expected)
+    dx, dw, db = locally_connected2d_backward(np.ones((1, 1, 2, 2), dtype=int), x, w)
+    assert dx.dtype == np.float64 and dx[0, 0, 1, 1] == 4.0 and dw[0, 0, 0].sum() == x[0, :, :3, :3].sum()

@@ -268,13 +268,16 @@ def conv2d_windows(x_padded: np.ndarray, geometry: ConvGeometry) -> np.ndarray:
     return all_windows[:, :, ::stride_h, ::stride_w, ::dilation_h, ::dilation_w]
 
 
-def conv2d_columns(windows: np.ndarray) -> np.ndarray:
+def conv2d_columns(windows: np.ndarray, out: Optional[np.ndarray] = None) -> np.ndarray:
     """Windows as columns ("im2col"): one copy.
 
     Parameters
     ----------
     windows : ndarray, shape (N, C_in, H_out, W_out, KH, KW)
         From :func:`conv2d_windows`, or a slice of its images.
+    out : ndarray, shape (N, C_in * KH * KW, H_out * W_out), optional
+        Where to copy the columns (may be a slice of a larger array);
+        a new array if not given.
 
     Returns
     -------
@@ -284,7 +287,12 @@ def conv2d_columns(windows: np.ndarray) -> np.ndarray:
         ``k`` is one tap, in the order of ``w.reshape(C_out, -1)``.
     """
     n, c, out_h, out_w, kh, kw = windows.shape
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, out_h * out_w)
+    by_tap = windows.transpose(0, 1, 4, 5, 2, 3)  # (N, C_in, KH, KW, H_out, W_out), a view
+    if out is None:
+        return by_tap.reshape(n, c * kh * kw, out_h * out_w)
+    # copy=False: a view of out, or an error, never a silent copy that would be lost
+    out.reshape((n, c, kh, kw, out_h, out_w), copy=False)[...] = by_tap
+    return out
 
 
 # About half the per-core (L2) cache of a laptop or server CPU.
@@ -311,6 +319,47 @@ def image_steps(g: ConvGeometry, itemsize: int) -> list[slice]:
     return [slice(start, min(start + per_step, g.batch)) for start in range(0, g.batch, per_step)]
 
 
+#: The ways :func:`conv2d` can compute the same numbers; ``method="auto"`` picks by shape.
+CONV2D_METHODS = ("columns", "columns_bias_row", "shifted")
+
+# Up to this many taps (C_in * KH * KW) the bias goes into the product as one more row;
+# measured on the benchmark suite: for 9 taps (MNIST's first layer) adding the bias
+# afterwards, a pass over the whole output, took about as long as the product itself.
+FEW_TAPS = 32
+
+
+def check_conv2d_method(method: object, geometry: ConvGeometry) -> str:
+    """Return the method to use: ``method`` itself, or the one ``'auto'`` picks.
+
+    ``'auto'`` picks by shape (each method's time on the benchmark suite is in
+    benchmarks/RESULTS.md):
+
+    * few taps (``C_in * KH * KW <= FEW_TAPS``, a first layer on grey images):
+      ``'columns_bias_row'``, because adding the bias afterwards would cost
+      a pass over an output many times the size of the columns;
+    * otherwise ``'columns'``.
+
+    ``'shifted'`` is never picked by ``'auto'``: on the benchmark suite it was
+    no faster than ``'columns'`` (see :func:`conv2d_shifted`), but it is kept
+    as the readable alternative that builds no columns, and tested like the others.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, or ``'shifted'`` with a stride other than 1.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if not isinstance(method, str) or method not in ("auto", *CONV2D_METHODS):
+        raise ValueError(f"method must be 'auto' or one of {list(CONV2D_METHODS)}, got {method!r}")
+    if method == "shifted" and geometry.stride != (1, 1):
+        raise ValueError(f"method='shifted' needs stride 1, got stride={geometry.stride}: with a "
+                         f"larger stride the shifted inputs are not contiguous slices")
+    if method != "auto":
+        return method
+    taps = geometry.in_channels * geometry.kernel_size[0] * geometry.kernel_size[1]
+    return "columns_bias_row" if taps <= FEW_TAPS else "columns"
+
+
 def conv2d(
     x: np.ndarray,
     w: np.ndarray,
@@ -320,11 +369,12 @@ def conv2d(
     padding: ConvPadding = 0,
     dilation: IntOrPair = 1,
     padding_mode: str = "zeros",
+    method: str = "auto",
 ) -> np.ndarray:
     """A 2-D convolution layer (cross-correlation, as in PyTorch), vectorised.
 
-    Same arguments and result as :func:`conv2d_reference`, computed as one
-    matrix multiply of all windows with all filters.
+    Same arguments and result as :func:`conv2d_reference`, computed with
+    matrix products instead of loops over positions.
 
     Parameters
     ----------
@@ -334,6 +384,10 @@ def conv2d(
     stride, dilation : int or (int, int)
     padding : int, (int, int), ((int, int), (int, int)), 'valid' or 'same'
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+    method : {'auto', 'columns', 'columns_bias_row', 'shifted'}
+        How the products are arranged; every method gives the same numbers
+        (up to rounding). ``'auto'`` picks by shape, see
+        :func:`check_conv2d_method`.
 
     Returns
     -------
@@ -346,24 +400,131 @@ def conv2d(
     (1, 1, 3, 3)
     >>> conv2d(x, np.ones((1, 1, 3, 3)), padding="same").shape
     (1, 1, 5, 5)
+    >>> conv2d(x, np.ones((1, 1, 3, 3)), method="shifted")[0, 0, 0]
+    array([54., 63., 72.])
     """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     x, w, b, g = conv_geometry(
         x, w, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
     )
-    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
-    filters = w.reshape(g.out_channels, -1)  # (C_out, C_in*KH*KW): one filter per row
-    out = np.empty((g.batch, g.out_channels, g.output_size[0] * g.output_size[1]),
-                   dtype=np.result_type(x, w))
-    # (C_out, C_in*KH*KW) @ (C_in*KH*KW, H_out*W_out) is every filter with every
-    # window of an image; a few images per step (see image_steps).
-    for images in image_steps(g, x.itemsize):
-        np.matmul(filters, conv2d_columns(windows[images]), out=out[images])
-    out = out.reshape(g.batch, g.out_channels, *g.output_size).astype(
-        _result_dtype(x, w, b), copy=False)
+    method = check_conv2d_method(method, g)
+    x_padded = pad2d(x, g.padding, g.padding_mode)
+    if method == "shifted":
+        out = conv2d_shifted(x_padded, w, g)
+    elif method == "columns_bias_row" and b is not None:
+        return conv2d_columns_bias_row(x_padded, w, b, g)
+    else:
+        out = conv2d_by_columns(x_padded, w, g)
+    out = out.astype(_result_dtype(x, w, b), copy=False)  # int images, float bias
     if b is not None:
         out += b.reshape(1, -1, 1, 1)
     return out
+
+
+def conv2d_by_columns(x_padded: np.ndarray, w: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """Convolution as matrix products of filters and windows ("im2col"), without bias.
+
+    Chosen for most shapes: nearly all the time goes into BLAS products
+    of a good size, ``(C_out, C_in*KH*KW) @ (C_in*KH*KW, H_out*W_out)``.
+
+    Parameters
+    ----------
+    x_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    w : ndarray, shape (C_out, C_in, KH, KW)
+    g : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out)
+    """
+    windows = conv2d_windows(x_padded, g)
+    filters = w.reshape(g.out_channels, -1)  # (C_out, C_in*KH*KW): one filter per row
+    out = np.empty((g.batch, g.out_channels, g.output_size[0] * g.output_size[1]),
+                   dtype=np.result_type(x_padded, w))
+    # Every filter with every window of the images in one step; a few images per
+    # step, so that their columns stay in the CPU's cache (see image_steps).
+    for images in image_steps(g, x_padded.itemsize):
+        np.matmul(filters, conv2d_columns(windows[images]), out=out[images])
+    return out.reshape(g.batch, g.out_channels, *g.output_size)
+
+
+def conv2d_columns_bias_row(x_padded: np.ndarray, w: np.ndarray, b: np.ndarray,
+                            g: ConvGeometry) -> np.ndarray:
+    """Columns with a row of ones under them, so that the product adds the bias too.
+
+    Chosen for few taps (a first layer on grey images, 9 taps for 3x3): the
+    product is then quick, and adding the bias afterwards, one more pass
+    over an output ``C_out`` times the size of the image, took about as long
+    again. One more row in the product costs ``1 / (C_in*KH*KW)`` of it.
+
+    Parameters
+    ----------
+    x_padded : ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    w : ndarray, shape (C_out, C_in, KH, KW)
+    b : ndarray, shape (C_out,)
+    g : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out)
+    """
+    windows = conv2d_windows(x_padded, g)                      # (N, C_in, H_out, W_out, KH, KW)
+    taps = w[0].size
+    dtype = _result_dtype(x_padded, w, b)
+    filters = np.empty((g.out_channels, taps + 1), dtype=dtype)  # [w | b]: (C_out, taps + 1)
+    filters[:, :taps] = w.reshape(g.out_channels, taps)
+    filters[:, taps] = b
+    positions = g.output_size[0] * g.output_size[1]
+    out = np.empty((g.batch, g.out_channels, positions), dtype=dtype)
+    for images in image_steps(g, x_padded.itemsize):
+        columns = np.empty((images.stop - images.start, taps + 1, positions), dtype=dtype)
+        conv2d_columns(windows[images], out=columns[:, :taps])  # [columns; ones]
+        columns[:, taps] = 1
+        np.matmul(filters, columns, out=out[images])
+    return out.reshape(g.batch, g.out_channels, *g.output_size)
+
+
+def conv2d_shifted(x_padded: np.ndarray, w: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """Stride-1 convolution as ``KH * KW`` shifted products, with no column matrix.
+
+    Lay the padded images end to end, one long row per channel, and
+    compute the output on the whole padded grid. Tap ``(u, v)`` then reads
+    that row shifted by ``u*DH*(W + left + right) + v*DW`` cells: a plain
+    slice, so ``w[:, :, u, v] @ shifted`` is one BLAS product of
+    ``(C_out, C_in) @ (C_in, N * padded cells)``. The sum over taps, cropped
+    to the cells where a whole window fits, is the convolution.
+
+    Not picked by ``'auto'``: it builds no ``KH*KW``-times-the-input columns,
+    but each product is ``KH*KW`` times thinner and each sum is one more pass
+    over the output, and on the benchmark suite it was no faster.
+
+    Parameters
+    ----------
+    x_padded : ndarray, shape (N, C_in, Hp, Wp)
+        Padded images; stride 1 only.
+    w : ndarray, shape (C_out, C_in, KH, KW)
+    g : ConvGeometry
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, H_out, W_out)
+    """
+    n, c_in, padded_h, padded_w = x_padded.shape
+    (kh, kw), (dh, dw), (out_h, out_w) = g.kernel_size, g.dilation, g.output_size
+    cells = n * padded_h * padded_w
+    largest_shift = (kh - 1) * dh * padded_w + (kw - 1) * dw
+    # (C_in, N*Hp*Wp) and zeros after it, so the last tap's slice stays inside.
+    rows = np.zeros((c_in, cells + largest_shift), dtype=x_padded.dtype)
+    rows[:, :cells] = x_padded.transpose(1, 0, 2, 3).reshape(c_in, cells)
+    taps = np.ascontiguousarray(w.transpose(2, 3, 0, 1))  # (KH, KW, C_out, C_in); BLAS wants it
+    out = np.zeros((g.out_channels, cells), dtype=np.result_type(x_padded, w))
+    for u in range(kh):
+        for v in range(kw):
+            shift = u * dh * padded_w + v * dw
+            out += taps[u, v] @ rows[:, shift:shift + cells]
+    # Output (i, j) sits where its window's top-left cell is: crop, then images first.
+    out = out.reshape(g.out_channels, n, padded_h, padded_w)[:, :, :out_h, :out_w]
+    return np.ascontiguousarray(out.transpose(1, 0, 2, 3))
 
 
 def _padded_to_source(size: int, before: int, after: int, mode: str) -> np.ndarray:
@@ -387,6 +548,7 @@ def conv2d_backward(
     padding: ConvPadding = 0,
     dilation: IntOrPair = 1,
     padding_mode: str = "zeros",
+    method: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of a :func:`conv2d` layer, given the gradient of its output.
 
@@ -400,6 +562,16 @@ def conv2d_backward(
         The layer's filters.
     stride, padding, dilation, padding_mode
         As in the forward pass.
+    method : {'auto', 'columns', 'full_convolution'}
+        How ``dx`` is computed (``dw`` is always one product per step of
+        ``dout`` with the columns). ``'columns'``: each window's gradient,
+        added back where the window was read from, one kernel tap at a
+        time (:func:`add_windows_gradient`). ``'full_convolution'`` (stride 1
+        only): ``dx`` is the convolution of ``dout``, padded by the kernel's
+        span less one, with the filters flipped and their channel axes
+        swapped (:func:`conv2d_input_gradient_full`). ``'auto'`` takes
+        ``'full_convolution'`` at stride 1 when ``C_in >= C_out``, where it
+        was the faster when measured, and ``'columns'`` otherwise.
 
     Returns
     -------
@@ -422,6 +594,18 @@ def conv2d_backward(
             f"{shape_text(x.shape)} and w of shape {shape_text(w.shape)}), "
             f"got {shape_text(dout.shape)}"
         )
+    if not isinstance(method, str) or method not in ("auto", *CONV2D_BACKWARD_METHODS):
+        raise ValueError(f"method must be 'auto' or one of {list(CONV2D_BACKWARD_METHODS)}, "
+                         f"got {method!r}")
+    if method == "full_convolution" and g.stride != (1, 1):
+        raise ValueError(f"method='full_convolution' needs stride 1, got stride={g.stride}: "
+                         f"with a larger stride, dout would need zeros between its cells")
+    if method == "auto":
+        # The full convolution copies dout's windows, each used by C_in products; the
+        # columns way adds each window's gradient back, each made by C_out products.
+        # Measured (8 layer shapes): the full convolution won where C_in >= C_out.
+        wide_input = g.in_channels >= g.out_channels
+        method = "full_convolution" if g.stride == (1, 1) and wide_input else "columns"
     dtype = gradient_dtype(dout, x, w)
     windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
     filters = w.reshape(g.out_channels, -1)                  # (C_out, C_in*KH*KW)
@@ -434,12 +618,49 @@ def conv2d_backward(
         columns = conv2d_columns(windows[images])            # (n, C_in*KH*KW, H_out*W_out)
         # dw[f, k] = sum over images n and positions p of dout[n, f, p] * columns[n, k, p]
         dw += np.matmul(dout_rows[images], columns.transpose(0, 2, 1)).sum(axis=0)
-        # Each window's gradient, then added back where the window was read from.
-        dcolumns = np.matmul(filters.T, dout_rows[images])   # (n, C_in*KH*KW, H_out*W_out)
-        add_windows_gradient(dx_padded[images], dcolumns.reshape(
-            -1, g.in_channels, *g.kernel_size, *g.output_size), g)
+        if method == "columns":
+            # Each window's gradient, then added back where the window was read from.
+            dcolumns = np.matmul(filters.T, dout_rows[images])  # (n, C_in*KH*KW, H_out*W_out)
+            add_windows_gradient(dx_padded[images], dcolumns.reshape(
+                -1, g.in_channels, *g.kernel_size, *g.output_size), g)
+    if method == "full_convolution":
+        dx_padded = conv2d_input_gradient_full(dout, w, g).astype(dtype, copy=False)
     dx = padding_gradient_to_input(dx_padded, g)
     return dx, dw.reshape(w.shape), db
+
+
+#: The ways :func:`conv2d_backward` can compute ``dx``; ``method="auto"`` picks by stride.
+CONV2D_BACKWARD_METHODS = ("columns", "full_convolution")
+
+
+def conv2d_input_gradient_full(dout: np.ndarray, w: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """The gradient of a stride-1 convolution's padded input, as one more convolution.
+
+    Input cell ``r`` of the padded image met tap ``u`` in the window at output
+    ``r - u*D``, so ``dx_padded[r] = sum over u of dout[r - u*D] * w[u]``:
+    a convolution of ``dout``, padded by ``D(K - 1)`` on each side, with the
+    kernel flipped (``u`` counts backwards) and ``C_in`` and ``C_out`` swapped.
+    Computed by :func:`conv2d` with columns, it costs one product the size of
+    the forward pass's and no scattered additions. Its columns are ``dout``'s
+    windows, each used by ``C_in`` products, so it pays where ``C_in >= C_out``
+    (``'auto'``); with one input channel they cost far more than the product.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, C_out, H_out, W_out)
+    w : ndarray, shape (C_out, C_in, KH, KW)
+    g : ConvGeometry
+        Of the forward pass; stride 1.
+
+    Returns
+    -------
+    ndarray, shape (N, C_in, H + top + bottom, W + left + right)
+    """
+    (span_h, span_w), (dilation_h, dilation_w) = g.span, g.dilation
+    flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_in, C_out, KH, KW)
+    full = ((span_h - 1, span_h - 1), (span_w - 1, span_w - 1))
+    return conv2d(dout, flipped, padding=full, dilation=(dilation_h, dilation_w),
+                  method="columns")
 
 
 def add_windows_gradient(dx_padded: np.ndarray, dwindows: np.ndarray, g: ConvGeometry) -> None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
 from .convolution import (
     ConvGeometry,
     ConvPadding,
+    FEW_TAPS,
     add_windows_gradient,
-    conv2d_windows,
     conv_geometry_from_shapes,
     padding_gradient_to_input,
 )
@@ -108,33 +109,78 @@ def locally_connected2d(
     """
     __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
     x, w, b, g = locally_connected_geometry(x, w, b, stride=stride, padding=padding)
-    windows = conv2d_windows(pad2d(x, g.padding), g)  # (N, C_in, H_out, W_out, KH, KW)
-    # Unlike conv2d, the filter depends on (i, j): pair each window with its own filter.
-    # As matrices, one per position: (N, C_in*KH*KW) windows times (C_in*KH*KW, C_out)
-    # filters; np.matmul does all H_out*W_out products in one call.
-    out = np.matmul(_windows_by_position(windows), _filters_by_position(w))
     n, c_out, (oh, ow) = x.shape[0], w.shape[0], g.output_size
+    x_padded = x if g.padding == ((0, 0), (0, 0)) else pad2d(x, g.padding)
+    # Unlike conv2d, the filter depends on (i, j): pair each window with its own filter.
+    # As matrices, one per position: (C_out, C_in*KH*KW) filters times (C_in*KH*KW, N)
+    # windows of all images; np.matmul does all H_out*W_out products in one call.
+    if b is not None and w[0, 0, 0].size <= FEW_TAPS:
+        # Few taps: the bias as one more column of filters and a row of ones under the
+        # windows, as in conv2d (see conv2d_columns_bias_row): adding it afterwards is a
+        # pass over an output C_out times the size of the input, slower than the product.
+        return np.matmul(_filters_by_position(w, b), _columns_by_position(
+            x_padded, g, ones_row=True)).reshape(oh, ow, c_out, n).transpose(3, 2, 0, 1)
+    out = np.matmul(_filters_by_position(w), _columns_by_position(x_padded, g))
     if b is not None:
         out = out.astype(np.result_type(out, b), copy=False)  # int images, float bias
-        # b (C_out, H_out, W_out) -> (H_out*W_out, 1, C_out), matching out's layout
-        out += b.reshape(c_out, oh * ow).T[:, None, :]
+        # b (C_out, H_out, W_out) -> (H_out*W_out, C_out, 1), matching out's layout
+        out += b.reshape(c_out, oh * ow).T[:, :, None]
     # (N, C_out, H_out, W_out) as a view: the memory stays ordered by position,
     # which saves a slow transposing copy; later layers accept any layout.
-    return out.reshape(oh, ow, n, c_out).transpose(2, 3, 0, 1)
+    return out.reshape(oh, ow, c_out, n).transpose(3, 2, 0, 1)
 
 
-def _windows_by_position(windows: np.ndarray) -> np.ndarray:
-    """(N, C_in, H_out, W_out, KH, KW) -> (H_out*W_out, N, C_in*KH*KW): each position's windows."""
-    n, c, oh, ow, kh, kw = windows.shape
-    return windows.transpose(2, 3, 0, 1, 4, 5).reshape(oh * ow, n, c * kh * kw)
+def _columns_by_position(x_padded: np.ndarray, g: ConvGeometry, *,
+                         ones_row: bool = False) -> np.ndarray:
+    """Each position's windows of all images, images last.
+
+    Parameters
+    ----------
+    x_padded : ndarray, shape (N, C_in, Hp, Wp)
+    g : ConvGeometry
+    ones_row : bool
+        Add a row of ones under each position's windows (for the bias).
+
+    Returns
+    -------
+    ndarray, shape (H_out*W_out, C_in*KH*KW (+ 1), N), contiguous
+        ``columns[p, k]`` is tap ``k`` of the window at position ``p`` in
+        every image.
+    """
+    # Images last: the copy below then moves runs of N numbers, one tap of one window in
+    # every image. With images first, each run would be one window row, KW numbers, and
+    # numpy's per-run cost made the copy 3 to 6 times slower than the product.
+    by_image_last = np.ascontiguousarray(x_padded.transpose(1, 2, 3, 0))  # (C_in, Hp, Wp, N)
+    (stride_h, stride_w), (kh, kw) = g.stride, g.kernel_size
+    windows = sliding_window_view(by_image_last, (kh, kw), axis=(1, 2))[:, ::stride_h, ::stride_w]
+    c_in, oh, ow, n = windows.shape[:4]                      # (C_in, H_out, W_out, N, KH, KW)
+    by_position = windows.transpose(1, 2, 0, 4, 5, 3)        # (H_out, W_out, C_in, KH, KW, N)
+    if not ones_row:
+        return by_position.reshape(oh * ow, c_in * kh * kw, n)
+    taps = c_in * kh * kw
+    columns = np.empty((oh * ow, taps + 1, n), dtype=x_padded.dtype)
+    # copy=False: a view of the columns, filled in place (never a silent copy)
+    columns[:, :taps].reshape((oh, ow, c_in, kh, kw, n), copy=False)[...] = by_position
+    columns[:, taps] = 1
+    return columns
 
 
-def _filters_by_position(w: np.ndarray) -> np.ndarray:
-    """(C_out, H_out, W_out, C_in, KH, KW) -> (H_out*W_out, C_in*KH*KW, C_out), contiguous."""
+def _filters_by_position(w: np.ndarray, b: Optional[np.ndarray] = None) -> np.ndarray:
+    """(C_out, H_out, W_out, C_in, KH, KW) -> (H_out*W_out, C_out, C_in*KH*KW), a view.
+
+    Each position's matrix keeps unit steps along its rows, so np.matmul hands
+    it to BLAS as it is (BLAS takes the step between rows); no copy. With
+    ``b`` (shape (C_out, H_out, W_out)), a copy with the biases as one more
+    column: (H_out*W_out, C_out, C_in*KH*KW + 1).
+    """
     c_out, oh, ow, c, kh, kw = w.shape
-    # A copy (small next to the windows): np.matmul hands contiguous matrices to
-    # BLAS, but multiplies strided ones with a plain loop many times slower.
-    return np.ascontiguousarray(w.transpose(1, 2, 3, 4, 5, 0)).reshape(oh * ow, c * kh * kw, c_out)
+    by_position = np.ascontiguousarray(w).reshape(c_out, oh * ow, c * kh * kw).transpose(1, 0, 2)
+    if b is None:
+        return by_position
+    with_bias = np.empty((oh * ow, c_out, c * kh * kw + 1), dtype=np.result_type(w, b))
+    with_bias[:, :, :-1] = by_position
+    with_bias[:, :, -1] = b.reshape(c_out, oh * ow).T
+    return with_bias
 
 
 def locally_connected2d_backward(
@@ -173,19 +219,28 @@ def locally_connected2d_backward(
             f"got {shape_text(dout.shape)}"
         )
     dtype = gradient_dtype(dout, x, w)
-    windows = conv2d_windows(pad2d(x, g.padding), g)
-    n, c_in, oh, ow, kh, kw = windows.shape
-    c_out = w.shape[0]
+    n, c_in = x.shape[:2]
+    c_out, oh, ow = w.shape[:3]
+    kh, kw = g.kernel_size
     db = dout.sum(axis=0).astype(dtype)
-    # The forward pass, one matrix product per position, differentiated position by position.
-    # Contiguous copies again, so that np.matmul can use BLAS (see _filters_by_position).
-    dout_by_position = np.ascontiguousarray(dout.transpose(2, 3, 0, 1)).reshape(oh * ow, n, c_out)
-    cols = _windows_by_position(windows)                        # (H_out*W_out, N, C_in*KH*KW)
-    dw = np.matmul(cols.transpose(0, 2, 1), dout_by_position)   # (H_out*W_out, C_in*KH*KW, C_out)
-    dw = dw.reshape(oh, ow, c_in, kh, kw, c_out).transpose(5, 0, 1, 2, 3, 4).astype(dtype)
-    dcols = np.matmul(dout_by_position, _filters_by_position(w).transpose(0, 2, 1))
-    # (H_out*W_out, N, C_in*KH*KW) -> (N, C_in, KH, KW, H_out, W_out), as a view
-    dwindows = dcols.reshape(oh, ow, n, c_in, kh, kw).transpose(2, 3, 4, 5, 0, 1)
-    dx_padded = np.zeros((n, c_in, *g.padded_size), dtype=dtype)
+    # The forward pass, one matrix product per position, differentiated position by position,
+    # in the forward's layout: (H_out*W_out, C_out, N). Free when dout comes in the layout of
+    # locally_connected2d's output; one transposing copy otherwise.
+    dout_by_position = np.ascontiguousarray(dout.reshape(n, c_out, oh * ow).transpose(2, 1, 0))
+    columns = _columns_by_position(pad2d(x, g.padding), g)     # (H_out*W_out, C_in*KH*KW, N)
+    # dw[f, p] = dout[:, f, p] @ columns[p].T, written straight into w's layout
+    dw = np.empty((c_out, oh * ow, c_in * kh * kw), dtype=np.result_type(dout_by_position, columns))
+    np.matmul(dout_by_position, columns.transpose(0, 2, 1), out=dw.transpose(1, 0, 2))
+    dw = dw.reshape(w.shape).astype(dtype, copy=False)
+    # Each window's gradient, dcolumns[k, p] = w[:, p, k] @ dout[:, p], stored tap first:
+    # (C_in*KH*KW, H_out*W_out, N). Then one tap's gradients over all positions and images
+    # are one block in memory, and so are the input cells they go to (below).
+    dcolumns = np.empty((c_in * kh * kw, oh * ow, n), dtype=dtype)
+    np.matmul(_filters_by_position(w).transpose(0, 2, 1), dout_by_position,
+              out=dcolumns.transpose(1, 0, 2))
+    dwindows = dcolumns.reshape(c_in, kh, kw, oh, ow, n).transpose(5, 0, 1, 2, 3, 4)
+    # dx_padded laid out images last like dcolumns, seen as (N, C_in, Hp, Wp): each tap's
+    # addition then runs along whole rows of W_out*N numbers (stride 1), not N at a time.
+    dx_padded = np.zeros((c_in, *g.padded_size, n), dtype=dtype).transpose(3, 0, 1, 2)
     add_windows_gradient(dx_padded, dwindows, g)
     return padding_gradient_to_input(dx_padded, g), dw, db

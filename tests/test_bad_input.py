@@ -772,11 +772,11 @@ CASES = [
     Case("train", "a plateau window of 0",
          lambda: cu.train(small_model(), np.zeros((4, 1, 4, 4)), np.zeros(4, int), epochs=1,
                           batch_size=2, progress=False, plateau=(0, 0.01)), ValueError,
-         "plateau[0]", ">= 1"),
+         "plateau", ">= 1"),
     Case("learning_curve", "a negative plateau tolerance",
          lambda: cu.learning_curve({"m": lambda rng: small_model()}, np.zeros((8, 1, 4, 4)),
                                    np.array([0, 1] * 4), [(np.arange(4), np.arange(4, 8))],
-                                   [1], plateau=(5, -0.1)), ValueError, "plateau[1]",
+                                   [1], plateau=(5, -0.1)), ValueError, "plateau",
          "positive"),
 ]
 

@@ -88,7 +88,9 @@ def dense_backward(
         raise ValueError(f"dout must have the output's shape {(x.shape[0], w.shape[1])}, "
                          f"got {dout.shape}")
     dtype = gradient_dtype(dout, x, w)
-    return (dout @ w.T).astype(dtype), (x.T @ dout).astype(dtype), dout.sum(axis=0).astype(dtype)
+    # copy=False: the products are new arrays already, most often of that dtype
+    return ((dout @ w.T).astype(dtype, copy=False), (x.T @ dout).astype(dtype, copy=False),
+            dout.sum(axis=0).astype(dtype, copy=False))
 
 
 def relu(x: np.ndarray) -> np.ndarray:
@@ -121,7 +123,9 @@ def relu_backward(dout: np.ndarray, x: np.ndarray) -> np.ndarray:
     dout = check_array(dout, "dout", ndim=x.ndim, axes=f"{x.shape} (the shape of x)")
     if dout.shape != x.shape:
         raise ValueError(f"dout must have the shape of x, {x.shape}, got {dout.shape}")
-    return np.where(x > 0, dout, 0).astype(gradient_dtype(dout, x))
+    dx = np.zeros(x.shape, dtype=gradient_dtype(dout, x))
+    np.copyto(dx, dout, where=x > 0)  # one pass, no temporary of np.where's dtype to convert
+    return dx
 
 
 def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:

@@ -459,7 +459,7 @@ def run_nbval_on_probe(folder: Path, with_the_course_conftest: bool) -> subproce
     if with_the_course_conftest:  # the project's own, as it is, with the file it loads
         shutil.copy(ROOT / "conftest.py", folder / "conftest.py")
         (folder / "tests").mkdir()
-        for helper in ("no_network.py", "nbval_solutions.py"):  # the files it loads
+        for helper in ("no_network.py", "nbval_solutions.py", "nbval_determinism.py"):  # it loads
             shutil.copy(ROOT / "tests" / helper, folder / "tests" / helper)
     # Not inherited from this run: the flag must come from the conftest alone.
     env = {name: value for name, value in os.environ.items() if name != STRICT_ENV}

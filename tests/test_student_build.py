@@ -64,7 +64,7 @@ def test_the_student_build_runs_top_to_bottom_under_nbval(student_folder, entry)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
          "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
-         "--rootdir", str(student_folder), "-c", os.devnull, entry.filename],
+         "--nbval-cell-timeout=300", "--rootdir", str(student_folder), "-c", os.devnull, entry.filename],
         cwd=student_folder, capture_output=True, text=True, env=env, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     code_cells = sum(c.cell_type == "code" for c in

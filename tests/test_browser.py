@@ -61,8 +61,12 @@ def has_widgets(notebook: dict) -> bool:
                for cell in notebook["cells"] for output in cell.get("outputs", []))
 
 
-def run_all_cells(page, timeout_ms: int = 240_000) -> None:
-    """Clear every output, then Run All Cells and wait until all have run."""
+def run_all_cells(page, timeout_ms: int = 600_000) -> None:
+    """Clear every output, then Run All Cells and wait until all have run.
+
+    The slowest notebook runs in well under a minute alone; under pytest-xdist
+    another notebook may run beside it on a loaded machine, hence 10 minutes.
+    """
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.locator('li[data-command="editmenu:clear-all"]').click()
     page.get_by_role("menuitem", name="Run", exact=True).click()

@@ -26,8 +26,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-import nbformat.v4 as v4
 import pytest
+from nbformat import v4
 from nbval_determinism import cell_text, measures_time
 
 from course_utils import NOTEBOOKS
@@ -95,7 +95,7 @@ def test_every_cell_nbval_runs_is_compared_with_the_committed_text(tmp_path):
         [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
          "-p", "nbval_determinism", "--nbval", "--nbval-current-env", "--rootdir",
          str(tmp_path), "-q", "-rf", "toy.ipynb"],
-        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300, check=False)
     report = result.stdout + result.stderr
     failed = sorted(int(n) for n in re.findall(r"FAILED toy\.ipynb::Cell (\d+)", report))
     assert failed == [1, 3, 5], report[-4000:]  # nbval numbers cells from 0

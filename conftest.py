@@ -87,8 +87,9 @@ _spec.loader.exec_module(nbval_determinism)
 
 
 #: The slowest tests, by where they live, run first: under pytest-xdist (`make test`
-#: runs `-n auto --dist loadgroup --no-loadscope-reorder`) a worker that finishes
-#: early takes the many short tests, and no worker is left with a long one at the end.
+#: runs `-n auto --dist loadfile --no-loadscope-reorder`: each file, so each notebook's
+#: cells in their one kernel, on one worker, files in this order) a worker that finishes
+#: early takes the many short files, and no worker is left with a long one at the end.
 SLOW_FIRST = ("tests/test_browser.py::test_notebook_runs", "notebooks/05", "notebooks/04",
               "tests/test_student_build.py::test_the_student_build_runs", "tests/test_browser.py",
               "notebooks/03", "notebooks/02", "notebooks/01")
@@ -99,17 +100,9 @@ def slow_first_rank(item) -> int:
                 len(SLOW_FIRST))
 
 
-def keep_notebooks_together(items) -> None:
-    """Each notebook's cells run in one kernel, in order: one pytest-xdist worker runs them all."""
-    for item in items:
-        if type(item).__name__ == "IPyNbCell":
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-
-
 def pytest_collection_modifyitems(items):
     nbval_solutions.judge_solution_cells(items)
     nbval_determinism.compare_text_of_cells(items)
-    keep_notebooks_together(items)
     items.sort(key=slow_first_rank)  # stable: each file's tests keep their order
     wrapped = set()
     for item in items:

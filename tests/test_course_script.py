@@ -110,7 +110,7 @@ def test_each_target_runs_the_same_tool_make_used_to():
     expected = {
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", "8899"]],
         "test": [[str(venv_py), "-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist",
-                  "loadgroup", "--no-loadscope-reorder", "-x"]],
+                  "loadfile", "--no-loadscope-reorder", "-x"]],
         "execute": [[str(venv_py), "tools/execute_notebooks.py", "-x"]],
         "slides": [[str(venv_py), "tools/make_slides.py", "-x"]],
         "student": [[str(venv_py), "tools/make_student.py", "-x"]],

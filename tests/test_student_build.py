@@ -58,7 +58,7 @@ def test_a_student_copy_is_the_notebook_without_its_solutions(student_folder, en
 def test_the_student_build_runs_top_to_bottom_under_nbval(student_folder, entry):
     """Both builds run under nbval; this is the student one (the default is in notebooks/).
 
-    One notebook per test, so that pytest-xdist's workers share them out.
+    One notebook per test, so that a failure names its notebook.
     """
     env = dict(os.environ, COURSE_STRICT_CHECKERS="1")
     result = subprocess.run(

@@ -3,8 +3,9 @@
 - Jupyter, IPython and matplotlib write only to a temp folder.
 - Exercise checkers raise on their own bugs (course_utils/exercises/verdict.py).
 - Hypothesis draws the same examples on every run.
-- The property tests' examples are counted; a full run (`make test`) fails
-  if they add up to fewer than MIN_PROPERTY_EXAMPLES.
+- The property tests' examples are counted (in every pytest-xdist worker,
+  added up by the controller); a full run (`make test`) fails if they add up
+  to fewer than MIN_PROPERTY_EXAMPLES.
 """
 
 import functools
@@ -78,8 +79,31 @@ nbval_solutions = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nbval_solutions)
 
 
+# Every other cell prints the text of the committed run: the determinism check (tests/nbval_determinism.py).
+_spec = importlib.util.spec_from_file_location(
+    "nbval_determinism", os.path.join(os.path.dirname(__file__), "tests", "nbval_determinism.py"))
+nbval_determinism = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(nbval_determinism)
+
+
+#: The slowest tests, by where they live, run first: under pytest-xdist (`make test`
+#: runs `-n auto --dist loadfile --no-loadscope-reorder`: each file, so each notebook's
+#: cells in their one kernel, on one worker, files in this order) a worker that finishes
+#: early takes the many short files, and no worker is left with a long one at the end.
+SLOW_FIRST = ("tests/test_browser.py::test_notebook_runs", "notebooks/05", "notebooks/04",
+              "tests/test_student_build.py::test_the_student_build_runs", "tests/test_browser.py",
+              "notebooks/03", "notebooks/02", "notebooks/01")
+
+
+def slow_first_rank(item) -> int:
+    return next((rank for rank, start in enumerate(SLOW_FIRST) if item.nodeid.startswith(start)),
+                len(SLOW_FIRST))
+
+
 def pytest_collection_modifyitems(items):
     nbval_solutions.judge_solution_cells(items)
+    nbval_determinism.compare_text_of_cells(items)
+    items.sort(key=slow_first_rank)  # stable: each file's tests keep their order
     wrapped = set()
     for item in items:
         test = getattr(item, "obj", None)
@@ -96,6 +120,12 @@ def _is_full_run(config) -> bool:
             and not option.collectonly and not option.setupplan)
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown to pytest without it
+def pytest_testnodedown(node, error):
+    """Under pytest-xdist (`make test` runs 2 workers), add up what each worker counted."""
+    PROPERTY_EXAMPLES.update(getattr(node, "workeroutput", {}).get("property_examples", {}))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if PROPERTY_EXAMPLES:
         total = sum(PROPERTY_EXAMPLES.values())
@@ -106,6 +136,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its counts go to the controller
+        workeroutput["property_examples"] = dict(PROPERTY_EXAMPLES)
+        return
     total = sum(PROPERTY_EXAMPLES.values())
     if _is_full_run(session.config) and exitstatus == 0 and total < MIN_PROPERTY_EXAMPLES:
         session.config.get_terminal_writer().line(

@@ -40,6 +40,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--disable-quic",
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+#: Each notebook's peak kernel memory in JupyterLab, one line each, this run's only.
+MEMORY_RECORD = SCREENSHOTS / "kernel_memory.txt"
 
 
 def browser_or_skip() -> None:

@@ -7,6 +7,10 @@ rendered, that moving each explorer's slider changes what it shows, and that
 the kernel's peak memory stayed under 1 GB (mybinder gives 1-2 GB). A
 screenshot of each notebook goes to ``test-artifacts/screenshots``.
 
+The JupyterLab server (``lab``) and Chromium (``browser``) are shared by
+every test of a pytest process (tests/conftest.py): under pytest-xdist each
+worker starts at most one of each.
+
 Without Chromium these tests skip, saying why; with COURSE_REQUIRE_BROWSER=1
 (as in CI) they fail instead.
 """
@@ -21,12 +25,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from browser_support import ROOT, SCREENSHOTS, LabServer, browser_or_skip, launch_chromium
+from browser_support import MEMORY_RECORD, ROOT, SCREENSHOTS
 
 from course_utils import NOTEBOOKS
 
 NOTEBOOK_DIR = ROOT / "notebooks"
-MEMORY_RECORD = SCREENSHOTS / "kernel_memory.txt"
 MEMORY_LIMIT = 10**9  # bytes: well under mybinder's 1-2 GB
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -58,31 +61,12 @@ def has_widgets(notebook: dict) -> bool:
                for cell in notebook["cells"] for output in cell.get("outputs", []))
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    browser_or_skip()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    MEMORY_RECORD.write_text("")  # this run's numbers only
-    server = LabServer(tmp_path_factory.mktemp("lab"))
-    yield server
-    server.stop()
-    assert server.process.poll() is not None, "the JupyterLab server is still running"
-    assert not server.kernel_processes(), "a kernel outlived its server"
+def run_all_cells(page, timeout_ms: int = 600_000) -> None:
+    """Clear every output, then Run All Cells and wait until all have run.
 
-
-@pytest.fixture(scope="module")
-def browser():
-    browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-def run_all_cells(page, timeout_ms: int = 240_000) -> None:
-    """Clear every output, then Run All Cells and wait until all have run."""
+    The slowest notebook runs in well under a minute alone; under pytest-xdist
+    another notebook may run beside it on a loaded machine, hence 10 minutes.
+    """
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.locator('li[data-command="editmenu:clear-all"]').click()
     page.get_by_role("menuitem", name="Run", exact=True).click()

@@ -16,6 +16,7 @@ import io
 import itertools
 import numbers
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -383,8 +384,14 @@ def test_items_are_read_from_any_list_like_answer():
     assert read_items({2, 1}, "unused").value in ([1, 2], [2, 1])
 
 
+def repr_without_address(value) -> str:
+    """A test id: the value's repr without a memory address, the same in every pytest-xdist worker."""
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
 @pytest.mark.parametrize(
-    "answer", ["1, 2", b"12", 3, np.array(3), np.int64(3), object(), lambda: [1]], ids=repr
+    "answer", ["1, 2", b"12", 3, np.array(3), np.int64(3), object(), lambda: [1]],
+    ids=repr_without_address,
 )
 def test_what_is_not_a_list_is_refused_with_the_exercise_s_message(answer):
     reading = read_items(answer, "Give a list, not {answer}.")
@@ -459,7 +466,7 @@ def run_nbval_on_probe(folder: Path, with_the_course_conftest: bool) -> subproce
     if with_the_course_conftest:  # the project's own, as it is, with the file it loads
         shutil.copy(ROOT / "conftest.py", folder / "conftest.py")
         (folder / "tests").mkdir()
-        for helper in ("no_network.py", "nbval_solutions.py"):  # the files it loads
+        for helper in ("no_network.py", "nbval_solutions.py", "nbval_determinism.py"):  # it loads
             shutil.copy(ROOT / "tests" / helper, folder / "tests" / helper)
     # Not inherited from this run: the flag must come from the conftest alone.
     env = {name: value for name, value in os.environ.items() if name != STRICT_ENV}

@@ -250,10 +250,13 @@ def test_re_executing_keeps_a_learners_edits(tmp_path):
     source = ROOT / "notebooks" / NOTEBOOKS[0].filename
     edited = tmp_path / source.name
     notebook = nbformat.read(source, as_version=4)
+    # the notebook's opening is enough to re-execute: the whole of it is run by nbval
+    notebook.cells = notebook.cells[:8]
+    assert sum(c.cell_type == "code" for c in notebook.cells) >= 3
     notebook.cells[1].source += "\n\nMy note: W_out counts window positions."
     notebook.cells.insert(2, nbformat.v4.new_code_cell("my_answer = 22\nprint(my_answer * 2)"))
     nbformat.write(notebook, edited)
-    load_tool("execute_notebooks").execute(edited, timeout=120)  # the notebook takes ~5 s
+    load_tool("execute_notebooks").execute(edited, timeout=120)
     again = nbformat.read(edited, as_version=4)
     assert [c.source for c in again.cells] == [c.source for c in notebook.cells]
     assert again.cells[2].outputs[0].text == "44\n"

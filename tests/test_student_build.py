@@ -54,16 +54,23 @@ def test_a_student_copy_is_the_notebook_without_its_solutions(student_folder, en
     assert checks and all("Not attempted yet" in str(c.outputs) for c in checks)
 
 
-def test_the_student_build_runs_top_to_bottom_under_nbval(student_folder):
-    """Both builds run under nbval; this is the student one (the default is in notebooks/)."""
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda n: n.filename)
+def test_the_student_build_runs_top_to_bottom_under_nbval(student_folder, entry):
+    """Both builds run under nbval; this is the student one (the default is in notebooks/).
+
+    One notebook per test, so that a failure names its notebook.
+    """
     env = dict(os.environ, COURSE_STRICT_CHECKERS="1")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
          "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
-         "--rootdir", str(student_folder), "-c", os.devnull, str(student_folder)],
+         "--nbval-cell-timeout=300", "--rootdir", str(student_folder), "-c", os.devnull, entry.filename],
         cwd=student_folder, capture_output=True, text=True, env=env, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout and "failed" not in result.stdout
+    code_cells = sum(c.cell_type == "code" for c in
+                     nbformat.read(student_folder / entry.filename, as_version=4).cells)
+    assert f"{code_cells} passed" in result.stdout and "failed" not in result.stdout, (
+        result.stdout[-3000:])
 
 
 def test_nbval_fails_a_solution_cell_that_is_not_correct(tmp_path):

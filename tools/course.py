@@ -142,7 +142,9 @@ def target_commands(target, venv_py, base_python, extra=(), port=8888):
     commands = {
         "venv": [],
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", str(port)] + extra],
-        "test": [[str(venv_py), "-m", "pytest"] + extra],
+        # one worker per core (at most 4), each file (so each notebook) on one worker, slowest first
+        "test": [[str(venv_py), "-m", "pytest", "-n", "auto", "--maxprocesses", "4",
+                  "--dist", "loadfile", "--no-loadscope-reorder"] + extra],
         "execute": [[str(venv_py), "tools/execute_notebooks.py"] + extra],
         "slides": [[str(venv_py), "tools/make_slides.py"] + extra],
         "handouts": [[str(venv_py), "tools/make_handouts.py"] + extra],

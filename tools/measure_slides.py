@@ -180,22 +180,37 @@ def measure_deck(browser, deck: Path) -> list[Slide]:
         page.close()
 
 
-# Runs in a RISE page: the present (innermost) slide, its size and its cells' heights.
+# Runs in a RISE page: the present (innermost) slide, its size and its cells' heights,
+# and whether Space has anything left to show (a later slide or a hidden fragment).
 _MEASURE_LIVE_JS = r"""
 () => {
   const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
   const present = Array.from(document.querySelectorAll('.reveal .slides section.present'));
   const section = present[present.length - 1];
-  const all = Array.from(document.querySelectorAll('.reveal .slides section'));
+  const all = Array.from(document.querySelectorAll('.reveal .slides section'))
+    .filter(s => !s.querySelector('section'));  // the innermost sections: what is shown
   const heading = section.querySelector('h1, h2, h3, h4');
   const cells = {};
   for (const cell of section.querySelectorAll('.jp-Cell')) {
     const style = getComputedStyle(cell);
-    cells[cell.dataset.windowedListIndex] = cell.getBoundingClientRect().height
-      + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+    cells[cell.dataset.windowedListIndex] = Math.round(cell.getBoundingClientRect().height
+      + parseFloat(style.marginTop) + parseFloat(style.marginBottom));
   }
-  return {index: all.indexOf(section), height: section.scrollHeight, width: section.scrollWidth,
+  // anything drawn outside the window (beyond what scrollWidth/Height count: left and top)
+  let left = 0, top = 0;
+  for (const element of section.querySelectorAll('*')) {
+    if (element.closest('aside.notes')) continue;
+    const r = element.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    left = Math.max(left, frame.left - r.left);
+    top = Math.max(top, frame.top - r.top);
+  }
+  const index = all.indexOf(section);
+  return {index, height: section.scrollHeight, width: section.scrollWidth,
+          over_left: left, over_top: top,
           frame_height: frame.height, frame_width: frame.width, cells,
+          hidden_fragments: section.querySelectorAll('.fragment:not(.visible)').length,
+          last: index === all.length - 1,
           heading: (heading ? heading.textContent : section.innerText).trim().split('\n')[0]
                    .replace(/¶$/, '').slice(0, 80)};
 }
@@ -204,55 +219,104 @@ _MEASURE_LIVE_JS = r"""
 
 @dataclass
 class LiveSlide:
-    """One slide of a live RISE presentation, measured in CSS pixels of the window."""
+    """One slide of a live RISE presentation, measured in CSS pixels of the window.
+
+    ``cells`` maps each cell's index in the notebook to its height on the
+    slide; ``over_left`` and ``over_top`` say how far something is drawn
+    left of or above the window.
+    """
 
     index: int
     heading: str
     height: int
     width: int
+    over_left: float
+    over_top: float
     frame_height: float
     frame_width: float
     cells: dict
+    hidden_fragments: int = 0
+    last: bool = False
+
+    @property
+    def taller_by(self) -> float:
+        return max(0.0, self.height - self.frame_height) + max(0.0, self.over_top)
+
+    @property
+    def wider_by(self) -> float:
+        return max(0.0, self.width - self.frame_width) + max(0.0, self.over_left)
 
     @property
     def fits(self) -> bool:
-        return (self.height <= self.frame_height + TOLERANCE_PX
-                and self.width <= self.frame_width + TOLERANCE_PX)
+        return self.taller_by <= TOLERANCE_PX and self.wider_by <= TOLERANCE_PX
 
     def problem(self) -> str:
-        return (f"live slide {self.index} \"{self.heading}\": {self.height}x{self.width} px "
-                f"in a {self.frame_height:.0f}x{self.frame_width:.0f} window")
+        """A line saying where the slide does not fit, and its cells' heights."""
+        parts = []
+        if self.taller_by > TOLERANCE_PX:
+            parts.append(f"{self.taller_by:.0f} px taller")
+        if self.wider_by > TOLERANCE_PX:
+            parts.append(f"{self.wider_by:.0f} px wider")
+        cells = ", ".join(f"cell {index}: {height} px" for index, height in self.cells.items())
+        return (f"live slide {self.index} \"{self.heading}\": {' and '.join(parts) or 'fits'} "
+                f"than the {self.frame_width:.0f}x{self.frame_height:.0f} window ({cells})")
 
 
 def measure_live(browser, url: str, max_steps: int = 800) -> list[LiveSlide]:
     """Every slide of a live RISE presentation at ``url``, in a 1280x720 page of ``browser``.
 
-    Space steps through slides, sub-slides and fragments in order; a slide
-    met again (a fragment shown) is measured again and keeps its tallest
-    size. The walk ends when Space stops changing the slide.
+    Space steps through slides, sub-slides and fragments in order, as a
+    presenter does; a slide met again (a fragment shown) is measured again
+    and keeps its largest size. The walk ends on the last slide with every
+    fragment shown.
+
+    Parameters
+    ----------
+    browser : playwright.sync_api.Browser
+        A running Chromium.
+    url : str
+        The notebook's RISE address, token included
+        (``http://127.0.0.1:PORT/rise/notebooks/NAME.ipynb?token=...``).
+    max_steps : int
+        Presses of Space after which the walk gives up (RuntimeError).
+
+    Returns
+    -------
+    list of LiveSlide
+        In the presentation's order.
     """
     page = browser.new_page(viewport=VIEWPORT)
     try:
         page.goto(url)
         page.wait_for_selector(".reveal.ready", timeout=120_000)
-        page.wait_for_timeout(2_000)  # RISE lays the cells out after reveal.js is ready
+        page.evaluate("document.fonts.ready")
+        # RISE lays the cells out and calls Reveal.sync() on timers after reveal.js is
+        # ready (its sync_timeout, 250 ms); the overlay's style sheet is in by then
+        page.wait_for_selector("#rise-overlay", state="attached", timeout=30_000)
+        page.wait_for_timeout(1_000)
         seen: dict[int, LiveSlide] = {}
-        unchanged = 0
         for _ in range(max_steps):
             slide = LiveSlide(**page.evaluate(_MEASURE_LIVE_JS))
-            if slide.index in seen:
-                unchanged += 1
-                known = seen[slide.index]
-                known.height, known.width = (max(known.height, slide.height),
-                                             max(known.width, slide.width))
-                if unchanged > 20:  # the last slide: Space shows nothing new
-                    break
-            else:
-                unchanged = 0
-                seen[slide.index] = slide
+            known = seen.setdefault(slide.index, slide)
+            if known is not slide:
+                for name in ("height", "width", "over_left", "over_top"):
+                    setattr(known, name, max(getattr(known, name), getattr(slide, name)))
+            if slide.last and slide.hidden_fragments == 0:
+                return sorted(seen.values(), key=lambda slide: slide.index)
+            state = (slide.index, slide.hidden_fragments)
             page.keyboard.press("Space")
-            page.wait_for_timeout(600)  # the slide transition
-        return sorted(seen.values(), key=lambda slide: slide.index)
+            # the next slide or fragment is in place (its layout does not wait for the
+            # transition's animation, which moves it with a transform only)
+            page.wait_for_function("""([index, hidden]) => {
+                const section = Array.from(
+                  document.querySelectorAll('.reveal .slides section.present')).pop();
+                const all = Array.from(document.querySelectorAll('.reveal .slides section'))
+                  .filter(s => !s.querySelector('section'));
+                return all.indexOf(section) !== index
+                  || section.querySelectorAll('.fragment:not(.visible)').length !== hidden;
+            }""", arg=list(state), timeout=10_000)
+            page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        raise RuntimeError(f"{url}: not at the last slide after {max_steps} steps")
     finally:
         page.close()
 

@@ -14,7 +14,6 @@ from course_utils import (
 )
 from course_utils.viz.style import DROPPED_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
 
-
 # --------------------------------------------------------------------------
 # Report: the explorer's update function
 # --------------------------------------------------------------------------

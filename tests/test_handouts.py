@@ -24,7 +24,7 @@ import unicodedata
 
 import numpy as np
 import pytest
-from browser_support import ROOT, browser_or_skip, launch_chromium
+from browser_support import ROOT
 from deck_facts import deck_notebook, figure_count, make_decks, notes_texts, slide_pages
 
 import course_utils as cu
@@ -40,11 +40,11 @@ PX_PER_PT = 96 / 72
 
 
 @pytest.fixture(scope="module")
-def handouts(tmp_path_factory):
+def handouts(tmp_path_factory, browser):
     """Every notebook's handout, printed by `make handouts`' own code, keyed by notebook."""
-    browser_or_skip()
     folder = tmp_path_factory.mktemp("handouts")
-    pdfs = make_handouts.make_handouts([ROOT / "notebooks" / name for name in NAMES], folder)
+    pdfs = make_handouts.make_handouts([ROOT / "notebooks" / name for name in NAMES], folder,
+                                       browser)
     return dict(zip(NAMES, pdfs))
 
 
@@ -121,21 +121,13 @@ def test_every_figure_of_the_deck_is_in_the_handout(handouts, name):
     assert len(image_objects(PdfReader(handouts[name]))) == expected
 
 
-def test_a_deck_that_would_fetch_from_the_network_is_refused(tmp_path):
-    browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
+def test_a_deck_that_would_fetch_from_the_network_is_refused(tmp_path, browser):
     name = "03_parameter_sharing.ipynb"
     deck = make_decks(tmp_path, [ROOT / "notebooks" / name])[name]
     deck.write_text(deck.read_text().replace(
         "</body>", '<img src="https://example.org/figure.png" alt="from the network"></body>'))
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            with pytest.raises(make_handouts.NetworkRequest, match="example.org/figure.png"):
-                make_handouts.print_deck(browser, deck, tmp_path / "handout.pdf")
-        finally:
-            browser.close()
+    with pytest.raises(make_handouts.NetworkRequest, match="example.org/figure.png"):
+        make_handouts.print_deck(browser, deck, tmp_path / "handout.pdf")
     assert not (tmp_path / "handout.pdf").exists()
 
 
@@ -273,9 +265,8 @@ def test_lines_in_series_colours_are_told_apart_by_their_markers_too():
         plt.close(figure)
 
 
-def test_a_slide_with_notes_is_followed_by_its_notes_page(tmp_path):
+def test_a_slide_with_notes_is_followed_by_its_notes_page(tmp_path, browser):
     # A small deck whose slides all fit: exactly one page per slide, one per slide's notes.
-    browser_or_skip()
     import nbformat
     from pypdf import PdfReader
 
@@ -294,7 +285,7 @@ def test_a_slide_with_notes_is_followed_by_its_notes_page(tmp_path):
     path = tmp_path / "09_small.ipynb"
     nbformat.write(notebook, path)
     assert slide_pages(notebook) == [True, False, True]
-    (pdf,) = make_handouts.make_handouts([path], tmp_path / "out")
+    (pdf,) = make_handouts.make_handouts([path], tmp_path / "out", browser)
     reader = PdfReader(pdf)
     # the theme writes headings in capitals
     texts = [" ".join(page.extract_text().split()).lower() for page in reader.pages]

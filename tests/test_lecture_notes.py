@@ -14,12 +14,12 @@ import sys
 
 import nbformat
 import pytest
-
 from browser_support import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 
 from lecture_cut import lecture_cut  # noqa: E402
+
 from course_utils.course import NOTEBOOKS  # noqa: E402
 
 #: How far the notes' minutes may be from the notebook's stated time.

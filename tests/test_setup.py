@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,8 +21,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
-import tomllib
 
 from course_utils import NOTEBOOKS
 

@@ -13,32 +13,19 @@ from __future__ import annotations
 
 import shutil
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
-
-from browser_support import ROOT, browser_or_skip, launch_chromium
+from browser_support import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 
 import make_slides  # noqa: E402
 import measure_slides  # noqa: E402
+
 from course_utils.course import NOTEBOOKS  # noqa: E402
 
 NAMES = [nb.filename for nb in NOTEBOOKS]
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """One headless Chromium for the whole session."""
-    browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +36,10 @@ def slide_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def measured(chromium, slide_folder):
+def measured(browser, slide_folder):
     """Every deck's slides, measured: {notebook file name: [Slide, ...]}."""
     return {name: measure_slides.measure_deck(
-                chromium, make_slides.make_deck(ROOT / "notebooks" / name, slide_folder))
+                browser, make_slides.make_deck(ROOT / "notebooks" / name, slide_folder))
             for name in NAMES}
 
 
@@ -79,7 +66,7 @@ def test_every_slide_has_speaker_notes_in_the_deck(measured, name):
     assert bare == [], f"{name}: slides without speaker notes:\n" + "\n".join(bare)
 
 
-def test_the_measurement_finds_a_slide_that_does_not_fit(chromium, slide_folder):
+def test_the_measurement_finds_a_slide_that_does_not_fit(browser, slide_folder):
     """A deck built to overflow (a long list, a wide unbreakable line) is reported, with sizes."""
     notebook = nbformat.v4.new_notebook()
     tall = "## A slide far too tall\n\n" + "\n".join(f"- item {i}" for i in range(60))
@@ -89,7 +76,7 @@ def test_the_measurement_finds_a_slide_that_does_not_fit(chromium, slide_folder)
         "slideshow": {"slide_type": "slide"}}) for source in (fine, tall, wide)]
     path = slide_folder / "overflowing.ipynb"
     nbformat.write(notebook, path)
-    slides = measure_slides.measure_deck(chromium, make_slides.make_deck(path, slide_folder))
+    slides = measure_slides.measure_deck(browser, make_slides.make_deck(path, slide_folder))
     assert [slide.heading for slide in slides] == [
         "A slide that fits", "A slide far too tall", "A slide far too wide"]
     fits, too_tall, too_wide = slides

@@ -21,41 +21,29 @@ import sys
 import urllib.request
 
 import pytest
-
-from browser_support import ROOT, LabServer, browser_or_skip, launch_chromium
+from browser_support import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 
 import measure_slides  # noqa: E402
+
 from course_utils.course import NOTEBOOKS  # noqa: E402
 
 NAMES = [nb.filename for nb in NOTEBOOKS]
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    browser_or_skip()
-    server = LabServer(tmp_path_factory.mktemp("lab"))
-    yield server
-    server.stop()
+def measured(lab, browser):
+    """Every notebook's live slides, measured: {notebook file name: [LiveSlide, ...]}.
 
-
-@pytest.fixture(scope="module")
-def measured(lab):
-    """Every notebook's live slides, measured: {notebook file name: [LiveSlide, ...]}."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            result = {}
-            for name in NAMES:
-                result[name] = measure_slides.measure_live(
-                    browser, lab.url(f"rise/notebooks/{name}"))
-                lab.shut_down_kernels()
-            return result
-        finally:
-            browser.close()
+    ``lab`` (one JupyterLab server) and ``browser`` (one Chromium) are the session's,
+    from tests/conftest.py.
+    """
+    result = {}
+    for name in NAMES:
+        result[name] = measure_slides.measure_live(browser, lab.url(f"rise/notebooks/{name}"))
+        lab.shut_down_kernels()
+    return result
 
 
 def test_the_course_settings_give_rise_its_style_sheet(lab):

@@ -19,7 +19,7 @@ import importlib.util
 from collections import Counter
 
 import pytest
-from browser_support import ROOT, browser_or_skip, launch_chromium
+from browser_support import ROOT
 from deck_facts import (
     VIEW_CLASS,
     deck_notebook,
@@ -69,17 +69,6 @@ def test_slides_vendor_holds_what_the_fetch_script_lists_and_stays_small():
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
     return make_decks(tmp_path_factory.mktemp("decks"), [ROOT / "notebooks" / n for n in NAMES])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 class OfflineDeck:

@@ -17,8 +17,7 @@ from course_utils import (
     sliding_window_frame,
     vertical_edge_kernel,
 )
-from course_utils.viz.style import INPUT_COLOUR, PADDING_COLOUR
-from course_utils.viz.style import WINDOW_TINT
+from course_utils.viz.style import INPUT_COLOUR, PADDING_COLOUR, WINDOW_TINT
 
 GRID, KERNEL = grid_5x5(), vertical_edge_kernel()
 

@@ -140,29 +140,34 @@ def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 60_000) -> Path
     return pdf
 
 
-def make_handouts(notebooks: list[Path], output_dir: Path = HANDOUTS) -> list[Path]:
+def make_handouts(notebooks: list[Path], output_dir: Path = HANDOUTS,
+                  browser=None) -> list[Path]:
     """Write one PDF per notebook into ``output_dir``; return their paths, in order.
 
     The decks are made by :func:`make_slides.make_deck` in a temporary folder
     (with a copy of slides/vendor), so `make slides` need not run first.
+    ``browser`` is a Playwright Chromium to print with (the tests share one);
+    by default Debian's Chromium is started for the job and closed after it.
     """
-    from playwright.sync_api import sync_playwright
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
-    if not CHROMIUM.exists():
-        raise SystemExit(f"Chromium not found at {CHROMIUM}: install Debian's package "
-                         "(apt-get install chromium) or set COURSE_CHROMIUM")
+        if not CHROMIUM.exists():
+            raise SystemExit(f"Chromium not found at {CHROMIUM}: install Debian's package "
+                             "(apt-get install chromium) or set COURSE_CHROMIUM")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                  args=CHROMIUM_ARGS)
+            try:
+                return make_handouts(notebooks, output_dir, chromium)
+            finally:
+                chromium.close()
     output_dir.mkdir(parents=True, exist_ok=True)
-    pdfs = []
-    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory() as folder:
         shutil.copytree(make_slides.SLIDES / make_slides.VENDOR, Path(folder) / make_slides.VENDOR)
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for notebook in notebooks:
-                deck = make_slides.make_deck(notebook, Path(folder))
-                pdfs.append(print_deck(browser, deck, output_dir / f"{notebook.stem}.pdf"))
-        finally:
-            browser.close()
-    return pdfs
+        return [print_deck(browser, make_slides.make_deck(notebook, Path(folder)),
+                           output_dir / f"{notebook.stem}.pdf")
+                for notebook in notebooks]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,10 +66,10 @@ def test_every_section_with_content_has_notes_and_minutes(entry):
     assert missing == [], f"{entry.filename}:\n" + "\n".join(missing)
 
 
-@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.filename)
-def test_the_minutes_add_up_to_the_stated_time(entry):
+def lecture_minutes(notebook) -> tuple[int, int]:
+    """The minutes of a notebook's speaker notes: (core sections, Going-further sections)."""
     core = optional = 0
-    for group in sections(read(entry.filename)):
+    for group in sections(notebook):
         lecture = group[0].metadata.get("lecture", {})
         going_further = "Going further" in group[0].source.splitlines()[0]
         # a Going-further section is optional in the notes, and only such a section is
@@ -78,10 +78,28 @@ def test_the_minutes_add_up_to_the_stated_time(entry):
             optional += lecture.get("minutes", 0)
         else:
             core += lecture.get("minutes", 0)
+    return core, optional
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.filename)
+def test_the_minutes_add_up_to_the_stated_time(entry):
+    core, optional = lecture_minutes(read(entry.filename))
     print(f"\n{entry.filename}: {core} minutes of notes for {entry.minutes} stated"
           + (f", plus {optional} optional" if optional else ""))
     assert abs(core - entry.minutes) <= MINUTES_TOLERANCE, (
         f"{entry.filename}: the notes' minutes add up to {core}, the notebook says {entry.minutes}")
+
+
+def test_the_readme_gives_each_lecture_the_minutes_of_its_notes():
+    """The README's teaching table says how long each lecture takes: its notes' minutes."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d) \| (\d+) min(?: \(\+(\d+) optional\))? \| (\d+) min \|",
+                      readme, re.M)
+    assert len(rows) == len(NOTEBOOKS), rows
+    for (number, lecture, optional, self_study), entry in zip(rows, NOTEBOOKS):
+        core, going_further = lecture_minutes(read(entry.filename))
+        assert (int(lecture), int(optional or 0)) == (core, going_further), (number, core)
+        assert int(self_study) == entry.minutes, number
 
 
 def notebook_text(notebook) -> str:

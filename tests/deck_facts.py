@@ -44,9 +44,9 @@ VIEW_CLASS = {
 FORMULA = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$[^$\n]+?(?<!\\)\$", re.S)
 
 
-def deck_notebook(path: Path) -> nbformat.NotebookNode:
-    """The notebook as the deck shows it (the lecture cut)."""
-    return lecture_cut(nbformat.read(path, as_version=4))
+def deck_notebook(path: Path, notes_on_sub_slides: bool = True) -> nbformat.NotebookNode:
+    """The notebook as the deck shows it (the lecture cut); as its handout prints it, with False."""
+    return lecture_cut(nbformat.read(path, as_version=4), notes_on_sub_slides)
 
 
 def slide_type(cell) -> str:

@@ -88,7 +88,7 @@ def image_objects(reader) -> set[int]:
 def test_every_slide_starts_a_page_with_its_number_and_its_notes_follow(handouts, name):
     from pypdf import PdfReader
 
-    notebook = deck_notebook(ROOT / "notebooks" / name)
+    notebook = deck_notebook(ROOT / "notebooks" / name, notes_on_sub_slides=False)
     pages = slide_pages(notebook)
     reader = PdfReader(handouts[name])
     numbers = printed_slide_numbers(reader)

@@ -158,13 +158,19 @@ def _last_line_of_tracebacks(cell: nbformat.NotebookNode) -> None:
             output["traceback"] = output["traceback"][-1:]
 
 
-def lecture_cut(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def lecture_cut(notebook: nbformat.NotebookNode,
+                notes_on_sub_slides: bool = True) -> nbformat.NotebookNode:
     """Return the notebook as the deck should show it (a copy; ``notebook`` is not changed).
 
     Parameters
     ----------
     notebook : nbformat.NotebookNode
         A course notebook, as read by ``nbformat.read(path, as_version=4)``.
+    notes_on_sub_slides : bool
+        Repeat a section's notes on each of its later slides, so that the
+        speaker view always shows the plan of the section (the deck). A printed
+        handout gives them once, after the section's first slide, instead of on
+        every other page.
 
     Returns
     -------
@@ -185,11 +191,11 @@ def lecture_cut(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if "split" in lecture:
             parts[-1:] = _split(parts[-1], lecture["split"])
         cells.extend(parts)
-    cut.cells = _with_notes(cells)
+    cut.cells = _with_notes(cells, notes_on_sub_slides)
     return cut
 
 
-def _with_notes(cells: list) -> list:
+def _with_notes(cells: list, notes_on_sub_slides: bool = True) -> list:
     """``cells`` with a notes cell after each one that starts a slide or a sub-slide."""
     noted, section, heading = [], None, ""
     for cell in cells:
@@ -201,7 +207,7 @@ def _with_notes(cells: list) -> list:
             heading = cell.source.splitlines()[0].lstrip("# ").strip() if cell.source else ""
             if section:
                 noted.append(_notes_cell(notes_text(section), f"{cell.id}-notes"))
-        elif kind in ("slide", "subslide") and section:
+        elif kind in ("slide", "subslide") and section and notes_on_sub_slides:
             continued = f"*{heading}, continued.*\n\n{_paragraphs(section['notes'])}"
             noted.append(_notes_cell(continued, f"{cell.id}-notes"))
     return noted

@@ -3,7 +3,8 @@
 `make handouts` runs this. What is printed is the lecture deck (the same one
 `make slides` writes), by Debian's Chromium in reveal.js's print mode
 (``?print-pdf``), one slide per page with every fragment shown, and each
-slide's speaker notes on the page after it. Why the deck, not the notebook:
+section's speaker notes on the page after its first slide. Why the deck, not
+the notebook:
 
 - the instructor gets what the room sees, page for page, with what to say,
   ask and drive live (the notes) next to it: a lecture plan to hold;
@@ -165,7 +166,10 @@ def make_handouts(notebooks: list[Path], output_dir: Path = HANDOUTS,
     output_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         shutil.copytree(make_slides.SLIDES / make_slides.VENDOR, Path(folder) / make_slides.VENDOR)
-        return [print_deck(browser, make_slides.make_deck(notebook, Path(folder)),
+        # a section's notes are printed once, after its first slide (a deck repeats
+        # them on every later slide of the section, for the speaker view)
+        return [print_deck(browser, make_slides.make_deck(notebook, Path(folder),
+                                                          notes_on_sub_slides=False),
                            output_dir / f"{notebook.stem}.pdf")
                 for notebook in notebooks]
 
@@ -181,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     for pdf in make_handouts(notebooks, args.output_dir):
         shown = pdf.relative_to(ROOT) if pdf.is_relative_to(ROOT) else pdf
         print(f"{shown}  ({pdf.stat().st_size / 1e6:.1f} MB)")
-    print("One page per slide, each slide's speaker notes on the page after it.")
+    print("One page per slide, each section's speaker notes on the page after its first slide.")
     return 0
 
 

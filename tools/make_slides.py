@@ -66,13 +66,15 @@ def exporter() -> SlidesExporter:
     return SlidesExporter(config=config)
 
 
-def make_deck(notebook: Path, output_dir: Path = SLIDES) -> Path:
+def make_deck(notebook: Path, output_dir: Path = SLIDES,
+              notes_on_sub_slides: bool = True) -> Path:
     """Write ``notebook``'s deck into ``output_dir``; return its path.
 
     ``output_dir`` must hold (or be given) a copy of ``slides/vendor``.
+    ``notes_on_sub_slides``: see :func:`lecture_cut.lecture_cut` (False for handouts).
     """
     body, _ = exporter().from_notebook_node(
-        lecture_cut(nbformat.read(notebook, as_version=4)),
+        lecture_cut(nbformat.read(notebook, as_version=4), notes_on_sub_slides),
         resources={"widget_assets_path": WIDGET_ASSETS_PATH})
     # nbconvert's template re-typesets formulas on every slide change and fails
     # when MathJax could not load (a deck opened without its vendor folder).

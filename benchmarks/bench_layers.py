@@ -423,7 +423,12 @@ class ConvProfile:
 
 def profile_conv2d(case: ConvCase) -> ConvProfile:
     """Time conv2d's stages separately, with the same functions it calls."""
-    from course_utils.conv.convolution import conv2d_columns, conv2d_windows, conv_geometry, image_steps
+    from course_utils.conv.convolution import (
+        conv2d_columns,
+        conv2d_windows,
+        conv_geometry,
+        image_steps,
+    )
 
     x, w, b = random_case(case)
     _, _, _, g = conv_geometry(x, w, b, stride=case.stride, padding=case.padding)

@@ -36,6 +36,7 @@ def threads_before_numpy(argv: list[str]) -> None:
 if __name__ == "__main__":
     threads_before_numpy(sys.argv[1:])
 
+import timing  # noqa: E402
 from bench_import import import_lines, run_import_benchmarks  # noqa: E402
 from bench_layers import (  # noqa: E402
     CONV_CASES,
@@ -55,7 +56,6 @@ from bench_notebooks import (  # noqa: E402
     scratch_environment,
     temporary_folder,
 )
-import timing  # noqa: E402
 from timing import blas_description, blas_threads, cpu_name, memory_gib, usable_cores  # noqa: E402
 
 TARGETS = {  # operation -> (peer the target is measured against, largest median ratio)

@@ -16,9 +16,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
 from .convolution import (
+    FEW_TAPS,
     ConvGeometry,
     ConvPadding,
-    FEW_TAPS,
     add_windows_gradient,
     conv_geometry_from_shapes,
     padding_gradient_to_input,

@@ -151,11 +151,19 @@ def run_explorers(scratch: Path) -> dict[str, list[float]]:
     return result
 
 
+def test_command() -> list[str]:
+    """The command ``make test`` runs (tools/course.py decides it), with this interpreter."""
+    sys.path.insert(0, str(REPO / "tools"))
+    import course  # tools/course.py: the standard library only
+
+    (command,) = course.target_commands("test", sys.executable, sys.executable)
+    return command
+
+
 def run_test_suite() -> tuple[float, int, str]:
-    """Run ``python -m pytest`` (what ``make test`` runs); return seconds, exit code, summary."""
+    """Run what ``make test`` runs (in parallel workers); return seconds, exit code, summary."""
     start = time.perf_counter()
-    finished = subprocess.run([sys.executable, "-m", "pytest", "-q"],
-                              cwd=REPO, capture_output=True, text=True)
+    finished = subprocess.run(test_command() + ["-q"], cwd=REPO, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     lines = [line for line in finished.stdout.splitlines() if line.strip()]
     return seconds, finished.returncode, lines[-1] if lines else ""

@@ -55,6 +55,7 @@ from bench_notebooks import (  # noqa: E402
     run_test_suite,
     scratch_environment,
     temporary_folder,
+    test_command,
 )
 from timing import blas_description, blas_threads, cpu_name, memory_gib, usable_cores  # noqa: E402
 
@@ -66,8 +67,11 @@ TARGETS = {  # operation -> (peer the target is measured against, largest median
 #: Every case of each operation within this multiple of its bare multiply (issue 23).
 MULTIPLY_LIMIT = 1.25
 NOTEBOOK_SECONDS, NOTEBOOK_BYTES = 30.0, 2**30
+#: Issue 23's own limits for the two notebooks that train models (the others keep 30 s).
+NOTEBOOK_SECONDS_BY_NAME = {"04_locally_connected_faces.ipynb": 10.0,
+                            "05_mnist_counts.ipynb": 15.0}
 EXPLORER_SECONDS = 0.100
-TEST_SUITE_SECONDS = 300.0
+TEST_SUITE_SECONDS = 240.0  # issue 23: make test, browser tests included, under 4 minutes
 
 
 def package_version(name: str) -> str:
@@ -177,13 +181,14 @@ def profile_lines(profiles: list[ConvProfile], results: list[CaseResult]) -> lis
 
 def notebook_lines(runs: list[NotebookRun]) -> list[str]:
     floor = runs[0]
-    lines = ["| Notebook | Seconds | Above the floor | Peak kernel memory (MB) | Above the floor | "
-             "Verdict |", "|---|---|---|---|---|---|"]
+    lines = ["| Notebook | Seconds | Target (s) | Above the floor | Peak kernel memory (MB) | "
+             "Above the floor | Verdict |", "|---|---|---|---|---|---|---|"]
     for run in runs:
         is_floor = run is floor
-        met = run.seconds < NOTEBOOK_SECONDS and run.peak_bytes < NOTEBOOK_BYTES
+        limit = NOTEBOOK_SECONDS_BY_NAME.get(run.name, NOTEBOOK_SECONDS)
+        met = run.seconds < limit and run.peak_bytes < NOTEBOOK_BYTES
         lines.append(
-            f"| {run.name} | {run.seconds:.1f} | "
+            f"| {run.name} | {run.seconds:.1f} | {'-' if is_floor else f'{limit:.0f}'} | "
             f"{'-' if is_floor else f'{run.seconds - floor.seconds:+.1f}'} | "
             f"{run.peak_bytes / 1e6:.0f} | "
             f"{'-' if is_floor else f'{(run.peak_bytes - floor.peak_bytes) / 1e6:+.0f}'} | "
@@ -387,8 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     if suite is not None:
         seconds, code, summary = suite
         lines += ["## The whole test suite", "",
-                  f"`python -m pytest` (what `make test` runs): {seconds / 60:.1f} minutes, "
-                  f"exit code {code}, `{summary}`. Target: under 5 minutes: "
+                  f"`make test`'s own command (`python {' '.join(test_command()[1:])}`), browser tests "
+                  f"included: {seconds / 60:.1f} minutes, "
+                  f"exit code {code}, `{summary}`. Target: under 4 minutes: "
                   f"{verdict(seconds < TEST_SUITE_SECONDS)}.", ""]
     args.output.write_text("\n".join(lines), encoding="utf-8")
     print(f"Wrote {args.output} and {plot_path}")

@@ -778,6 +778,22 @@ CASES = [
                                    np.array([0, 1] * 4), [(np.arange(4), np.arange(4, 8))],
                                    [1], plateau=(5, -0.1)), ValueError, "plateau",
          "positive"),
+    Case("conv2d_backward", "input_gradient as text",
+         lambda: cu.conv2d_backward(np.ones((1, 1, 3, 3)), X, W, input_gradient="no"),
+         TypeError, "input_gradient", "must be True or False"),
+    Case("grouped_conv2d_backward", "input_gradient as a number",
+         lambda: cu.grouped_conv2d_backward(np.ones((1, 1, 3, 3)), X, W, groups=1,
+                                            input_gradient=0), TypeError, "input_gradient",
+         "must be True or False"),
+    Case("locally_connected2d_backward", "input_gradient None",
+         lambda: cu.locally_connected2d_backward(np.ones((1, 1, 3, 3)), X,
+                                                 np.ones((1, 3, 3, 1, 3, 3)),
+                                                 input_gradient=None),
+         TypeError, "input_gradient", "must be True or False"),
+    Case("dense_backward", "input_gradient as text",
+         lambda: cu.dense_backward(np.ones((2, 5)), np.ones((2, 3)), np.ones((3, 5)),
+                                   input_gradient="False"), TypeError, "input_gradient",
+         "must be True or False"),
 ]
 
 # Public callables that take no arguments (nothing to get wrong), and the

@@ -554,3 +554,107 @@ def test_gradient_dtype_and_shape_text_have_one_home_in_validation():
                    if "def gradient_dtype(" in path.read_text(encoding="utf-8")
                    or "def shape_text(" in path.read_text(encoding="utf-8"))
     assert homes == ["validation.py"]
+
+
+# --------------------------------------------------------------------------
+# input_gradient=False: the weights' gradients only, as training needs them
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", ["conv stride 1", "conv stride 2 padded", "conv reflect",
+                                  "conv few taps", "conv 4 -> 2 channels", "grouped",
+                                  "locally connected", "dense"])
+def test_a_backward_without_dx_gives_the_same_weight_gradients(case):
+    from course_utils import (conv2d_backward, grouped_conv2d_backward,
+                              locally_connected2d_backward)
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((3, 4, 7, 7))
+    if case == "dense":
+        x2, w = rng.standard_normal((3, 5)), rng.standard_normal((5, 2))
+        dout = rng.standard_normal((3, 2))
+        with_dx = dense_backward(dout, x2, w)
+        without = dense_backward(dout, x2, w, input_gradient=False)
+    elif case == "locally connected":
+        w = rng.standard_normal((2, 5, 5, 4, 3, 3))
+        dout = rng.standard_normal((3, 2, 5, 5))
+        with_dx = locally_connected2d_backward(dout, x, w)
+        without = locally_connected2d_backward(dout, x, w, input_gradient=False)
+    elif case == "grouped":
+        w = rng.standard_normal((6, 2, 3, 3))
+        dout = rng.standard_normal((3, 6, 5, 5))
+        with_dx = grouped_conv2d_backward(dout, x, w, groups=2)
+        without = grouped_conv2d_backward(dout, x, w, groups=2, input_gradient=False)
+    else:
+        settings = {"conv stride 1": ({}, (2, 4, 3, 3)),
+                    "conv stride 2 padded": ({"stride": 2, "padding": 1}, (2, 4, 3, 3)),
+                    "conv reflect": ({"padding": 1, "padding_mode": "reflect"}, (2, 4, 3, 3)),
+                    "conv few taps": ({}, (5, 1, 2, 2)),
+                    "conv 4 -> 2 channels": ({}, (2, 4, 5, 5))}
+        options, shape = settings[case]
+        w = rng.standard_normal(shape)
+        x = x[:, :shape[1]]
+        out_shape = conv2d(x, w, **options).shape
+        dout = rng.standard_normal(out_shape)
+        with_dx = conv2d_backward(dout, x, w, **options)
+        without = conv2d_backward(dout, x, w, **options, input_gradient=False)
+    assert with_dx[0] is not None and with_dx[0].shape[0] == 3
+    assert without[0] is None
+    np.testing.assert_array_equal(without[1], with_dx[1])  # dw: the very same numbers
+    np.testing.assert_array_equal(without[2], with_dx[2])  # db
+
+
+@pytest.mark.parametrize("locally_connected", [False, True])
+def test_a_models_backward_without_dx_fills_the_same_gradients_and_returns_none(
+        locally_connected):
+    x = np.random.default_rng(2).standard_normal((3, 2, 6, 6))
+    labels = np.array([0, 3, 1])
+    grads = []
+    for input_gradient in (True, False):
+        model = small_model(np.random.default_rng(5), locally_connected)
+        _, dscores = softmax_cross_entropy(model.forward(x), labels)
+        dx = model.backward(dscores, input_gradient=input_gradient)
+        assert (dx is None) == (not input_gradient)
+        grads.append({(type(layer).__name__, name): layer.grads[name].copy()
+                      for layer, name in model.parameters()})
+        assert model.backward_passes == 1 and not model.backward_pending
+    assert grads[0].keys() == grads[1].keys() and len(grads[0]) == 4
+    for key in grads[0]:
+        np.testing.assert_array_equal(grads[1][key], grads[0][key])
+
+
+def test_a_backward_without_dx_stops_at_the_first_layer_with_weights():
+    """The layers below it get no backward call; the model is used up all the same."""
+    calls = []
+
+    class Recording(Flatten):
+        def _backward(self, dout, shape):
+            calls.append("flatten")
+            return super()._backward(dout, shape)
+
+    rng = np.random.default_rng(0)
+    model = Sequential([Recording(), Dense(8, 4, rng=rng), ReLU(), Dense(4, 2, rng=rng)])
+    x = rng.standard_normal((5, 2, 2, 2))
+    model.forward(x)
+    assert model.backward(np.ones((5, 2)), input_gradient=False) is None
+    assert calls == [] and all(name in layer.grads for layer, name in model.parameters())
+    with pytest.raises(ValueError, match="already ran"):
+        model.backward(np.ones((5, 2)), input_gradient=False)
+    model.forward(x)
+    assert model.backward(np.ones((5, 2))).shape == x.shape and calls == ["flatten"]
+    # a model with no weights has nothing to compute, and still counts the pass
+    plain = Sequential([Flatten()])
+    plain.forward(x)
+    assert plain.backward(np.ones((5, 8)), input_gradient=False) is None
+    assert plain.backward_passes == 1
+    plain.forward(x)
+    with pytest.raises(TypeError, match="input_gradient must be True or False"):
+        plain.backward(np.ones((5, 8)), input_gradient="no")
+
+
+def test_relu_backward_gives_zero_where_x_is_not_positive_even_for_inf_and_nan():
+    x = np.array([-1.0, 0.0, 2.0, -3.0, 4.0])
+    dout = np.array([np.inf, np.nan, 5.0, -np.inf, np.nan])
+    with np.errstate(all="raise"):  # and no warning on the way
+        dx = relu_backward(dout, x)
+    np.testing.assert_array_equal(dx, [0.0, 0.0, 5.0, 0.0, np.nan])
+    assert relu_backward(np.array([1, 2]), np.array([1, -1])).dtype == np.float64
+    assert relu_backward(np.ones(2, np.float32), np.ones(2, np.float32)).dtype == np.float32

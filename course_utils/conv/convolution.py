@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
+from ..validation import IntOrPair, check_array, check_bool, gradient_dtype, shape_text
 from .geometry import PaddingArg, window_geometry
 from .padding import check_padding_mode, pad2d
 
@@ -549,7 +549,8 @@ def conv2d_backward(
     dilation: IntOrPair = 1,
     padding_mode: str = "zeros",
     method: str = "auto",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    input_gradient: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of a :func:`conv2d` layer, given the gradient of its output.
 
     Parameters
@@ -572,10 +573,14 @@ def conv2d_backward(
         swapped (:func:`conv2d_input_gradient_full`). ``'auto'`` takes
         ``'full_convolution'`` at stride 1 when ``C_in >= C_out``, where it
         was the faster when measured, and ``'columns'`` otherwise.
+    input_gradient : bool
+        Compute ``dx``. A model's first layer has nothing below it to pass
+        ``dx`` to, and ``dx`` costs about as much as ``dw``; with ``False``
+        ``dx`` is ``None``.
 
     Returns
     -------
-    dx : ndarray, shape (N, C_in, H, W)
+    dx : ndarray, shape (N, C_in, H, W), or None
     dw : ndarray, shape (C_out, C_in, KH, KW)
         Every position used the same filter, so its gradient is the sum of
         the gradients from all positions.
@@ -600,6 +605,7 @@ def conv2d_backward(
     if method == "full_convolution" and g.stride != (1, 1):
         raise ValueError(f"method='full_convolution' needs stride 1, got stride={g.stride}: "
                          f"with a larger stride, dout would need zeros between its cells")
+    input_gradient = check_bool(input_gradient, "input_gradient")
     if method == "auto":
         # The full convolution copies dout's windows, each used by C_in products; the
         # columns way adds each window's gradient back, each made by C_out products.
@@ -612,17 +618,21 @@ def conv2d_backward(
     dout_rows = dout.reshape(g.batch, g.out_channels, -1)    # (N, C_out, H_out*W_out)
     db = dout.sum(axis=(0, 2, 3)).astype(dtype)
     dw = np.zeros(filters.shape, dtype=dtype)
-    dx_padded = np.zeros((g.batch, g.in_channels, *g.padded_size), dtype=dtype)
+    add_back = input_gradient and method == "columns"  # dx built window by window, below
+    if add_back:
+        dx_padded = np.zeros((g.batch, g.in_channels, *g.padded_size), dtype=dtype)
     # A few images per step, as in the forward pass, so that the columns stay in cache.
     for images in image_steps(g, x.itemsize):
         columns = conv2d_columns(windows[images])            # (n, C_in*KH*KW, H_out*W_out)
         # dw[f, k] = sum over images n and positions p of dout[n, f, p] * columns[n, k, p]
         dw += np.matmul(dout_rows[images], columns.transpose(0, 2, 1)).sum(axis=0)
-        if method == "columns":
+        if add_back:
             # Each window's gradient, then added back where the window was read from.
             dcolumns = np.matmul(filters.T, dout_rows[images])  # (n, C_in*KH*KW, H_out*W_out)
             add_windows_gradient(dx_padded[images], dcolumns.reshape(
                 -1, g.in_channels, *g.kernel_size, *g.output_size), g)
+    if not input_gradient:
+        return None, dw.reshape(w.shape), db
     if method == "full_convolution":
         dx_padded = conv2d_input_gradient_full(dout, w, g).astype(dtype, copy=False)
     dx = padding_gradient_to_input(dx_padded, g)

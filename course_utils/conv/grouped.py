@@ -16,7 +16,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..validation import IntOrPair, check_array, check_groups, check_int
+from ..validation import IntOrPair, check_array, check_bool, check_groups, check_int
 from .convolution import ConvPadding, conv2d, conv2d_backward, conv_geometry_from_shapes
 
 __all__ = ["channel_connections", "grouped_conv2d", "grouped_conv2d_backward"]
@@ -97,7 +97,8 @@ def grouped_conv2d_backward(
     stride: IntOrPair = 1,
     padding: ConvPadding = 0,
     dilation: IntOrPair = 1,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    input_gradient: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of :func:`grouped_conv2d`: those of each group's convolution, side by side.
 
     Parameters
@@ -107,10 +108,12 @@ def grouped_conv2d_backward(
     w : ndarray, shape (C_out, C_in / groups, KH, KW)
     groups, stride, padding, dilation
         As in the forward pass.
+    input_gradient : bool
+        Compute ``dx`` (``None`` with ``False``), as in :func:`conv2d_backward`.
 
     Returns
     -------
-    dx : ndarray, shape (N, C_in, H, W)
+    dx : ndarray, shape (N, C_in, H, W), or None
     dw : ndarray, shape (C_out, C_in / groups, KH, KW)
     db : ndarray, shape (C_out,)
     """
@@ -124,15 +127,18 @@ def grouped_conv2d_backward(
     if dout.shape != expected:
         raise ValueError(f"dout must have the layer's output shape {expected}, "
                          f"got {dout.shape}")
+    input_gradient = check_bool(input_gradient, "input_gradient")
     if groups == 1:
-        return conv2d_backward(dout, x, w, stride=stride, padding=padding, dilation=dilation)
+        return conv2d_backward(dout, x, w, stride=stride, padding=padding, dilation=dilation,
+                               input_gradient=input_gradient)
     c_in, c_out = x.shape[1] // groups, w.shape[0] // groups
     grads = [
         conv2d_backward(_group(dout, 1, g, c_out), _group(x, 1, g, c_in), _group(w, 0, g, c_out),
-                        stride=stride, padding=padding, dilation=dilation)
+                        stride=stride, padding=padding, dilation=dilation,
+                        input_gradient=input_gradient)
         for g in range(groups)
     ]
-    dx = np.concatenate([dx_g for dx_g, _, _ in grads], axis=1)
+    dx = np.concatenate([dx_g for dx_g, _, _ in grads], axis=1) if input_gradient else None
     dw = np.concatenate([dw_g for _, dw_g, _ in grads], axis=0)
     db = np.concatenate([db_g for _, _, db_g in grads], axis=0)
     return dx, dw, db

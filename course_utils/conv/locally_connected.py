@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..validation import IntOrPair, check_array, gradient_dtype, shape_text
+from ..validation import IntOrPair, check_array, check_bool, gradient_dtype, shape_text
 from .convolution import (
     FEW_TAPS,
     ConvGeometry,
@@ -190,7 +190,8 @@ def locally_connected2d_backward(
     *,
     stride: IntOrPair = 1,
     padding: ConvPadding = 0,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    input_gradient: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of :func:`locally_connected2d`, given the gradient of its output.
 
     Parameters
@@ -200,10 +201,13 @@ def locally_connected2d_backward(
     w : ndarray, shape (C_out, H_out, W_out, C_in, KH, KW)
     stride, padding
         As in the forward pass.
+    input_gradient : bool
+        Compute ``dx``; with ``False`` it is ``None`` (a model's first layer
+        has no use for it, and it costs about as much as ``dw``).
 
     Returns
     -------
-    dx : ndarray, shape (N, C_in, H, W)
+    dx : ndarray, shape (N, C_in, H, W), or None
     dw : ndarray, shape (C_out, H_out, W_out, C_in, KH, KW)
         Each position's filter gets only its own position's gradient: there
         is no sum over positions, because nothing is shared.
@@ -218,6 +222,7 @@ def locally_connected2d_backward(
             f"dout must have the layer's output shape {shape_text(expected)}, "
             f"got {shape_text(dout.shape)}"
         )
+    input_gradient = check_bool(input_gradient, "input_gradient")
     dtype = gradient_dtype(dout, x, w)
     n, c_in = x.shape[:2]
     c_out, oh, ow = w.shape[:3]
@@ -232,6 +237,8 @@ def locally_connected2d_backward(
     dw = np.empty((c_out, oh * ow, c_in * kh * kw), dtype=np.result_type(dout_by_position, columns))
     np.matmul(dout_by_position, columns.transpose(0, 2, 1), out=dw.transpose(1, 0, 2))
     dw = dw.reshape(w.shape).astype(dtype, copy=False)
+    if not input_gradient:
+        return None, dw, db
     # Each window's gradient, dcolumns[k, p] = w[:, p, k] @ dout[:, p], stored tap first:
     # (C_in*KH*KW, H_out*W_out, N). Then one tap's gradients over all positions and images
     # are one block in memory, and so are the input cells they go to (below).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..validation import check_array, check_finite, gradient_dtype
+from ..validation import check_array, check_bool, check_finite, gradient_dtype
 
 __all__ = [
     "dense",
@@ -66,8 +66,8 @@ def dense(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarr
 
 
 def dense_backward(
-    dout: np.ndarray, x: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    dout: np.ndarray, x: np.ndarray, w: np.ndarray, *, input_gradient: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of :func:`dense`.
 
     Parameters
@@ -75,10 +75,13 @@ def dense_backward(
     dout : ndarray, shape (N, out_features)
     x : ndarray, shape (N, in_features)
     w : ndarray, shape (in_features, out_features)
+    input_gradient : bool
+        Compute ``dx`` (``None`` with ``False``: a model's first layer has
+        no use for it).
 
     Returns
     -------
-    dx : ndarray, shape (N, in_features)
+    dx : ndarray, shape (N, in_features), or None
     dw : ndarray, shape (in_features, out_features)
     db : ndarray, shape (out_features,)
     """
@@ -87,10 +90,11 @@ def dense_backward(
     if dout.shape != (x.shape[0], w.shape[1]):
         raise ValueError(f"dout must have the output's shape {(x.shape[0], w.shape[1])}, "
                          f"got {dout.shape}")
+    input_gradient = check_bool(input_gradient, "input_gradient")
     dtype = gradient_dtype(dout, x, w)
     # copy=False: the products are new arrays already, most often of that dtype
-    return ((dout @ w.T).astype(dtype, copy=False), (x.T @ dout).astype(dtype, copy=False),
-            dout.sum(axis=0).astype(dtype, copy=False))
+    dx = (dout @ w.T).astype(dtype, copy=False) if input_gradient else None
+    return dx, (x.T @ dout).astype(dtype, copy=False), dout.sum(axis=0).astype(dtype, copy=False)
 
 
 def relu(x: np.ndarray) -> np.ndarray:
@@ -123,8 +127,14 @@ def relu_backward(dout: np.ndarray, x: np.ndarray) -> np.ndarray:
     dout = check_array(dout, "dout", ndim=x.ndim, axes=f"{x.shape} (the shape of x)")
     if dout.shape != x.shape:
         raise ValueError(f"dout must have the shape of x, {x.shape}, got {dout.shape}")
-    dx = np.zeros(x.shape, dtype=gradient_dtype(dout, x))
-    np.copyto(dx, dout, where=x > 0)  # one pass, no temporary of np.where's dtype to convert
+    dtype = gradient_dtype(dout, x)
+    passed = x > 0
+    # A product with the mask, 5-6 times faster than a masked copy on a training batch;
+    # but 0 times an infinite or NaN gradient is NaN, where the true gradient is 0.
+    with np.errstate(invalid="ignore"):  # inf * 0: mended just below
+        dx = np.multiply(dout, passed, dtype=dtype)
+    if not np.isfinite(dx).all():
+        dx[~passed] = 0
     return dx
 
 

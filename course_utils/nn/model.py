@@ -105,7 +105,9 @@ class Layer:
     A layer is written in cs231n's ``(out, cache)`` style: ``_forward(x)``
     returns the output and a cache of what the gradients need (usually the
     input), and ``_backward(dout, cache)`` returns ``dx`` and fills
-    ``grads``. The public methods decide where the cache lives:
+    ``grads``. A layer with weights also takes ``input_gradient=False``, and
+    then returns ``None`` for ``dx``: a model's first layer with weights has
+    no use for it. The public methods decide where the cache lives:
 
     - ``forward(x)``, the training pass, keeps the cache for one ``backward``;
     - ``backward(dout)`` uses it and frees it; a second ``backward`` without
@@ -264,10 +266,11 @@ class Conv2D(Layer):
                              stride=self.stride, padding=self.padding, dilation=self.dilation)
         return out, x
 
-    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def _backward(self, dout: np.ndarray, x: np.ndarray,
+                  input_gradient: bool = True) -> np.ndarray | None:
         dx, self.grads["w"], db = grouped_conv2d_backward(
             dout, x, self.params["w"], groups=self.groups, stride=self.stride,
-            padding=self.padding, dilation=self.dilation)
+            padding=self.padding, dilation=self.dilation, input_gradient=input_gradient)
         if "b" in self.params:
             self.grads["b"] = db
         return dx
@@ -336,9 +339,11 @@ class LocallyConnected2D(Layer):
         # (notebook 05's locally connected model spent more time there than in this layer).
         return np.ascontiguousarray(out), x
 
-    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def _backward(self, dout: np.ndarray, x: np.ndarray,
+                  input_gradient: bool = True) -> np.ndarray | None:
         dx, self.grads["w"], db = locally_connected2d_backward(
-            dout, x, self.params["w"], stride=self.stride, padding=self.padding)
+            dout, x, self.params["w"], stride=self.stride, padding=self.padding,
+            input_gradient=input_gradient)
         if "b" in self.params:
             self.grads["b"] = db
         return dx
@@ -372,8 +377,10 @@ class Dense(Layer):
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return dense(x, self.params["w"], self.params.get("b")), x
 
-    def _backward(self, dout: np.ndarray, x: np.ndarray) -> np.ndarray:
-        dx, self.grads["w"], db = dense_backward(dout, x, self.params["w"])
+    def _backward(self, dout: np.ndarray, x: np.ndarray,
+                  input_gradient: bool = True) -> np.ndarray | None:
+        dx, self.grads["w"], db = dense_backward(dout, x, self.params["w"],
+                                                 input_gradient=input_gradient)
         if "b" in self.params:
             self.grads["b"] = db
         return dx
@@ -508,18 +515,24 @@ class Sequential:
         self._kept.keep((caches, x.shape))
         return x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def backward(self, dout: np.ndarray, *, input_gradient: bool = True) -> np.ndarray | None:
         """Gradients of the last :meth:`forward`: fills each layer's ``grads``.
 
         Parameters
         ----------
         dout : ndarray, the shape of the last forward's output
             Gradient of the loss with respect to it, e.g. ``dscores`` (N, classes).
+        input_gradient : bool
+            Also compute the gradient with respect to the model's input. Training
+            needs only the weights' gradients: with ``False`` the pass stops at
+            the first layer that has weights, which skips that layer's ``dx``
+            (about as costly as its ``dw``) and the layers below it.
 
         Returns
         -------
-        ndarray, the shape of the last forward's input
-            Gradient of the loss with respect to that input.
+        ndarray, the shape of the last forward's input, or None
+            Gradient of the loss with respect to that input (``None`` with
+            ``input_gradient=False``).
 
         Raises
         ------
@@ -528,10 +541,23 @@ class Sequential:
             last ``forward`` (run ``forward`` again), or when ``dout`` has
             another shape than the last forward's output.
         """
+        input_gradient = check_bool(input_gradient, "input_gradient")
         caches, out_shape = self._kept.take()
         dout = _check_dout(dout, out_shape, "the last forward's")
-        for layer, cache in zip(reversed(self.layers), reversed(caches)):
-            dout = layer._backward(dout, cache)
+        # Without the input's gradient, the pass stops at the first layer with weights:
+        # nothing below it learns.
+        with_weights = [index for index, layer in enumerate(self.layers) if layer.params]
+        if input_gradient:
+            lowest = 0
+        else:
+            lowest = with_weights[0] if with_weights else len(self.layers)
+        for index in reversed(range(lowest, len(self.layers))):
+            if index == lowest and not input_gradient:
+                self.layers[index]._backward(dout, caches[index], input_gradient=False)
+            else:
+                dout = self.layers[index]._backward(dout, caches[index])
+        if not input_gradient:
+            dout = None
         self._kept.release()
         self._backward_passes += 1
         return dout

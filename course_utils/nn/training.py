@@ -339,7 +339,7 @@ def train(
         for first in range(0, len(x), batch_size):
             batch = order[first:first + batch_size]
             loss, dscores = softmax_cross_entropy(model.forward(x[batch]), labels[batch])
-            model.backward(dscores)
+            model.backward(dscores, input_gradient=False)  # the weights need no dx of x
             optimiser.step()
             losses.append(loss * len(batch))
         history.loss.append(float(np.sum(losses) / len(x)))

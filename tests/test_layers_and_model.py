@@ -564,8 +564,7 @@ def test_gradient_dtype_and_shape_text_have_one_home_in_validation():
                                   "conv few taps", "conv 4 -> 2 channels", "grouped",
                                   "locally connected", "dense"])
 def test_a_backward_without_dx_gives_the_same_weight_gradients(case):
-    from course_utils import (conv2d_backward, grouped_conv2d_backward,
-                              locally_connected2d_backward)
+    from course_utils import conv2d_backward, grouped_conv2d_backward, locally_connected2d_backward
     rng = np.random.default_rng(11)
     x = rng.standard_normal((3, 4, 7, 7))
     if case == "dense":

@@ -11,6 +11,7 @@
 import functools
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -93,12 +94,22 @@ _spec.loader.exec_module(nbval_determinism)
 
 
 #: The slowest tests, by where they live, run first: under pytest-xdist (`make test`
-#: runs `-n auto --dist loadfile --no-loadscope-reorder`: each file, so each notebook's
-#: cells in their one kernel, on one worker, files in this order) a worker that finishes
-#: early takes the many short files, and no worker is left with a long one at the end.
-SLOW_FIRST = ("tests/test_browser.py::test_notebook_runs", "notebooks/05", "notebooks/04",
-              "tests/test_student_build.py::test_the_student_build_runs", "tests/test_browser.py",
+#: runs `--dist loadgroup --no-loadscope-reorder`, each unit of work below on one
+#: worker, in this order) a worker that finishes early takes the many short files, and
+#: no worker is left with a long one at the end.
+SLOW_FIRST = ("tests/test_browser.py::test_every_link", "tests/test_slides_live_fit.py",
+              "tests/test_browser.py::test_notebook_runs",
+              "tests/test_student_build.py::test_the_student_build_runs", "notebooks/04",
+              "notebooks/05", "tests/test_slides_fit.py", "tests/test_handouts.py",
+              "tests/test_summary.py", "tests/test_slides_offline.py", "tests/test_browser.py",
+              "tests/test_exercises_verdict.py", "tests/test_setup.py", "tests/test_determinism.py",
               "notebooks/03", "notebooks/02", "notebooks/01")
+#: Tests that are each a unit of work of their own: a whole notebook run in JupyterLab,
+#: or the student copy of one under nbval, needs nothing from the tests beside it. Any
+#: other test goes with its file: a notebook's cells share one kernel, and a file's
+#: tests often share what a module fixture made once (decks, measurements, PDFs).
+ONE_TEST_A_UNIT = ("tests/test_browser.py::test_notebook_runs",
+                   "tests/test_student_build.py::test_the_student_build_runs")
 
 
 def slow_first_rank(item) -> int:
@@ -106,10 +117,22 @@ def slow_first_rank(item) -> int:
                 len(SLOW_FIRST))
 
 
-def pytest_collection_modifyitems(items):
+def unit_of_work(item) -> str:
+    """The name of the group of tests that one pytest-xdist worker runs together."""
+    if item.nodeid.startswith(ONE_TEST_A_UNIT):
+        return re.sub(r"[\[\]@:]+", "-", item.nodeid)  # xdist splits a group name off at '@'
+    return item.nodeid.split("::")[0]  # the file
+
+
+# tryfirst: before pytest-xdist's own hook, which reads the xdist_group marks
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
     nbval_solutions.judge_solution_cells(items)
     nbval_determinism.compare_text_of_cells(items)
     items.sort(key=slow_first_rank)  # stable: each file's tests keep their order
+    if config.getoption("dist", "no") == "loadgroup":
+        for item in items:
+            item.add_marker(pytest.mark.xdist_group(unit_of_work(item)))
     wrapped = set()
     for item in items:
         test = getattr(item, "obj", None)

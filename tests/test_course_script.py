@@ -109,8 +109,8 @@ def test_each_target_runs_the_same_tool_make_used_to():
     venv_py, base = Path(".venv/bin/python"), "/usr/bin/python3"
     expected = {
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", "8899"]],
-        "test": [[str(venv_py), "-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist",
-                  "loadfile", "--no-loadscope-reorder", "-x"]],
+        "test": [[str(venv_py), "-m", "pytest", "-n", "4", "--dist", "loadgroup",
+                  "--no-loadscope-reorder", "-x"]],
         "execute": [[str(venv_py), "tools/execute_notebooks.py", "-x"]],
         "slides": [[str(venv_py), "tools/make_slides.py", "-x"]],
         "handouts": [[str(venv_py), "tools/make_handouts.py", "-x"]],
@@ -122,11 +122,17 @@ def test_each_target_runs_the_same_tool_make_used_to():
     }
     for target, commands in expected.items():
         extra = [] if target == "lab" else ["-x"]
-        assert course.target_commands(target, venv_py, base, extra, port=8899) == commands
+        assert course.target_commands(target, venv_py, base, extra, port=8899,
+                                      cores=2) == commands
     for target, commands in expected.items():
         for command in commands:
             script = command[1] if command[1] != "-m" else None
             assert script is None or (ROOT / script).exists(), script
+
+
+def test_make_test_runs_two_workers_a_core_and_at_most_four():
+    assert [course.test_workers(cores) for cores in (1, 2, 3, 8)] == [2, 4, 4, 4]
+    assert course.test_workers(None) == 2  # os.cpu_count() may not know
 
 
 def test_make_student_calls_the_script_and_writes_into_the_ignored_student_folder():

@@ -132,19 +132,32 @@ def pythons_on_path(supported, which=shutil.which):
     return ["python{}.{}".format(*v) for v in supported if which("python{}.{}".format(*v))]
 
 
-def target_commands(target, venv_py, base_python, extra=(), port=8888):
+def test_workers(cores):
+    """pytest-xdist workers for ``cores`` CPU cores: two a core, at most 4.
+
+    Why more workers than cores: a browser test spends much of its time waiting
+    for Chromium, JupyterLab or a kernel. With one worker a core, a run on 2
+    cores kept them 1.2 cores busy on average.
+    """
+    return max(1, min(4, 2 * (cores or 1)))
+
+
+def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=None):
     """The command lines a target runs, once the environment is ready.
 
     ``venv_py`` is the course environment's interpreter; ``base_python`` the
-    one running this script (for the targets that need no environment).
+    one running this script (for the targets that need no environment);
+    ``cores`` the machine's CPU cores (by default, ``os.cpu_count()``).
     """
     extra = list(extra)
+    workers = test_workers(os.cpu_count() if cores is None else cores)
     commands = {
         "venv": [],
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", str(port)] + extra],
-        # one worker per core (at most 4), each file (so each notebook) on one worker, slowest first
-        "test": [[str(venv_py), "-m", "pytest", "-n", "auto", "--maxprocesses", "4",
-                  "--dist", "loadfile", "--no-loadscope-reorder"] + extra],
+        # units of work (a file, or one notebook's browser or student run: conftest.py)
+        # handed to the workers slowest first
+        "test": [[str(venv_py), "-m", "pytest", "-n", str(workers), "--dist", "loadgroup",
+                  "--no-loadscope-reorder"] + extra],
         "execute": [[str(venv_py), "tools/execute_notebooks.py"] + extra],
         "slides": [[str(venv_py), "tools/make_slides.py"] + extra],
         "handouts": [[str(venv_py), "tools/make_handouts.py"] + extra],

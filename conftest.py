@@ -11,7 +11,6 @@
 import functools
 import importlib.util
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -94,9 +93,9 @@ _spec.loader.exec_module(nbval_determinism)
 
 
 #: The slowest tests, by where they live, run first: under pytest-xdist (`make test`
-#: runs `--dist loadgroup --no-loadscope-reorder`, each unit of work below on one
-#: worker, in this order) a worker that finishes early takes the many short files, and
-#: no worker is left with a long one at the end.
+#: runs `--dist loadfile --no-loadscope-reorder`, with the units of work below, each on
+#: one worker, in this order) a worker that finishes early takes the many short files,
+#: and no worker is left with a long one at the end.
 SLOW_FIRST = ("tests/test_browser.py::test_every_link", "tests/test_slides_live_fit.py",
               "tests/test_browser.py::test_notebook_runs",
               "tests/test_student_build.py::test_the_student_build_runs", "notebooks/04",
@@ -106,8 +105,9 @@ SLOW_FIRST = ("tests/test_browser.py::test_every_link", "tests/test_slides_live_
               "notebooks/03", "notebooks/02", "notebooks/01")
 #: Tests that are each a unit of work of their own: a whole notebook run in JupyterLab,
 #: or the student copy of one under nbval, needs nothing from the tests beside it. Any
-#: other test goes with its file: a notebook's cells share one kernel, and a file's
-#: tests often share what a module fixture made once (decks, measurements, PDFs).
+#: other test goes with its file, as in `--dist loadfile`: a notebook's cells share one
+#: kernel, and a file's tests often share what a module fixture made once (decks,
+#: measurements, PDFs).
 ONE_TEST_A_UNIT = ("tests/test_browser.py::test_notebook_runs",
                    "tests/test_student_build.py::test_the_student_build_runs")
 
@@ -117,22 +117,33 @@ def slow_first_rank(item) -> int:
                 len(SLOW_FIRST))
 
 
-def unit_of_work(item) -> str:
-    """The name of the group of tests that one pytest-xdist worker runs together."""
-    if item.nodeid.startswith(ONE_TEST_A_UNIT):
-        return re.sub(r"[\[\]@:]+", "-", item.nodeid)  # xdist splits a group name off at '@'
-    return item.nodeid.split("::")[0]  # the file
+def unit_of_work(nodeid: str) -> str:
+    """The tests one pytest-xdist worker runs together: a file, or one test of ONE_TEST_A_UNIT."""
+    return nodeid if nodeid.startswith(ONE_TEST_A_UNIT) else nodeid.split("::", 1)[0]
 
 
-# tryfirst: before pytest-xdist's own hook, which reads the xdist_group marks
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown to pytest without it
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, with the units of work of :func:`unit_of_work`.
+
+    (xdist's own `--dist loadgroup` marks cannot do this with pytest 9, which no
+    longer lets xdist rename a test to carry its group.)
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None  # xdist's own scheduler
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitsOfWork(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of_work(nodeid)
+
+    return UnitsOfWork(config, log)
+
+
+def pytest_collection_modifyitems(items):
     nbval_solutions.judge_solution_cells(items)
     nbval_determinism.compare_text_of_cells(items)
     items.sort(key=slow_first_rank)  # stable: each file's tests keep their order
-    if config.getoption("dist", "no") == "loadgroup":
-        for item in items:
-            item.add_marker(pytest.mark.xdist_group(unit_of_work(item)))
     wrapped = set()
     for item in items:
         test = getattr(item, "obj", None)

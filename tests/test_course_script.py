@@ -109,7 +109,7 @@ def test_each_target_runs_the_same_tool_make_used_to():
     venv_py, base = Path(".venv/bin/python"), "/usr/bin/python3"
     expected = {
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", "8899"]],
-        "test": [[str(venv_py), "-m", "pytest", "-n", "4", "--dist", "loadgroup",
+        "test": [[str(venv_py), "-m", "pytest", "-n", "4", "--dist", "loadfile",
                   "--no-loadscope-reorder", "-x"]],
         "execute": [[str(venv_py), "tools/execute_notebooks.py", "-x"]],
         "slides": [[str(venv_py), "tools/make_slides.py", "-x"]],

@@ -156,7 +156,7 @@ def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=Non
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", str(port)] + extra],
         # units of work (a file, or one notebook's browser or student run: conftest.py)
         # handed to the workers slowest first
-        "test": [[str(venv_py), "-m", "pytest", "-n", str(workers), "--dist", "loadgroup",
+        "test": [[str(venv_py), "-m", "pytest", "-n", str(workers), "--dist", "loadfile",
                   "--no-loadscope-reorder"] + extra],
         "execute": [[str(venv_py), "tools/execute_notebooks.py"] + extra],
         "slides": [[str(venv_py), "tools/make_slides.py"] + extra],

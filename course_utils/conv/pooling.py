@@ -105,19 +105,26 @@ def max_pool2d_backward(
     dx = np.zeros(x.shape, dtype=gradient_dtype(x, dout))
     overlapping = sh < kh or sw < kw
     nan_window = np.isnan(pooled)  # a NaN is the maximum of its window, as in PyTorch
+    any_nan = bool(nan_window.any())
+    # dout times a 0/1 mask is quicker than np.where, but gives NaN for 0 * inf or NaN
+    finite_dout = bool(np.isfinite(dout).all())
     # Visit the cells of a window in row-major order, every window at once; a
     # window sends its gradient to the first cell that holds its maximum.
     found = np.zeros(pooled.shape, dtype=bool)
     for cell in range(kh * kw):
         values = _tap(x, cell // kw, cell % kw, (sh, sw), (oh, ow))
-        winner = ((values == pooled) | (nan_window & np.isnan(values))) & ~found
+        winner = values == pooled
+        if any_nan:  # without a NaN anywhere, these three passes find nothing
+            winner |= nan_window & np.isnan(values)
+        winner &= ~found
         found |= winner
-        sent = np.where(winner, dout, 0)
         cells = _tap(dx, cell // kw, cell % kw, (sh, sw), (oh, ow))  # distinct cells of dx
         if overlapping:
-            cells += sent  # a cell of x may be in several windows
+            cells += np.where(winner, dout, 0)  # a cell of x may be in several windows
+        elif finite_dout:
+            np.multiply(dout, winner, out=cells)
         else:
-            cells[...] = sent
+            cells[...] = np.where(winner, dout, 0)
     return dx
 
 

@@ -97,19 +97,15 @@ _spec.loader.exec_module(nbval_determinism)
 #: one worker, in this order) a worker that finishes early takes the many short files,
 #: and no worker is left with a long one at the end.
 SLOW_FIRST = ("tests/test_browser.py::test_every_link", "tests/test_slides_live_fit.py",
-              "tests/test_browser.py::test_notebook_runs",
-              "tests/test_student_build.py::test_the_student_build_runs", "notebooks/04",
-              "notebooks/05", "tests/test_slides_fit.py", "tests/test_handouts.py",
+              "tests/test_browser.py::test_notebook_runs", "notebooks/04", "notebooks/05", "tests/test_slides_fit.py", "tests/test_handouts.py",
               "tests/test_summary.py", "tests/test_slides_offline.py", "tests/test_browser.py",
               "tests/test_exercises_verdict.py", "tests/test_setup.py", "tests/test_determinism.py",
               "notebooks/03", "notebooks/02", "notebooks/01")
-#: Tests that are each a unit of work of their own: a whole notebook run in JupyterLab,
-#: or the student copy of one under nbval, needs nothing from the tests beside it. Any
-#: other test goes with its file, as in `--dist loadfile`: a notebook's cells share one
-#: kernel, and a file's tests often share what a module fixture made once (decks,
-#: measurements, PDFs).
-ONE_TEST_A_UNIT = ("tests/test_browser.py::test_notebook_runs",
-                   "tests/test_student_build.py::test_the_student_build_runs")
+#: Tests that are each a unit of work of their own: a whole notebook run in JupyterLab
+#: needs nothing from the tests beside it. Any other test goes with its file, as in
+#: `--dist loadfile`: a notebook's cells share one kernel, and a file's tests often
+#: share what a module fixture made once (decks, measurements, PDFs).
+ONE_TEST_A_UNIT = ("tests/test_browser.py::test_notebook_runs",)
 
 
 def slow_first_rank(item) -> int:

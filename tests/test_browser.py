@@ -1,11 +1,21 @@
 """Every notebook, run in JupyterLab in a real browser, as a learner would run it.
 
-For each notebook: open it fresh, clear its outputs, Run All Cells, and wait
-until every cell has run. Then check that no cell shows an error except the
-ones that are meant to (tagged ``raises-exception``), that every widget
-rendered, that moving each explorer's slider changes what it shows, and that
-the kernel's peak memory stayed under 1 GB (mybinder gives 1-2 GB). A
+For each notebook: open its student copy (the notebook without its
+solutions, as `make student` writes it) fresh, clear its outputs, Run All
+Cells, and wait until every cell has run. Then check that no cell shows an
+error except the ones that are meant to (tagged ``raises-exception``), that
+the saved notebook shows the committed text in every cell (nbval's sanitizer
+applied, every checker "Not attempted yet"), that every widget rendered,
+that moving each explorer's slider changes what it shows, and that the
+kernel's peak memory stayed under 1 GB (mybinder gives 1-2 GB). A
 screenshot of each notebook goes to ``test-artifacts/screenshots``.
+
+Why the student copy: it is every cell of the notebook but the solutions,
+so this one run shows both that the notebook works in JupyterLab and that
+the student build runs top to bottom without its solutions. The solutions
+themselves run under nbval, which wants a "Correct" verdict from each
+(tests/nbval_solutions.py). Running both builds in JupyterLab and under
+nbval would execute every notebook four times.
 
 The JupyterLab server (``lab``) and Chromium (``browser``) are shared by
 every test of a pytest process (tests/conftest.py): under pytest-xdist each
@@ -25,9 +35,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from browser_support import MEMORY_RECORD, ROOT, SCREENSHOTS
 from deck_facts import deck_notebook, figure_count
+from nbval.plugin import get_sanitize_patterns
+from nbval_determinism import TEXT_TYPES, cell_text, difference, measures_time
 
 from course_utils import NOTEBOOKS
 
@@ -47,6 +60,53 @@ CELLS_WITH_ERRORS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cel
   .map((cell, index) => cell.querySelector(
       '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') ? index : -1)
   .filter(index => index >= 0)"""
+
+
+#: nbval's sanitizer (what may differ from one run or machine to the next), as make test uses it
+SANITIZE = dict(get_sanitize_patterns((ROOT / "tests" / "nbval_sanitize.cfg").read_text()))
+
+
+def sanitize(text: str) -> str:
+    for regex, replacement in SANITIZE.items():
+        text = re.sub(regex, replacement, text)
+    return text
+
+
+def shown(cell) -> str:
+    """A code cell's outputs as compared: their text, and the kind of every other output."""
+    kinds = [output.get("output_type", "") + ":" + ",".join(
+        sorted(set(output.get("data", {})) - set(TEXT_TYPES))) for output in cell.outputs]
+    return cell_text(cell.outputs, measures_time(cell), sanitize) + "\n" + " ".join(kinds)
+
+
+def cells_unlike_the_committed_run(committed, saved) -> list[str]:
+    """Each code cell whose saved outputs differ from the committed ones, with the difference."""
+    if len(saved.cells) != len(committed.cells):
+        return [f"{len(saved.cells)} cells saved, {len(committed.cells)} committed"]
+    return [f"cell {index}:\n" + difference(shown(before), shown(after))
+            for index, (before, after) in enumerate(zip(committed.cells, saved.cells))
+            if before.cell_type == "code" and before.execution_count is not None
+            and shown(before) != shown(after)]
+
+
+def write_student_copy(lab, name: str):
+    """The student copy of notebook ``name`` (tools/make_student.py) in the server's student/."""
+    import make_student
+
+    copy = make_student.student_copy(nbformat.read(NOTEBOOK_DIR / name, as_version=4))
+    folder = lab.root / "student"  # beside notebooks/, as `make student` writes it
+    folder.mkdir(exist_ok=True)
+    nbformat.write(copy, folder / name)
+    return copy
+
+
+def save_notebook(page) -> None:
+    """File > Save Notebook, then wait until no tab has unsaved changes."""
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.locator('li[data-command="docmanager:save"]').click()
+    page.wait_for_function(
+        "!document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.jp-mod-dirty')",
+        timeout=60_000)
 
 
 def notebook_json(name: str) -> dict:
@@ -205,10 +265,10 @@ def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
 
 @pytest.mark.parametrize("name", [nb.filename for nb in NOTEBOOKS])
 def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
-    notebook = notebook_json(name)
+    notebook = write_student_copy(lab, name)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(lab.url(f"lab/tree/notebooks/{name}?reset"))
+        page.goto(lab.url(f"lab/tree/student/{name}?reset"))
         page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]',
                                timeout=90_000)
         # every cell of the file is on the page (the first load of JupyterLab is slow)
@@ -220,6 +280,12 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
         errors = set(page.evaluate(CELLS_WITH_ERRORS))
         assert errors == expected_error_cells(notebook), (
             f"{name}: cells {sorted(errors - expected_error_cells(notebook))} show an error")
+        # saved before the explorers are driven: what Run All showed, cell by cell
+        save_notebook(page)
+        saved = nbformat.read(lab.root / "student" / name, as_version=4)
+        unlike = cells_unlike_the_committed_run(notebook, saved)
+        assert not unlike, (f"{name}, student copy run in JupyterLab: cells show other text "
+                            "than the committed run:\n" + "\n".join(unlike))
         assert page.get_by_text("Error displaying widget").count() == 0
         if has_widgets(notebook):
             assert page.locator(".jupyter-widgets").count() > 0, f"{name}: no widget rendered"
@@ -253,6 +319,49 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
     finally:
         page.close()
         lab.shut_down_kernels()
+
+
+def test_the_saved_run_is_compared_cell_by_cell_and_a_change_is_named():
+    """No browser needed: the comparison the JupyterLab run ends with, on edited copies."""
+    import copy as copying
+
+    import make_student
+
+    committed = make_student.student_copy(
+        nbformat.read(NOTEBOOK_DIR / NOTEBOOKS[0].filename, as_version=4))
+    assert cells_unlike_the_committed_run(committed, copying.deepcopy(committed)) == []
+    code = [i for i, c in enumerate(committed.cells) if c.cell_type == "code"]
+    printed = next(i for i in code if any(o.output_type == "stream" and any(
+        ch.isdigit() for ch in o.text) for o in committed.cells[i].outputs))
+    figure = next(i for i in code if any("image/png" in o.get("data", {})
+                                         for o in committed.cells[i].outputs))
+    checker = next(i for i in code if "cu.check_" in committed.cells[i].source)
+    saved = copying.deepcopy(committed)
+    stream = next(o for o in saved.cells[printed].outputs if o.output_type == "stream")
+    stream.text = re.sub(r"\d", "7", stream.text, count=1)  # a number printed otherwise
+    saved.cells[figure].outputs = [o for o in saved.cells[figure].outputs
+                                   if "image/png" not in o.get("data", {})]  # a figure missing
+    for output in saved.cells[checker].outputs:  # a checker that said something else
+        if "text" in output:
+            output.text = output.text.replace("Not attempted yet", "Correct")
+        for mime in set(TEXT_TYPES) & set(output.get("data", {})):
+            output.data[mime] = output.data[mime].replace("Not attempted yet", "Correct")
+    unlike = cells_unlike_the_committed_run(committed, saved)
+    assert [text.split(":")[0] for text in unlike] == [
+        f"cell {i}" for i in sorted({printed, figure, checker})], unlike
+    assert any("-" in text and "+" in text and "Correct" in text for text in unlike)
+    # what nbval's sanitizer masks (a memory address) is not a difference
+    address = copying.deepcopy(committed)
+    address.cells[printed].outputs[0].text += "\n<object at 0x7f3a9c0d1e20>"
+    changed = copying.deepcopy(address)
+    changed.cells[printed].outputs[0].text = changed.cells[printed].outputs[0].text.replace(
+        "0x7f3a9c0d1e20", "0x55d0c0ffee00")
+    assert cells_unlike_the_committed_run(address, changed) == []
+    assert cells_unlike_the_committed_run(committed, address) != []
+    fewer = copying.deepcopy(committed)
+    fewer.cells.pop()
+    assert cells_unlike_the_committed_run(committed, fewer) == [
+        f"{len(fewer.cells)} cells saved, {len(committed.cells)} committed"]
 
 
 # --------------------------------------------------------------------------

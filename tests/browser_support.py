@@ -190,3 +190,59 @@ class LabServer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
         self.log.close()
+
+
+# --------------------------------------------------------------------------
+# axe-core: no serious or critical violation from the course's content
+# (in JupyterLab: tests/test_browser.py; in the decks: tests/test_slides_offline.py)
+# --------------------------------------------------------------------------
+
+AXE_RECORD = ROOT / "test-artifacts" / "axe"
+SERIOUS = ("serious", "critical")
+# Where the course's own content is on a page: the notebook's rendered Markdown and
+# its cells' outputs (figures, printed text, the explorers' HTML), in JupyterLab and in a
+# deck alike. Inside an explorer, the sliders and the Play buttons are drawn by ipywidgets
+# itself, which gives them no way to be named (noUiSlider handles without aria-label):
+# those are listed on their own, as the widget library's, like JupyterLab's.
+COURSE_CONTENT = ".jp-RenderedMarkdown, .jp-MarkdownOutput, .jp-OutputArea-output"
+WIDGET_LIBRARY = ".widget-slider, .widget-play"
+WHOSE_NODE = """([selectors, content, library]) => selectors.map(s => {
+  const node = document.querySelector(s);
+  if (!node || !node.closest(content)) return 'host';
+  return node.closest(library) ? 'ipywidgets' : 'course'; })"""
+
+
+def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
+    """Run axe-core on ``page``: (the course's serious or critical violations, the others by rule).
+
+    Each violating element is the course's when it lies in the notebook's
+    content (:data:`COURSE_CONTENT`), ipywidgets' when it is one of that
+    library's own controls in an explorer (:data:`WIDGET_LIBRARY`), else the
+    host's (JupyterLab's, or the deck template's). All are written to
+    ``test-artifacts/axe/``.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    course, others, examples = [], {}, {}
+    for violation in results.response["violations"]:
+        targets = [node["target"][-1] if isinstance(node["target"][-1], str)
+                   else node["target"][-1][-1] for node in violation["nodes"]]
+        owners = page.evaluate(WHOSE_NODE, [targets, COURSE_CONTENT, WIDGET_LIBRARY])
+        for node, owner in zip(violation["nodes"], owners):
+            if owner == "course":
+                course.append(f"{violation['id']} ({violation['impact']}): {node['html'][:160]}")
+            else:
+                key = f"{owner}: {violation['id']} ({violation['impact']})"
+                others[key] = others.get(key, 0) + 1
+                examples.setdefault(key, node["html"][:160])
+    AXE_RECORD.mkdir(parents=True, exist_ok=True)
+    with open(AXE_RECORD / f"{where}.txt", "w") as record:
+        record.write(f"axe-core on {where}\ncourse content:\n")
+        record.writelines(f"  {line}\n" for line in course)
+        record.write("not the course's (ipywidgets' own controls; JupyterLab or the deck "
+                     "template), elements per rule:\n")
+        record.writelines(f"  {rule}: {n}, e.g. {examples[rule]}\n"
+                          for rule, n in sorted(others.items()))
+    serious = [line for line in course if any(f"({level})" in line for level in SERIOUS)]
+    return serious, others

@@ -37,8 +37,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_support import MEMORY_RECORD, ROOT, SCREENSHOTS
-from deck_facts import deck_notebook, figure_count
+from browser_support import MEMORY_RECORD, ROOT, SCREENSHOTS, axe_violations
 from nbval.plugin import get_sanitize_patterns
 from nbval_determinism import TEXT_TYPES, cell_text, difference, measures_time
 
@@ -206,61 +205,6 @@ def drive_explorers_by_keyboard(page) -> list[str]:
             time.sleep(0.5)
             control.focus()  # a toggle button's press re-renders the group; keep the place
     return problems
-
-
-# --------------------------------------------------------------------------
-# axe-core: no serious or critical violation from the course's content
-# --------------------------------------------------------------------------
-
-AXE_RECORD = ROOT / "test-artifacts" / "axe"
-SERIOUS = ("serious", "critical")
-# Where the course's own content is on a page: the notebook's rendered Markdown and
-# its cells' outputs (figures, printed text, the explorers' HTML), in JupyterLab and in a
-# deck alike. Inside an explorer, the sliders and the Play buttons are drawn by ipywidgets
-# itself, which gives them no way to be named (noUiSlider handles without aria-label):
-# those are listed on their own, as the widget library's, like JupyterLab's.
-COURSE_CONTENT = ".jp-RenderedMarkdown, .jp-MarkdownOutput, .jp-OutputArea-output"
-WIDGET_LIBRARY = ".widget-slider, .widget-play"
-WHOSE_NODE = """([selectors, content, library]) => selectors.map(s => {
-  const node = document.querySelector(s);
-  if (!node || !node.closest(content)) return 'host';
-  return node.closest(library) ? 'ipywidgets' : 'course'; })"""
-
-
-def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
-    """Run axe-core on ``page``: (the course's serious or critical violations, the others by rule).
-
-    Each violating element is the course's when it lies in the notebook's
-    content (:data:`COURSE_CONTENT`), ipywidgets' when it is one of that
-    library's own controls in an explorer (:data:`WIDGET_LIBRARY`), else the
-    host's (JupyterLab's, or the deck template's). All are written to
-    ``test-artifacts/axe/``.
-    """
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    course, others, examples = [], {}, {}
-    for violation in results.response["violations"]:
-        targets = [node["target"][-1] if isinstance(node["target"][-1], str)
-                   else node["target"][-1][-1] for node in violation["nodes"]]
-        owners = page.evaluate(WHOSE_NODE, [targets, COURSE_CONTENT, WIDGET_LIBRARY])
-        for node, owner in zip(violation["nodes"], owners):
-            if owner == "course":
-                course.append(f"{violation['id']} ({violation['impact']}): {node['html'][:160]}")
-            else:
-                key = f"{owner}: {violation['id']} ({violation['impact']})"
-                others[key] = others.get(key, 0) + 1
-                examples.setdefault(key, node["html"][:160])
-    AXE_RECORD.mkdir(parents=True, exist_ok=True)
-    with open(AXE_RECORD / f"{where}.txt", "w") as record:
-        record.write(f"axe-core on {where}\ncourse content:\n")
-        record.writelines(f"  {line}\n" for line in course)
-        record.write("not the course's (ipywidgets' own controls; JupyterLab or the deck "
-                     "template), elements per rule:\n")
-        record.writelines(f"  {rule}: {n}, e.g. {examples[rule]}\n"
-                          for rule, n in sorted(others.items()))
-    serious = [line for line in course if any(f"({level})" in line for level in SERIOUS)]
-    return serious, others
 
 
 @pytest.mark.parametrize("name", [nb.filename for nb in NOTEBOOKS])
@@ -560,7 +504,8 @@ def test_every_link_opens_its_target_and_nothing_covers_the_first_notebook(lab, 
 
 
 # --------------------------------------------------------------------------
-# Lectures: live slides inside JupyterLab (jupyterlab-rise), and exported decks
+# Lectures: live slides inside JupyterLab (jupyterlab-rise); the exported decks are in
+# tests/test_slides_fit.py and tests/test_slides_offline.py
 # --------------------------------------------------------------------------
 
 
@@ -583,56 +528,3 @@ def test_notebook_presents_live_as_slides_with_jupyterlab_rise(lab, browser, nam
     finally:
         page.close()
         lab.shut_down_kernels()
-
-
-@pytest.fixture(scope="module")
-def decks(tmp_path_factory):
-    """Every notebook's deck, made by `make slides`' own code, next to a copy of its assets."""
-    import shutil
-
-    import make_slides
-
-    folder = tmp_path_factory.mktemp("slides")
-    shutil.copytree(ROOT / "slides" / "vendor", folder / "vendor")
-    return {nb.filename: make_slides.make_deck(ROOT / "notebooks" / nb.filename, folder)
-            for nb in NOTEBOOKS}
-
-
-@pytest.mark.parametrize("name", [nb.filename for nb in NOTEBOOKS])
-def test_slide_deck_renders_from_disk_with_no_connection(browser, decks, name):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    local, remote, errors = [], [], []
-
-    def offline(route):
-        # everything outside the deck's own folder fails, as with no network
-        url = route.request.url
-        (local if url.startswith("file://") else remote).append(url)
-        route.continue_() if url.startswith("file://") else route.abort()
-
-    page.route("**/*", offline)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        page.goto(decks[name].as_uri())
-        page.wait_for_selector(".reveal.ready", timeout=30_000)
-        assert any(url.endswith("vendor/reveal.js/dist/reveal.js") for url in local)
-        slides = page.locator(".reveal .slides > section").count()
-        assert slides >= 5, f"{name}: {slides} slides"
-        assert page.locator(".slide-number").inner_text().startswith("1 /")
-        page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.slides.png"))
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "document.querySelector('.slide-number').innerText.startsWith('2 /')", timeout=5_000)
-        # nothing is fetched from the internet: MathJax and the widget renderer are vendored
-        assert remote == []
-        assert errors == []
-        # every figure's description is the alt of its <img> in the deck, the figures
-        # inside saved explorer snapshots (Output widgets) included
-        alts = page.locator(".jp-OutputArea-output img").evaluate_all(
-            "imgs => imgs.map(i => i.getAttribute('alt') || '')")
-        figures = figure_count(deck_notebook(ROOT / "notebooks" / name))
-        assert len(alts) == figures and all(len(alt) >= 40 for alt in alts), alts
-        serious, _ = axe_violations(page, name.removesuffix(".ipynb") + ".slides")
-        assert serious == [], f"{name}'s deck: axe-core finds in the course's content:\n" + (
-            "\n".join(serious))
-    finally:
-        page.close()

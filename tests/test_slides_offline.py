@@ -5,9 +5,13 @@ copy of slides/vendor, and opened by Debian's Chromium from ``file://``.
 Every request for a URL that is not a file is refused *and* recorded: one
 is a failure (a classroom with no connection would lose whatever it
 fetched), as is a file the deck asks for that is not in slides/vendor.
-Then: notebook 01's formula is typeset by MathJax (no TeX source left on
-the slide), and every widget view the saved state holds is drawn by the
-widget renderer, with its sliders and labels on screen.
+On the same page load: the deck shows slide "1 / N" and moves on with the
+arrow key, every figure's description is the alt text of its image, and
+axe-core finds no serious violation in the course's content (a screenshot
+of the first slide goes to ``test-artifacts/screenshots``). Then: notebook
+01's formula is typeset by MathJax (no TeX source left on the slide), and
+every widget view the saved state holds is drawn by the widget renderer,
+with its sliders and labels on screen.
 
 Without Chromium these tests skip, saying why; with COURSE_REQUIRE_BROWSER=1
 (as in CI) they fail instead.
@@ -19,11 +23,12 @@ import importlib.util
 from collections import Counter
 
 import pytest
-from browser_support import ROOT
+from browser_support import ROOT, SCREENSHOTS, axe_violations
 from deck_facts import (
     VIEW_CLASS,
     deck_notebook,
     drawn_models,
+    figure_count,
     formula_count,
     make_decks,
     widget_views,
@@ -111,7 +116,8 @@ class OfflineDeck:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_deck_asks_nothing_of_the_network_and_finds_every_file(browser, decks, name):
+def test_deck_works_from_disk_alone_and_passes_axe(browser, decks, name):
+    """No request to the network, no missing file; the deck moves; alt texts; axe-core."""
     deck = OfflineDeck(browser, decks[name])
     try:
         # the widget renderer draws after the page has loaded: wait for its views
@@ -130,6 +136,25 @@ def test_deck_asks_nothing_of_the_network_and_finds_every_file(browser, decks, n
             assert any(url.startswith(vendor + asset) for url in deck.local), deck.local
         if expected:
             assert vendor + "html-manager/embed-amd.js" in deck.local, deck.local
+        page = deck.page
+        slides = page.locator(".reveal .slides > section").count()
+        assert slides >= 5, f"{name}: {slides} slides"
+        assert page.locator(".slide-number").inner_text().startswith("1 /")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.slides.png"))
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "document.querySelector('.slide-number').innerText.startsWith('2 /')", timeout=5_000)
+        # every figure's description is the alt of its <img> in the deck, the figures
+        # inside saved explorer snapshots (Output widgets) included
+        alts = page.locator(".jp-OutputArea-output img").evaluate_all(
+            "imgs => imgs.map(i => i.getAttribute('alt') || '')")
+        figures = figure_count(deck_notebook(ROOT / "notebooks" / name))
+        assert len(alts) == figures and all(len(alt) >= 40 for alt in alts), alts
+        serious, _ = axe_violations(page, name.removesuffix(".ipynb") + ".slides")
+        assert serious == [], f"{name}'s deck: axe-core finds in the course's content:\n" + (
+            "\n".join(serious))
+        assert deck.remote == [] and deck.errors == []  # nothing fetched while moving either
     finally:
         deck.close()
 

@@ -158,7 +158,7 @@ def _is_full_run(config) -> bool:
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown to pytest without it
 def pytest_testnodedown(node, error):
-    """Under pytest-xdist (`make test` runs 2 workers), add up what each worker counted."""
+    """Under pytest-xdist (`make test` runs several workers), add up what each worker counted."""
     PROPERTY_EXAMPLES.update(getattr(node, "workeroutput", {}).get("property_examples", {}))
 
 

@@ -501,30 +501,3 @@ def test_every_link_opens_its_target_and_nothing_covers_the_first_notebook(lab, 
     finally:
         context.close()
         lab.shut_down_kernels()
-
-
-# --------------------------------------------------------------------------
-# Lectures: live slides inside JupyterLab (jupyterlab-rise); the exported decks are in
-# tests/test_slides_fit.py and tests/test_slides_offline.py
-# --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", [nb.filename for nb in NOTEBOOKS])
-def test_notebook_presents_live_as_slides_with_jupyterlab_rise(lab, browser, name):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        page.goto(lab.url(f"rise/notebooks/{name}"))
-        page.wait_for_selector(".reveal.ready", timeout=90_000)
-        slides = page.locator(".reveal .slides > section").count()
-        assert slides >= 5, f"{name}: {slides} slides"
-        present = page.locator(".reveal section.present").first.inner_text()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("""previous => {
-            const now = document.querySelector('.reveal section.present');
-            return now && now.innerText !== previous; }""", arg=present, timeout=10_000)
-        assert errors == []
-    finally:
-        page.close()
-        lab.shut_down_kernels()

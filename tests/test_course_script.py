@@ -109,7 +109,7 @@ def test_each_target_runs_the_same_tool_make_used_to():
     venv_py, base = Path(".venv/bin/python"), "/usr/bin/python3"
     expected = {
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", "8899"]],
-        "test": [[str(venv_py), "-m", "pytest", "-n", "4", "--dist", "loadfile",
+        "test": [[str(venv_py), "-m", "pytest", "-n", "3", "--dist", "loadfile",
                   "--no-loadscope-reorder", "-x"]],
         "execute": [[str(venv_py), "tools/execute_notebooks.py", "-x"]],
         "slides": [[str(venv_py), "tools/make_slides.py", "-x"]],
@@ -130,8 +130,8 @@ def test_each_target_runs_the_same_tool_make_used_to():
             assert script is None or (ROOT / script).exists(), script
 
 
-def test_make_test_runs_two_workers_a_core_and_at_most_four():
-    assert [course.test_workers(cores) for cores in (1, 2, 3, 8)] == [2, 4, 4, 4]
+def test_make_test_runs_one_worker_more_than_the_cores_and_at_most_four():
+    assert [course.test_workers(cores) for cores in (1, 2, 3, 8)] == [2, 3, 4, 4]
     assert course.test_workers(None) == 2  # os.cpu_count() may not know
 
 

@@ -5,7 +5,8 @@ command line and its installed lab-settings, which give RISE the style sheet
 that makes slides fit) serves a copy of the repository; each notebook is
 opened at its RISE address in Debian's Chromium at 1280x720 and stepped
 through with Space, as a presenter does, slide, sub-slide and fragment
-(tools/measure_slides.measure_live). A slide fails when its content is
+(tools/measure_slides.measure_live); at the end the left arrow must move
+back, and the page must raise no JavaScript error. A slide fails when its content is
 taller or wider than the window: in RISE the slide is the window, and what
 lies beyond it is never seen. The counts are printed ("219/219 live slides
 fit"); run with -s to see them.
@@ -41,9 +42,17 @@ def measured(lab, browser):
     """
     result = {}
     for name in NAMES:
-        result[name] = measure_slides.measure_live(browser, lab.url(f"rise/notebooks/{name}"))
+        errors = []
+        slides = measure_slides.measure_live(browser, lab.url(f"rise/notebooks/{name}"),
+                                             page_errors=errors)
+        result[name] = slides
+        PAGE_ERRORS[name] = errors
         lab.shut_down_kernels()
     return result
+
+
+#: Every JavaScript error each presentation's page raised during its walk.
+PAGE_ERRORS: dict[str, list[str]] = {}
 
 
 def test_the_course_settings_give_rise_its_style_sheet(lab):
@@ -93,6 +102,15 @@ def tallest_cell_line(name: str, slide) -> str:
     cells = json.loads((ROOT / "notebooks" / name).read_text())["cells"]
     index = max(slide.cells, key=lambda key: slide.cells[key])
     return "".join(cells[int(index)]["source"]).splitlines()[0]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_live_presentation_opens_and_moves_with_no_page_error(measured, name):
+    """RISE presents the notebook: the walk went slide by slide with Space to the last one,
+    the left arrow moved back from it (measure_live raises otherwise), and the page raised
+    no JavaScript error on the way."""
+    assert len(measured[name]) >= 5, f"{name}: {len(measured[name])} slides"
+    assert PAGE_ERRORS[name] == [], f"{name}: {PAGE_ERRORS[name]}"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -133,13 +133,15 @@ def pythons_on_path(supported, which=shutil.which):
 
 
 def test_workers(cores):
-    """pytest-xdist workers for ``cores`` CPU cores: two a core, at most 4.
+    """pytest-xdist workers for ``cores`` CPU cores: one more than the cores, at most 4.
 
-    Why more workers than cores: a browser test spends much of its time waiting
-    for Chromium, JupyterLab or a kernel. With one worker a core, a run on 2
-    cores kept them 1.2 cores busy on average.
+    Why one more: a browser test spends part of its time waiting for Chromium,
+    JupyterLab or a kernel, and the extra worker fills it. Measured on 2 cores
+    (issue 23): 2 workers kept the cores 1.2 busy on average; 3 workers were
+    the quickest, 4 a little slower (each worker starts its own JupyterLab and
+    Chromium).
     """
-    return max(1, min(4, 2 * (cores or 1)))
+    return max(2, min(4, (cores or 1) + 1))
 
 
 def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=None):

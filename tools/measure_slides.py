@@ -262,13 +262,15 @@ class LiveSlide:
                 f"than the {self.frame_width:.0f}x{self.frame_height:.0f} window ({cells})")
 
 
-def measure_live(browser, url: str, max_steps: int = 800) -> list[LiveSlide]:
+def measure_live(browser, url: str, max_steps: int = 800,
+                 page_errors: list[str] | None = None) -> list[LiveSlide]:
     """Every slide of a live RISE presentation at ``url``, in a 1280x720 page of ``browser``.
 
     Space steps through slides, sub-slides and fragments in order, as a
     presenter does; a slide met again (a fragment shown) is measured again
     and keeps its largest size. The walk ends on the last slide with every
-    fragment shown.
+    fragment shown; there, the left arrow must go back a slide (the arrow
+    keys move a presenter through the deck too).
 
     Parameters
     ----------
@@ -279,13 +281,23 @@ def measure_live(browser, url: str, max_steps: int = 800) -> list[LiveSlide]:
         (``http://127.0.0.1:PORT/rise/notebooks/NAME.ipynb?token=...``).
     max_steps : int
         Presses of Space after which the walk gives up (RuntimeError).
+    page_errors : list of str, optional
+        Every uncaught JavaScript error of the page is appended to it.
 
     Returns
     -------
     list of LiveSlide
         In the presentation's order.
+
+    Raises
+    ------
+    RuntimeError
+        When the walk does not reach the last slide, or the left arrow does
+        not move back from it.
     """
     page = browser.new_page(viewport=VIEWPORT)
+    if page_errors is not None:
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
     try:
         page.goto(url)
         page.wait_for_selector(".reveal.ready", timeout=120_000)
@@ -302,6 +314,7 @@ def measure_live(browser, url: str, max_steps: int = 800) -> list[LiveSlide]:
                 for name in ("height", "width", "over_left", "over_top"):
                     setattr(known, name, max(getattr(known, name), getattr(slide, name)))
             if slide.last and slide.hidden_fragments == 0:
+                _step_back_with_the_arrow_key(page, url)
                 return sorted(seen.values(), key=lambda slide: slide.index)
             state = (slide.index, slide.hidden_fragments)
             page.keyboard.press("Space")
@@ -319,6 +332,22 @@ def measure_live(browser, url: str, max_steps: int = 800) -> list[LiveSlide]:
         raise RuntimeError(f"{url}: not at the last slide after {max_steps} steps")
     finally:
         page.close()
+
+
+def _step_back_with_the_arrow_key(page, url: str) -> None:
+    """From the last slide, the left arrow must show another slide (RuntimeError if not)."""
+    last = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.reveal .slides section.present'))"
+        ".pop().innerText")
+    page.keyboard.press("ArrowLeft")
+    try:
+        page.wait_for_function("""previous => {
+            const now = Array.from(document.querySelectorAll('.reveal .slides section.present'))
+              .pop();
+            return now && now.innerText !== previous; }""", arg=last, timeout=10_000)
+    except Exception as error:  # Playwright's TimeoutError
+        raise RuntimeError(f"{url}: the left arrow did not move back from the last slide") \
+            from error
 
 
 def launch(playwright):

@@ -29,7 +29,7 @@ os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # keep debugpy's warning out
 os.environ["COURSE_STRICT_CHECKERS"] = "1"
 # Chromium keeps its crash reports under XDG_CONFIG_HOME (else ~/.config).
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_SCRATCH, "xdg_config")
-# make test runs a pytest-xdist worker per core, and each worker's kernels would start a
+# make test runs more pytest-xdist workers than cores, and each worker's kernels would start a
 # BLAS thread per core on top: with the cores oversubscribed, OpenBLAS's waiting threads
 # made one matrix product 10-40 times slower (seen while measuring issue 23). One BLAS
 # thread per process; a variable already set is kept.

@@ -198,6 +198,8 @@ class LabServer:
 # --------------------------------------------------------------------------
 
 AXE_RECORD = ROOT / "test-artifacts" / "axe"
+#: The longest an axe-core run may take (one takes 1-3 s on a notebook page).
+AXE_SECONDS = 180
 SERIOUS = ("serious", "critical")
 # Where the course's own content is on a page: the notebook's rendered Markdown and
 # its cells' outputs (figures, printed text, the explorers' HTML), in JupyterLab and in a
@@ -223,9 +225,19 @@ def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
     """
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    # axe.run is awaited in the page with a deadline (Playwright's evaluate has none, and
+    # a run that never settles would hang the test for good instead of failing it)
+    page.evaluate(Axe().axe_script)
+    page.evaluate("""() => { window.courseAxe = undefined;
+        axe.run(document, {resultTypes: ['violations']}).then(
+            results => { window.courseAxe = results; },
+            error => { window.courseAxe = {error: String(error)}; }); }""")
+    page.wait_for_function("() => window.courseAxe !== undefined", timeout=AXE_SECONDS * 1000,
+                           polling=500)
+    results = page.evaluate("() => window.courseAxe")
+    assert "error" not in results, f"axe-core failed on {where}: {results.get('error')}"
     course, others, examples = [], {}, {}
-    for violation in results.response["violations"]:
+    for violation in results["violations"]:
         targets = [node["target"][-1] if isinstance(node["target"][-1], str)
                    else node["target"][-1][-1] for node in violation["nodes"]]
         owners = page.evaluate(WHOSE_NODE, [targets, COURSE_CONTENT, WIDGET_LIBRARY])

@@ -89,14 +89,26 @@ def cells_unlike_the_committed_run(committed, saved) -> list[str]:
 
 
 def write_student_copy(lab, name: str):
-    """The student copy of notebook ``name`` (tools/make_student.py) in the server's student/."""
+    """The student copy of notebook ``name`` (tools/make_student.py), with its committed outputs.
+
+    It is written to the server's student/ (beside notebooks/, as `make student` writes
+    it) with every output cleared and no execution count: whatever the saved file then
+    shows, JupyterLab's run put there. Were the save to fail, the comparison would find
+    empty cells, not the committed outputs compared with themselves.
+    """
+    import copy as copying
+
     import make_student
 
-    copy = make_student.student_copy(nbformat.read(NOTEBOOK_DIR / name, as_version=4))
-    folder = lab.root / "student"  # beside notebooks/, as `make student` writes it
+    committed = make_student.student_copy(nbformat.read(NOTEBOOK_DIR / name, as_version=4))
+    blank = copying.deepcopy(committed)
+    for cell in blank.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    folder = lab.root / "student"
     folder.mkdir(exist_ok=True)
-    nbformat.write(copy, folder / name)
-    return copy
+    nbformat.write(blank, folder / name)
+    return committed
 
 
 def save_notebook(page) -> None:
@@ -227,6 +239,9 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
         # saved before the explorers are driven: what Run All showed, cell by cell
         save_notebook(page)
         saved = nbformat.read(lab.root / "student" / name, as_version=4)
+        not_run = [index for index, cell in enumerate(saved.cells)
+                   if cell.cell_type == "code" and cell.execution_count is None]
+        assert not_run == [], f"{name}: the saved notebook has cells that did not run: {not_run}"
         unlike = cells_unlike_the_committed_run(notebook, saved)
         assert not unlike, (f"{name}, student copy run in JupyterLab: cells show other text "
                             "than the committed run:\n" + "\n".join(unlike))
@@ -255,10 +270,10 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
 
         stem = name.removesuffix(".ipynb")
         # the first widget if there is one, else the notebook's opening
-        shown = page.locator(".jupyter-widgets")
-        if not shown.count():
-            shown = page.locator(".jp-Notebook .jp-Cell")
-        shown.first.scroll_into_view_if_needed()
+        pictured = page.locator(".jupyter-widgets")
+        if not pictured.count():
+            pictured = page.locator(".jp-Notebook .jp-Cell")
+        pictured.first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
     finally:
         page.close()

@@ -657,3 +657,30 @@ def test_relu_backward_gives_zero_where_x_is_not_positive_even_for_inf_and_nan()
     np.testing.assert_array_equal(dx, [0.0, 0.0, 5.0, 0.0, np.nan])
     assert relu_backward(np.array([1, 2]), np.array([1, -1])).dtype == np.float64
     assert relu_backward(np.ones(2, np.float32), np.ones(2, np.float32)).dtype == np.float32
+
+
+def test_a_learners_own_layer_with_weights_still_trains_first_in_a_model():
+    """A Layer subclass written to the documented (dout, cache) contract, without
+    input_gradient: the model computes its dx and drops it."""
+    from course_utils.nn.model import Layer
+
+    class Scale(Layer):  # y = x * s, one weight per feature
+        def __init__(self, features):
+            super().__init__()
+            self.params["s"] = np.ones(features)
+
+        def _forward(self, x):
+            return x * self.params["s"], x
+
+        def _backward(self, dout, x):
+            self.grads["s"] = (dout * x).sum(axis=0)
+            return dout * self.params["s"]
+
+    rng = np.random.default_rng(3)
+    model = Sequential([Scale(4), Dense(4, 2, rng=rng)])
+    x, labels = rng.standard_normal((6, 4)), np.array([0, 1, 0, 1, 1, 0])
+    _, dscores = softmax_cross_entropy(model.forward(x), labels)
+    assert model.backward(dscores, input_gradient=False) is None
+    assert model.layers[0].grads["s"].shape == (4,)
+    history = train(model, x, labels, epochs=2, batch_size=3, progress=False)
+    assert len(history.loss) == 2

@@ -43,15 +43,19 @@ def measured(lab, browser):
     result = {}
     for name in NAMES:
         errors = []
-        slides = measure_slides.measure_live(browser, lab.url(f"rise/notebooks/{name}"),
-                                             page_errors=errors)
-        result[name] = slides
+        try:
+            result[name] = measure_slides.measure_live(
+                browser, lab.url(f"rise/notebooks/{name}"), page_errors=errors)
+        except RuntimeError as walk_failed:  # that notebook's tests fail, not every test here
+            errors.append(str(walk_failed))
+            result[name] = []
         PAGE_ERRORS[name] = errors
         lab.shut_down_kernels()
     return result
 
 
-#: Every JavaScript error each presentation's page raised during its walk.
+#: Every JavaScript error each presentation's page raised during its walk, and a walk
+#: that did not reach the last slide or could not move back from it.
 PAGE_ERRORS: dict[str, list[str]] = {}
 
 
@@ -109,8 +113,8 @@ def test_every_live_presentation_opens_and_moves_with_no_page_error(measured, na
     """RISE presents the notebook: the walk went slide by slide with Space to the last one,
     the left arrow moved back from it (measure_live raises otherwise), and the page raised
     no JavaScript error on the way."""
-    assert len(measured[name]) >= 5, f"{name}: {len(measured[name])} slides"
     assert PAGE_ERRORS[name] == [], f"{name}: {PAGE_ERRORS[name]}"
+    assert len(measured[name]) >= 5, f"{name}: {len(measured[name])} slides"
 
 
 @pytest.mark.parametrize("name", NAMES)

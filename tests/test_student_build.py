@@ -5,7 +5,9 @@ cell against the course's notebooks. Each is also run top to bottom, in
 JupyterLab in Chromium (tests/test_browser.py): every cell must show the
 committed text, every checker saying "Not attempted yet". That run is the
 learner's JupyterLab run of the notebook as well, so no notebook is executed
-one more time for the student build.
+one more time for the student build. Without Chromium that run is skipped
+with the other browser tests, saying why (CI sets COURSE_REQUIRE_BROWSER=1,
+which makes a missing browser a failure).
 """
 
 from __future__ import annotations

@@ -133,15 +133,30 @@ def pythons_on_path(supported, which=shutil.which):
 
 
 def test_workers(cores):
-    """pytest-xdist workers for ``cores`` CPU cores: one more than the cores, at most 4.
+    """pytest-xdist workers for a machine with ``cores`` CPU cores.
 
-    Why one more: a browser test spends part of its time waiting for Chromium,
-    JupyterLab or a kernel, and the extra worker fills it. Measured on 2 cores
-    (issue 23): 2 workers kept the cores 1.2 busy on average; 3 workers were
-    the quickest, 4 a little slower (each worker starts its own JupyterLab and
-    Chromium).
+    Parameters
+    ----------
+    cores : int or None
+        Usable CPU cores (None when unknown: taken as 1).
+
+    Returns
+    -------
+    int
+        One more than the cores, at least 2 and at most 4. Why one more: a
+        browser test spends part of its time waiting for Chromium, JupyterLab
+        or a kernel, and the extra worker fills it. Measured on 2 cores (issue
+        23): 2 workers kept the cores 1.2 busy on average; 3 were the quickest,
+        4 a little slower (each worker starts its own JupyterLab and Chromium).
     """
     return max(2, min(4, (cores or 1) + 1))
+
+
+def usable_cores():
+    """The CPU cores this process may run on (a container's or taskset's limit included)."""
+    if hasattr(os, "sched_getaffinity"):  # Linux; not on macOS or Windows
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count()
 
 
 def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=None):
@@ -149,10 +164,10 @@ def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=Non
 
     ``venv_py`` is the course environment's interpreter; ``base_python`` the
     one running this script (for the targets that need no environment);
-    ``cores`` the machine's CPU cores (by default, ``os.cpu_count()``).
+    ``cores`` the usable CPU cores (by default, :func:`usable_cores`).
     """
     extra = list(extra)
-    workers = test_workers(os.cpu_count() if cores is None else cores)
+    workers = test_workers(usable_cores() if cores is None else cores)
     commands = {
         "venv": [],
         "lab": [[str(venv_py), "tools/start_lab.py", "--port", str(port)] + extra],

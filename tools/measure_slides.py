@@ -269,8 +269,8 @@ def measure_live(browser, url: str, max_steps: int = 800,
     Space steps through slides, sub-slides and fragments in order, as a
     presenter does; a slide met again (a fragment shown) is measured again
     and keeps its largest size. The walk ends on the last slide with every
-    fragment shown; there, the left arrow must go back a slide (the arrow
-    keys move a presenter through the deck too).
+    fragment shown; there, the left arrow must move back (a fragment or a
+    slide: the arrow keys move a presenter through the deck too).
 
     Parameters
     ----------
@@ -335,17 +335,23 @@ def measure_live(browser, url: str, max_steps: int = 800,
 
 
 def _step_back_with_the_arrow_key(page, url: str) -> None:
-    """From the last slide, the left arrow must show another slide (RuntimeError if not)."""
+    """From the last slide, the left arrow must move back (RuntimeError if not).
+
+    reveal.js first hides the last fragment shown, if the slide has one, else
+    shows the slide before: either way, what the slide shows changes.
+    """
     last = page.evaluate(
         "() => Array.from(document.querySelectorAll('.reveal .slides section.present'))"
         ".pop().innerText")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.keyboard.press("ArrowLeft")
     try:
         page.wait_for_function("""previous => {
             const now = Array.from(document.querySelectorAll('.reveal .slides section.present'))
               .pop();
             return now && now.innerText !== previous; }""", arg=last, timeout=10_000)
-    except Exception as error:  # Playwright's TimeoutError
+    except PlaywrightTimeout as error:
         raise RuntimeError(f"{url}: the left arrow did not move back from the last slide") \
             from error
 

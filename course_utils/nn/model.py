@@ -105,9 +105,9 @@ class Layer:
     A layer is written in cs231n's ``(out, cache)`` style: ``_forward(x)``
     returns the output and a cache of what the gradients need (usually the
     input), and ``_backward(dout, cache)`` returns ``dx`` and fills
-    ``grads``. A layer with weights also takes ``input_gradient=False``, and
-    then returns ``None`` for ``dx``: a model's first layer with weights has
-    no use for it. The public methods decide where the cache lives:
+    ``grads``. A layer whose ``skips_input_gradient`` is True also takes
+    ``_backward(dout, cache, input_gradient=False)``, and then returns
+    ``None`` for ``dx``: a model's first layer with weights has no use for it. The public methods decide where the cache lives:
 
     - ``forward(x)``, the training pass, keeps the cache for one ``backward``;
     - ``backward(dout)`` uses it and frees it; a second ``backward`` without
@@ -126,6 +126,11 @@ class Layer:
     grads : dict of str to ndarray
         After ``backward``, the gradient of each parameter, same names and shapes.
     """
+
+    #: True when ``_backward`` takes ``input_gradient=False`` (the course's layers with
+    #: weights); a layer written without it still works in a model, with its ``dx``
+    #: computed and dropped.
+    skips_input_gradient = False
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
@@ -234,6 +239,8 @@ class Conv2D(Layer):
     params : {"w": (out_channels, in_channels / groups, KH, KW), "b": (out_channels,)}
     """
 
+    skips_input_gradient = True
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair, *,
                  rng: np.random.Generator, stride: IntOrPair = 1, padding: ConvPadding = 0,
                  dilation: IntOrPair = 1, groups: int = 1, bias: bool = True) -> None:
@@ -303,6 +310,8 @@ class LocallyConnected2D(Layer):
               "b": (out_channels, H_out, W_out)}
     """
 
+    skips_input_gradient = True
+
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrPair,
                  input_size: IntOrPair, *, rng: np.random.Generator, stride: IntOrPair = 1,
                  padding: ConvPadding = 0, bias: bool = True) -> None:
@@ -363,6 +372,8 @@ class Dense(Layer):
     ----------
     params : {"w": (in_features, out_features), "b": (out_features,)}
     """
+
+    skips_input_gradient = True
 
     def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator,
                  bias: bool = True) -> None:
@@ -552,10 +563,11 @@ class Sequential:
         else:
             lowest = with_weights[0] if with_weights else len(self.layers)
         for index in reversed(range(lowest, len(self.layers))):
-            if index == lowest and not input_gradient:
-                self.layers[index]._backward(dout, caches[index], input_gradient=False)
+            layer = self.layers[index]
+            if index == lowest and not input_gradient and layer.skips_input_gradient:
+                layer._backward(dout, caches[index], input_gradient=False)
             else:
-                dout = self.layers[index]._backward(dout, caches[index])
+                dout = layer._backward(dout, caches[index])
         if not input_gradient:
             dout = None
         self._kept.release()

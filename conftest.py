@@ -97,10 +97,11 @@ _spec.loader.exec_module(nbval_determinism)
 #: one worker, in this order) a worker that finishes early takes the many short files,
 #: and no worker is left with a long one at the end.
 SLOW_FIRST = ("tests/test_browser.py::test_every_link", "tests/test_slides_live_fit.py",
-              "tests/test_browser.py::test_notebook_runs", "notebooks/04", "notebooks/05", "tests/test_slides_fit.py", "tests/test_handouts.py",
-              "tests/test_summary.py", "tests/test_slides_offline.py", "tests/test_browser.py",
-              "tests/test_exercises_verdict.py", "tests/test_setup.py", "tests/test_determinism.py",
-              "notebooks/03", "notebooks/02", "notebooks/01")
+              "tests/test_browser.py::test_notebook_runs", "notebooks/04", "notebooks/05",
+              "tests/test_slides_fit.py", "tests/test_slides_offline.py", "tests/test_handouts.py",
+              "tests/test_summary.py", "tests/test_browser.py", "tests/test_exercises_verdict.py",
+              "tests/test_setup.py", "tests/test_determinism.py", "notebooks/03", "notebooks/02",
+              "notebooks/01")
 #: Tests that are each a unit of work of their own: a whole notebook run in JupyterLab
 #: needs nothing from the tests beside it. Any other test goes with its file, as in
 #: `--dist loadfile`: a notebook's cells share one kernel, and a file's tests often
@@ -113,9 +114,19 @@ def slow_first_rank(item) -> int:
                 len(SLOW_FIRST))
 
 
+#: Files whose tests share what a session fixture made (tests/conftest.py's ``open_decks``:
+#: every deck loaded once), so they go to one worker together.
+SHARED_UNITS = {"tests/test_slides_fit.py": "the open decks",
+                "tests/test_slides_offline.py": "the open decks"}
+
+
 def unit_of_work(nodeid: str) -> str:
-    """The tests one pytest-xdist worker runs together: a file, or one test of ONE_TEST_A_UNIT."""
-    return nodeid if nodeid.startswith(ONE_TEST_A_UNIT) else nodeid.split("::", 1)[0]
+    """The tests one pytest-xdist worker runs together: a file (or SHARED_UNITS' group of
+    files), or one test of ONE_TEST_A_UNIT."""
+    if nodeid.startswith(ONE_TEST_A_UNIT):
+        return nodeid
+    file = nodeid.split("::", 1)[0]
+    return SHARED_UNITS.get(file, file)
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown to pytest without it

@@ -2,7 +2,14 @@ import builtins
 
 import matplotlib
 import pytest
-from browser_support import MEMORY_RECORD, SCREENSHOTS, LabServer, browser_or_skip, launch_chromium
+from browser_support import (
+    MEMORY_RECORD,
+    ROOT,
+    SCREENSHOTS,
+    LabServer,
+    browser_or_skip,
+    launch_chromium,
+)
 
 matplotlib.use("Agg")  # unit tests draw figures without a screen
 
@@ -57,3 +64,32 @@ def browser():
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def open_decks(browser, tmp_path_factory):
+    """Every notebook's deck, made by `make slides`' own code and open in Chromium, settled.
+
+    {notebook file name: deck_facts.OfflineDeck}: loaded from the disk with every
+    other request refused and recorded, MathJax done, every saved widget view drawn.
+    The deck tests (tests/test_slides_fit.py, tests/test_slides_offline.py, one unit
+    of work in conftest.py) share them, so each deck loads once; a test may move a
+    deck to another slide.
+    """
+    from deck_facts import OfflineDeck, deck_notebook, make_decks, widget_views
+
+    from course_utils import NOTEBOOKS
+
+    names = [notebook.filename for notebook in NOTEBOOKS]
+    paths = make_decks(tmp_path_factory.mktemp("decks"),
+                       [ROOT / "notebooks" / name for name in names])
+    opened = {}
+    try:
+        for name in names:
+            opened[name] = OfflineDeck(browser, paths[name])
+            opened[name].wait_for_widget_views(
+                sum(widget_views(deck_notebook(ROOT / "notebooks" / name)).values()))
+        yield opened
+    finally:
+        for deck in opened.values():
+            deck.close()

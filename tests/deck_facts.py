@@ -128,3 +128,61 @@ def make_decks(folder: Path, notebooks: list[Path]) -> dict[str, Path]:
     `make slides`' own code; keyed by the notebook's file name."""
     shutil.copytree(ROOT / "slides" / "vendor", folder / "vendor")
     return {notebook.name: make_slides.make_deck(notebook, folder) for notebook in notebooks}
+
+
+#: True once MathJax has nothing left to do (it typesets after the page has loaded).
+MATHJAX_IDLE = """() => window.MathJax && MathJax.Hub && MathJax.isReady
+    && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"""
+
+
+class OfflineDeck:
+    """A deck open in Chromium with every non-file request refused and recorded."""
+
+    def __init__(self, browser, deck: Path):
+        self.path = deck
+        self.page = browser.new_page(viewport={"width": 1280, "height": 720})
+        self.local, self.remote, self.missing, self.errors = [], [], [], []
+        self.page.route("**/*", self._only_the_disk)
+        self.page.on("requestfailed", lambda request: self.missing.append(request.url)
+                     if request.url.startswith("file://") else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(deck.as_uri())
+        self.page.wait_for_selector(".reveal.ready", timeout=30_000)
+        self.page.wait_for_function(MATHJAX_IDLE, timeout=30_000)
+        # reveal.js is loaded by require.js, not as a global: ask require.js for it
+        self.page.evaluate("""() => new Promise(done => require(
+            ['vendor/reveal.js/dist/reveal.js'], reveal => { window.Reveal = reveal; done(); }))""")
+
+    def _only_the_disk(self, route):
+        url = route.request.url
+        if url.startswith("file://"):
+            self.local.append(url)
+            route.continue_()
+        else:
+            self.remote.append(url)
+            route.abort()
+
+    def show_slide_of(self, selector: str, index: int = 0) -> None:
+        """Go to the slide holding the ``index``-th element matching ``selector``."""
+        self.page.evaluate("""([selector, index]) => {
+            const section = document.querySelectorAll(selector)[index].closest('section');
+            const where = Reveal.getIndices(section);
+            Reveal.slide(where.h, where.v, Number.MAX_SAFE_INTEGER);  // every fragment shown
+        }""", [selector, index])
+        self.page.wait_for_timeout(400)  # the slide transition
+
+    def go_to_first_slide(self) -> None:
+        self.page.evaluate("Reveal.slide(0, 0, 0)")
+        self.page.wait_for_function(
+            "document.querySelector('.slide-number').innerText.startsWith('1 /')",
+            timeout=5_000)
+
+    def wait_for_widget_views(self, count: int) -> None:
+        """The widget renderer draws after the page has loaded: wait for ``count`` views."""
+        self.page.wait_for_function(
+            "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
+            arg=count, timeout=30_000)
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self):
+        self.page.close()

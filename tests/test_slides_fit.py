@@ -2,8 +2,9 @@
 
 Each deck is made by `make slides`' own code (tools/make_slides.make_deck)
 into a temporary folder with a copy of slides/vendor, opened from the disk
-with every other request refused (no network), and stepped through slide by
-slide and sub-slide by sub-slide with reveal.js's API (tools/measure_slides.py).
+with every other request refused (no network), left to settle (formulas
+typeset, widget views drawn), and stepped through slide by slide and sub-slide
+by sub-slide with reveal.js's API (tools/measure_slides.py).
 A slide fails when its content is taller or wider than reveal.js's frame, or
 hides text in a box that scrolls. The counts are printed ("282/282 slides
 fit"); run with -s to see them.
@@ -36,11 +37,13 @@ def slide_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def measured(browser, slide_folder):
-    """Every deck's slides, measured: {notebook file name: [Slide, ...]}."""
-    return {name: measure_slides.measure_deck(
-                browser, make_slides.make_deck(ROOT / "notebooks" / name, slide_folder))
-            for name in NAMES}
+def measured(open_decks):
+    """Every deck's slides, measured: {notebook file name: [Slide, ...]}.
+
+    The decks are `make slides`' own, open and settled (MathJax done, widget views
+    drawn: tests/conftest.py's ``open_decks``), as a lecturer shows them.
+    """
+    return {name: measure_slides.measure_open_deck(open_decks[name].page) for name in NAMES}
 
 
 @pytest.mark.parametrize("name", NAMES)

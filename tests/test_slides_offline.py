@@ -30,16 +30,12 @@ from deck_facts import (
     drawn_models,
     figure_count,
     formula_count,
-    make_decks,
     widget_views,
 )
 
 from course_utils import NOTEBOOKS
 
 NAMES = [nb.filename for nb in NOTEBOOKS]
-#: True once MathJax has nothing left to do (it typesets after the page has loaded).
-MATHJAX_IDLE = """() => window.MathJax && MathJax.Hub && MathJax.isReady
-    && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"""
 #: Every text on the slides a reader sees: scripts and styles (where MathJax keeps
 #: the TeX source of what it typeset) left out.
 VISIBLE_TEXT = """() => {
@@ -71,92 +67,41 @@ def test_slides_vendor_holds_what_the_fetch_script_lists_and_stays_small():
     assert size < 10e6, f"slides/vendor is {size / 1e6:.1f} MB"
 
 
-@pytest.fixture(scope="module")
-def decks(tmp_path_factory):
-    return make_decks(tmp_path_factory.mktemp("decks"), [ROOT / "notebooks" / n for n in NAMES])
-
-
-class OfflineDeck:
-    """A deck open in Chromium with every non-file request refused and recorded."""
-
-    def __init__(self, browser, deck):
-        self.page = browser.new_page(viewport={"width": 1280, "height": 720})
-        self.local, self.remote, self.missing, self.errors = [], [], [], []
-        self.page.route("**/*", self._only_the_disk)
-        self.page.on("requestfailed", lambda request: self.missing.append(request.url)
-                     if request.url.startswith("file://") else None)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(deck.as_uri())
-        self.page.wait_for_selector(".reveal.ready", timeout=30_000)
-        self.page.wait_for_function(MATHJAX_IDLE, timeout=30_000)
-        # reveal.js is loaded by require.js, not as a global: ask require.js for it
-        self.page.evaluate("""() => new Promise(done => require(
-            ['vendor/reveal.js/dist/reveal.js'], reveal => { window.Reveal = reveal; done(); }))""")
-
-    def _only_the_disk(self, route):
-        url = route.request.url
-        if url.startswith("file://"):
-            self.local.append(url)
-            route.continue_()
-        else:
-            self.remote.append(url)
-            route.abort()
-
-    def show_slide_of(self, selector: str, index: int = 0) -> None:
-        """Go to the slide holding the ``index``-th element matching ``selector``."""
-        self.page.evaluate("""([selector, index]) => {
-            const section = document.querySelectorAll(selector)[index].closest('section');
-            const where = Reveal.getIndices(section);
-            Reveal.slide(where.h, where.v, Number.MAX_SAFE_INTEGER);  // every fragment shown
-        }""", [selector, index])
-        self.page.wait_for_timeout(400)  # the slide transition
-
-    def close(self):
-        self.page.close()
-
-
 @pytest.mark.parametrize("name", NAMES)
-def test_deck_works_from_disk_alone_and_passes_axe(browser, decks, name):
+def test_deck_works_from_disk_alone_and_passes_axe(open_decks, name):
     """No request to the network, no missing file; the deck moves; alt texts; axe-core."""
-    deck = OfflineDeck(browser, decks[name])
-    try:
-        # the widget renderer draws after the page has loaded: wait for its views
-        expected = sum(widget_views(deck_notebook(ROOT / "notebooks" / name)).values())
-        deck.page.wait_for_function(
-            "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
-            arg=expected, timeout=30_000)
-        deck.page.wait_for_load_state("networkidle")
-        assert deck.remote == [], f"{name}'s deck asked the network for {deck.remote}"
-        assert deck.missing == [], f"{name}'s deck asked for files not there: {deck.missing}"
-        assert deck.errors == []
-        # the check is real: the deck did load its assets, all from the vendor folder
-        vendor = decks[name].parent.as_uri() + "/vendor/"
-        for asset in ("mathjax/MathJax.js", "mathjax/config/TeX-AMS_CHTML-full.js",
-                      "reveal.js/dist/reveal.js", "require.js"):
-            assert any(url.startswith(vendor + asset) for url in deck.local), deck.local
-        if expected:
-            assert vendor + "html-manager/embed-amd.js" in deck.local, deck.local
-        page = deck.page
-        slides = page.locator(".reveal .slides > section").count()
-        assert slides >= 5, f"{name}: {slides} slides"
-        assert page.locator(".slide-number").inner_text().startswith("1 /")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.slides.png"))
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "document.querySelector('.slide-number').innerText.startsWith('2 /')", timeout=5_000)
-        # every figure's description is the alt of its <img> in the deck, the figures
-        # inside saved explorer snapshots (Output widgets) included
-        alts = page.locator(".jp-OutputArea-output img").evaluate_all(
-            "imgs => imgs.map(i => i.getAttribute('alt') || '')")
-        figures = figure_count(deck_notebook(ROOT / "notebooks" / name))
-        assert len(alts) == figures and all(len(alt) >= 40 for alt in alts), alts
-        serious, _ = axe_violations(page, name.removesuffix(".ipynb") + ".slides")
-        assert serious == [], f"{name}'s deck: axe-core finds in the course's content:\n" + (
-            "\n".join(serious))
-        assert deck.remote == [] and deck.errors == []  # nothing fetched while moving either
-    finally:
-        deck.close()
+    deck = open_decks[name]  # loaded, typeset and its widget views drawn (tests/conftest.py)
+    expected = sum(widget_views(deck_notebook(ROOT / "notebooks" / name)).values())
+    assert deck.remote == [], f"{name}'s deck asked the network for {deck.remote}"
+    assert deck.missing == [], f"{name}'s deck asked for files not there: {deck.missing}"
+    assert deck.errors == []
+    # the check is real: the deck did load its assets, all from the vendor folder
+    vendor = deck.path.parent.as_uri() + "/vendor/"
+    for asset in ("mathjax/MathJax.js", "mathjax/config/TeX-AMS_CHTML-full.js",
+                  "reveal.js/dist/reveal.js", "require.js"):
+        assert any(url.startswith(vendor + asset) for url in deck.local), deck.local
+    if expected:
+        assert vendor + "html-manager/embed-amd.js" in deck.local, deck.local
+    page = deck.page
+    deck.go_to_first_slide()  # another test may have moved it
+    slides = page.locator(".reveal .slides > section").count()
+    assert slides >= 5, f"{name}: {slides} slides"
+    assert page.locator(".slide-number").inner_text().startswith("1 /")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.slides.png"))
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "document.querySelector('.slide-number').innerText.startsWith('2 /')", timeout=5_000)
+    # every figure's description is the alt of its <img> in the deck, the figures
+    # inside saved explorer snapshots (Output widgets) included
+    alts = page.locator(".jp-OutputArea-output img").evaluate_all(
+        "imgs => imgs.map(i => i.getAttribute('alt') || '')")
+    figures = figure_count(deck_notebook(ROOT / "notebooks" / name))
+    assert len(alts) == figures and all(len(alt) >= 40 for alt in alts), alts
+    serious, _ = axe_violations(page, name.removesuffix(".ipynb") + ".slides")
+    assert serious == [], f"{name}'s deck: axe-core finds in the course's content:\n" + (
+        "\n".join(serious))
+    assert deck.remote == [] and deck.errors == []  # nothing fetched while moving either
 
 
 def test_the_network_check_sees_a_deck_that_would_fetch(browser, tmp_path):
@@ -176,60 +121,54 @@ def test_the_network_check_sees_a_deck_that_would_fetch(browser, tmp_path):
         page.close()
 
 
-def test_the_formula_of_notebook_01_is_typeset_as_math(browser, decks):
+def test_the_formula_of_notebook_01_is_typeset_as_math(open_decks):
     name = "01_conv_arithmetic.ipynb"
     formulas = formula_count(deck_notebook(ROOT / "notebooks" / name))
     assert formulas >= 1, "notebook 01 has no formula left to check"
-    deck = OfflineDeck(browser, decks[name])
-    try:
-        typeset = deck.page.locator(".MathJax_CHTML").count()
-        assert typeset == formulas, f"{typeset} formulas typeset, {formulas} in the notebook"
-        deck.show_slide_of(".MathJax_CHTML")
-        assert deck.page.locator("section.present .MathJax_CHTML").first.is_visible()
-        visible = deck.page.evaluate(VISIBLE_TEXT)
-        for source in ("$$", "\\frac", "\\lfloor", "W_{out}"):
-            assert source not in visible, f"TeX source {source!r} left on a slide"
-        assert deck.remote == [] and deck.errors == []
-    finally:
-        deck.close()
+    deck = open_decks[name]
+    typeset = deck.page.locator(".MathJax_CHTML").count()
+    assert typeset == formulas, f"{typeset} formulas typeset, {formulas} in the notebook"
+    deck.show_slide_of(".MathJax_CHTML")
+    assert deck.page.locator("section.present .MathJax_CHTML").first.is_visible()
+    visible = deck.page.evaluate(VISIBLE_TEXT)
+    for source in ("$$", "\\frac", "\\lfloor", "W_{out}"):
+        assert source not in visible, f"TeX source {source!r} left on a slide"
+    assert deck.remote == [] and deck.errors == []
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES
                                   if widget_views(deck_notebook(ROOT / "notebooks" / n))])
-def test_every_saved_widget_snapshot_is_drawn(browser, decks, name):
+def test_every_saved_widget_snapshot_is_drawn(open_decks, name):
     views = widget_views(deck_notebook(ROOT / "notebooks" / name))
     unknown = set(views) - set(VIEW_CLASS)
     assert not unknown, f"say which CSS class a view of {unknown} has (deck_facts.VIEW_CLASS)"
-    deck = OfflineDeck(browser, decks[name])
-    try:
-        deck.page.wait_for_function(
-            "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
-            arg=sum(views.values()), timeout=30_000)
-        drawn = Counter({model: deck.page.locator(f".jupyter-widgets-disconnected.{css}").count()
-                         for model, css in VIEW_CLASS.items()})
-        assert +drawn == views, f"{name}: drawn {dict(drawn)}, saved {dict(views)}"
-        # on its slide, every control has a size and its label its text
-        outputs = deck.page.locator(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)")
-        for index in range(outputs.count()):
-            deck.show_slide_of(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)", index)
-            sizes = outputs.nth(index).locator(".jupyter-widgets-disconnected").evaluate_all(
-                "views => views.map(v => [v.className, v.getBoundingClientRect().width,"
-                " v.getBoundingClientRect().height])")
-            assert all(width > 0 and height > 0 for _, width, height in sizes), sizes
-        # every control's label (its description) and every text shows as saved
-        shown = deck.page.locator(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)"
-                                  ).evaluate_all("outputs => outputs.map(o => o.innerText)")
-        models = drawn_models(deck_notebook(ROOT / "notebooks" / name))
-        for model in models:
-            # a Play button's description is its tooltip: it shows an icon, not a text
-            labels = [] if model["model_name"] == "PlayModel" else [
-                model["state"].get("description", ""), *model["state"].get("_options_labels", [])]
-            for label in labels:
-                assert label in " ".join(shown), f"{name}: label {label!r} not shown"
-        texts = deck.page.locator(".jupyter-widgets-disconnected.widget-html").evaluate_all(
-            "views => views.filter(v => v.innerText.trim() !== '').length")
-        assert texts == sum(1 for model in models if model["model_name"] == "HTMLModel"
-                            and model["state"].get("value", "").strip()), f"{name}: {texts}"
-        assert deck.remote == [] and deck.errors == []
-    finally:
-        deck.close()
+    deck = open_decks[name]
+    deck.page.wait_for_function(
+        "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
+        arg=sum(views.values()), timeout=30_000)
+    drawn = Counter({model: deck.page.locator(f".jupyter-widgets-disconnected.{css}").count()
+                     for model, css in VIEW_CLASS.items()})
+    assert +drawn == views, f"{name}: drawn {dict(drawn)}, saved {dict(views)}"
+    # on its slide, every control has a size and its label its text
+    outputs = deck.page.locator(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)")
+    for index in range(outputs.count()):
+        deck.show_slide_of(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)", index)
+        sizes = outputs.nth(index).locator(".jupyter-widgets-disconnected").evaluate_all(
+            "views => views.map(v => [v.className, v.getBoundingClientRect().width,"
+            " v.getBoundingClientRect().height])")
+        assert all(width > 0 and height > 0 for _, width, height in sizes), sizes
+    # every control's label (its description) and every text shows as saved
+    shown = deck.page.locator(".jp-OutputArea-output:has(.jupyter-widgets-disconnected)"
+                              ).evaluate_all("outputs => outputs.map(o => o.innerText)")
+    models = drawn_models(deck_notebook(ROOT / "notebooks" / name))
+    for model in models:
+        # a Play button's description is its tooltip: it shows an icon, not a text
+        labels = [] if model["model_name"] == "PlayModel" else [
+            model["state"].get("description", ""), *model["state"].get("_options_labels", [])]
+        for label in labels:
+            assert label in " ".join(shown), f"{name}: label {label!r} not shown"
+    texts = deck.page.locator(".jupyter-widgets-disconnected.widget-html").evaluate_all(
+        "views => views.filter(v => v.innerText.trim() !== '').length")
+    assert texts == sum(1 for model in models if model["model_name"] == "HTMLModel"
+                        and model["state"].get("value", "").strip()), f"{name}: {texts}"
+    assert deck.remote == [] and deck.errors == []

@@ -174,10 +174,27 @@ def measure_deck(browser, deck: Path) -> list[Slide]:
                    if route.request.url.startswith(("file://", "data:")) else route.abort())
         page.goto(Path(deck).resolve().as_uri())
         page.wait_for_selector(".reveal.ready", timeout=30_000)
-        page.evaluate("document.fonts.ready")
-        return [Slide(**row) for row in page.evaluate(_MEASURE_JS)]
+        return measure_open_deck(page)
     finally:
         page.close()
+
+
+def measure_open_deck(page) -> list[Slide]:
+    """Every slide of the deck loaded in ``page`` (1280x720), back on its first slide after.
+
+    Parameters
+    ----------
+    page : playwright.sync_api.Page
+        A deck, loaded (reveal.js ready); ideally settled too (MathJax done,
+        widget views drawn), as the tests have it.
+
+    Returns
+    -------
+    list of Slide
+        In the deck's order: slides, and the sub-slides below each.
+    """
+    page.evaluate("document.fonts.ready")
+    return [Slide(**row) for row in page.evaluate(_MEASURE_JS)]
 
 
 # Runs in a RISE page: the present (innermost) slide, its size and its cells' heights,

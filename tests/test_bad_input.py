@@ -873,3 +873,12 @@ def test_layers_let_nan_through_as_frameworks_do():
     x = with_value(image(h=5, w=5), (0, 0, 0, 0), NAN)
     out = cu.conv2d(x, W)
     assert np.isnan(out[0, 0, 0, 0]) and np.isfinite(out[0, 0, 1:, 1:]).all()
+
+
+def test_the_readme_gives_the_size_of_this_catalogue():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    said = re.search(r"a catalogue of (\d+) wrong calls", readme)
+    assert said and int(said.group(1)) == len(CASES), (
+        f"README.md says {said and said.group(1)} wrong calls; the catalogue has {len(CASES)}")

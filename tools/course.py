@@ -146,8 +146,8 @@ def test_workers(cores):
         One more than the cores, at least 2 and at most 4. Why one more: a
         browser test spends part of its time waiting for Chromium, JupyterLab
         or a kernel, and the extra worker fills it. Measured on 2 cores (issue
-        23): 2 workers kept the cores 1.2 busy on average; 3 were the quickest,
-        4 a little slower (each worker starts its own JupyterLab and Chromium).
+        23), on the same code: 3 workers took 271 s, 4 took 278 s (each worker
+        starts its own JupyterLab and Chromium).
     """
     return max(2, min(4, (cores or 1) + 1))
 

@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -95,11 +96,63 @@ results["sliding_window_explorer: change padding"] = timed_updates(padding, [2, 
 print({RESULT_MARK!r} + json.dumps(results))"""
 
 
+# Added around a copy of a notebook that misses its time: cProfile over every cell, then
+# the seconds spent in the training loop's stages and the functions with the most own time.
+PROFILE_START_SOURCE = """\
+import cProfile, time
+_course_profile = cProfile.Profile()
+_course_profile_start = time.perf_counter()
+_course_profile.enable()"""
+
+PROFILE_END_SOURCE = f"""\
+_course_profile.disable()
+_course_profile_seconds = time.perf_counter() - _course_profile_start
+import json, pstats
+from course_utils.nn import layers as _layers, model as _model, training as _training
+_stages = {{"train": _training.train, "forward": _model.Sequential.forward,
+           "loss": _layers.softmax_cross_entropy, "backward": _model.Sequential.backward,
+           "Adam update": _training.Adam.step}}
+_stats = pstats.Stats(_course_profile).stats  # (file, line, name) -> (cc, calls, own, cumulative, callers)
+def _entry(function):
+    code = function.__code__
+    calls, own, cumulative = _stats.get((code.co_filename, code.co_firstlineno, code.co_name),
+                                        (0, 0, 0.0, 0.0))[1:4]
+    return [calls, cumulative]
+def _where(key):
+    filename, _, name = key
+    if filename == "~":  # a built-in: numpy's methods and functions written in C
+        return name
+    return filename.split("site-packages/")[-1].split("/course_utils/")[-1] + ": " + name
+_own = sorted(([_where(key), value[1], value[2]] for key, value in _stats.items()),
+              key=lambda row: -row[2])[:8]
+print({RESULT_MARK!r} + json.dumps({{"seconds": _course_profile_seconds, "own": _own,
+                                     "stages": {{n: _entry(f) for n, f in _stages.items()}}}}))"""
+
+
 @dataclass
 class NotebookRun:
     name: str
     seconds: float
     peak_bytes: int
+    #: (the cell's first line, seconds) for every code cell, in order
+    cells: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class NotebookProfile:
+    """Where one notebook's time goes: cProfile over a whole run in a fresh kernel.
+
+    The profiler adds a little time to every Python call, so its seconds are
+    larger than the timed run's; their shares are what it is for.
+    """
+
+    name: str
+    seconds: float  # the profiled run, from its first cell to its last
+    #: stage -> (calls, seconds in it and in what it calls): train, forward, loss, backward,
+    #: Adam update
+    stages: dict[str, tuple[int, float]]
+    #: the functions with the most time of their own: (where, calls, seconds)
+    own: list[tuple[str, int, float]]
 
 
 def scratch_environment(scratch: Path) -> dict[str, str]:
@@ -145,8 +198,39 @@ def run_notebooks(scratch: Path, log=print) -> list[NotebookRun]:
         log(f"  {name}")
         notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY_SOURCE))
         seconds, result = run_in_fresh_kernel(notebook, folder)
-        runs.append(NotebookRun(name, seconds, int(result["peak_bytes"])))
+        runs.append(NotebookRun(name, seconds, int(result["peak_bytes"]),
+                                cell_seconds(notebook.cells[:-1])))
     return runs
+
+
+def cell_seconds(cells) -> list[tuple[str, float]]:
+    """(first line, seconds) of each executed code cell, from nbclient's timestamps."""
+    timed = []
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        stamps = cell.metadata.get("execution", {})
+        start, end = stamps.get("iopub.execute_input"), stamps.get("shell.execute_reply")
+        seconds = (datetime.fromisoformat(end.replace("Z", "+00:00"))
+                   - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds() \
+            if start and end else 0.0
+        timed.append((cell.source.split("\n", 1)[0], seconds))
+    return timed
+
+
+def profile_notebook(scratch: Path, name: str) -> NotebookProfile:
+    """Run a copy of notebook ``name`` under cProfile in a fresh kernel."""
+    folder = scratch / "notebooks"
+    if not folder.exists():
+        shutil.copytree(REPO / "notebooks", folder)
+    notebook = nbformat.read(folder / name, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(PROFILE_START_SOURCE))
+    notebook.cells.append(nbformat.v4.new_code_cell(PROFILE_END_SOURCE))
+    _, result = run_in_fresh_kernel(notebook, folder)
+    return NotebookProfile(
+        name, float(result["seconds"]),
+        {stage: (int(calls), float(seconds)) for stage, (calls, seconds) in result["stages"].items()},
+        [(where, int(calls), float(seconds)) for where, calls, seconds in result["own"]])
 
 
 def run_explorers(scratch: Path) -> dict[str, list[float]]:

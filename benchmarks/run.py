@@ -48,7 +48,9 @@ from bench_layers import (  # noqa: E402
     torch_ratio_text,
 )
 from bench_notebooks import (  # noqa: E402
+    NotebookProfile,
     NotebookRun,
+    profile_notebook,
     remove,
     run_explorers,
     run_notebooks,
@@ -185,7 +187,7 @@ def notebook_lines(runs: list[NotebookRun]) -> list[str]:
              "Above the floor | Verdict |", "|---|---|---|---|---|---|---|"]
     for run in runs:
         is_floor = run is floor
-        limit = NOTEBOOK_SECONDS_BY_NAME.get(run.name, NOTEBOOK_SECONDS)
+        limit = notebook_limit(run)
         met = run.seconds < limit and run.peak_bytes < NOTEBOOK_BYTES
         lines.append(
             f"| {run.name} | {run.seconds:.1f} | {'-' if is_floor else f'{limit:.0f}'} | "
@@ -193,6 +195,67 @@ def notebook_lines(runs: list[NotebookRun]) -> list[str]:
             f"{run.peak_bytes / 1e6:.0f} | "
             f"{'-' if is_floor else f'{(run.peak_bytes - floor.peak_bytes) / 1e6:+.0f}'} | "
             f"{'-' if is_floor else verdict(met)} |")
+    return lines
+
+
+def notebook_limit(run: NotebookRun) -> float:
+    return NOTEBOOK_SECONDS_BY_NAME.get(run.name, NOTEBOOK_SECONDS)
+
+
+def notebook_profile_lines(run: NotebookRun, profile: NotebookProfile) -> list[str]:
+    """Why a notebook misses its time, worked out from its timed run and its profile.
+
+    Training's share comes from the profile; applied to the timed run, it says
+    how much faster each update would have to be, and whether leaving out any
+    one stage of an update, all of it, would be enough.
+    """
+    limit = notebook_limit(run)
+    slow_cells = [(k, line, seconds) for k, (line, seconds) in enumerate(run.cells, 1)
+                  if seconds >= 1.0]
+    lines = [f"### {run.name}", "",
+             f"Code cells that took a second or more in the timed run ({run.seconds:.1f} s in "
+             f"all), counted from the top, code cells only:", "",
+             "| Code cell | First line | Seconds | Share |", "|---|---|---|---|"]
+    lines += [f"| {k} | `{line.replace('|', chr(92) + '|')}` | {seconds:.1f} | "
+              f"{seconds / run.seconds:.0%} |" for k, line, seconds in slow_cells]
+    train_calls, train_seconds = profile.stages["train"]
+    updates = profile.stages["Adam update"][0]
+    lines += ["", f"Under cProfile ({profile.seconds:.1f} s, the profiler's own cost included): "
+              f"`train` ran {train_calls} times and took {train_seconds:.1f} s, "
+              f"{train_seconds / profile.seconds:.0%} of the run, for {updates:,} updates. "
+              "Its stages, with what they call:", "",
+              "| Stage | Calls | Seconds | Share of training | Milliseconds per call |",
+              "|---|---|---|---|---|"]
+    for stage, (calls, seconds) in profile.stages.items():
+        if stage != "train":
+            lines.append(f"| {stage} | {calls:,} | {seconds:.1f} | "
+                         f"{seconds / train_seconds:.0%} | {seconds / max(calls, 1) * 1e3:.2f} |")
+    lines += ["", "The functions with the most time of their own. numpy's functions written in C "
+              "appear by name; arithmetic written with operators (`m *= beta1`) is counted in "
+              "the function that writes it:",
+              "", "| Function | Calls | Seconds |", "|---|---|---|"]
+    lines += [f"| `{where}` | {calls:,} | {seconds:.2f} |" for where, calls, seconds in profile.own]
+    share = train_seconds / profile.seconds
+    training, rest = share * run.seconds, (1 - share) * run.seconds
+    biggest, (_, biggest_seconds) = max(
+        ((stage, value) for stage, value in profile.stages.items() if stage != "train"),
+        key=lambda item: item[1][1])
+    biggest_share = biggest_seconds / train_seconds
+    lines.append("")
+    if rest >= limit:
+        lines.append(f"Without any training, the rest of the notebook would take about "
+                     f"{rest:.1f} s, over the {limit:.0f} s target.")
+    elif updates:
+        needed = training / (limit - rest)
+        lines.append(
+            f"Applied to the timed run, training takes about {training:.1f} s: "
+            f"{training / updates * 1e3:.2f} ms per update, one update after another. "
+            f"The rest of the notebook takes about {rest:.1f} s, so meeting {limit:.0f} s needs "
+            f"training {needed:.1f} times faster, {(limit - rest) / updates * 1e3:.2f} ms per "
+            f"update. The largest stage, {biggest}, is {biggest_share:.0%} of training: "
+            f"leaving it out entirely would make training {1 / (1 - biggest_share):.1f} times "
+            "faster" + (", not enough." if 1 / (1 - biggest_share) < needed else "."))
+    lines.append("")
     return lines
 
 
@@ -280,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(scratch_environment(scratch))
     started = time.perf_counter()
     runs = updates = imports = suite = None
+    profiles_of_slow_notebooks: list[NotebookProfile] = []
     try:
         print("Layers:")
         results = run_layer_benchmarks(quick=args.quick)
@@ -288,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.layers_only:
             print("Notebooks:")
             runs = run_notebooks(scratch)
+            for run in runs[1:]:
+                if run.seconds >= notebook_limit(run):
+                    print(f"  profiling {run.name}")
+                    profiles_of_slow_notebooks.append(profile_notebook(scratch, run.name))
             print("Explorers")
             updates = run_explorers(scratch)
             print("Importing the course")
@@ -371,6 +439,17 @@ def main(argv: list[str] | None = None) -> int:
             "",
             *notebook_lines(runs),
             "",
+        ]
+        if profiles_of_slow_notebooks:
+            by_name = {run.name: run for run in runs}
+            lines += ["## Where a slow notebook's time goes", "",
+                      "Each notebook that missed its time runs once more, under Python's "
+                      "profiler (cProfile), in a fresh kernel. The models train one update "
+                      "after another on one core; an update is a forward pass, the loss, a "
+                      "backward pass and Adam's update of every weight.", ""]
+            for profile in profiles_of_slow_notebooks:
+                lines += notebook_profile_lines(by_name[profile.name], profile)
+        lines += [
             "## Explorers",
             "",
             "One update is setting one control in a kernel: the report or frame is recomputed "

@@ -176,3 +176,50 @@ def test_threads_are_set_before_numpy_loads(monkeypatch):
     assert timing.blas_threads() == 1
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "")
     assert timing.blas_threads() == timing.usable_cores()
+
+
+def test_a_cells_seconds_come_from_nbclients_timestamps():
+    import bench_notebooks
+    import nbformat
+
+    timed = nbformat.v4.new_code_cell("x = 1\nprint(x)")
+    timed.metadata["execution"] = {"iopub.execute_input": "2026-11-30T08:00:01.250000Z",
+                                   "shell.execute_reply": "2026-11-30T08:00:03.000000Z"}
+    cells = [timed, nbformat.v4.new_markdown_cell("# prose"), nbformat.v4.new_code_cell("y")]
+    assert bench_notebooks.cell_seconds(cells) == [("x = 1", 1.75), ("y", 0.0)]
+
+
+def slow_notebook(seconds_outside_training):
+    """A run of 20 s and its profile: 25 s, of which training 25 - outside, in 1,000 updates."""
+    import bench_notebooks
+
+    run = bench_notebooks.NotebookRun("04_locally_connected_faces.ipynb", 20.0, 1,
+                                      [("quick()", 0.5), ("train_them()", 12.0)])
+    training = 25.0 - seconds_outside_training
+    stages = {"train": (5, training), "forward": (1000, 0.3 * training),
+              "backward": (1000, 0.5 * training), "Adam update": (1000, 0.2 * training)}
+    return run, bench_notebooks.NotebookProfile(run.name, 25.0, stages, [("step", 1000, 2.0)])
+
+
+def test_a_slow_notebooks_profile_says_how_much_faster_training_must_be():
+    import run as bench_run
+
+    text = "\n".join(bench_run.notebook_profile_lines(*slow_notebook(5.0)))
+    assert "| 2 | `train_them()` | 12.0 | 60% |" in text and "quick()" not in text
+    # training is 20 of the profile's 25 s: 16 s of the timed 20, leaving 4 s; the limit of
+    # 10 s leaves 6 s for 1,000 updates, so 16 / 6 = 2.7 times faster, 6 ms per update
+    assert "about 16.0 s: 16.00 ms per update" in text
+    assert "training 2.7 times faster, 6.00 ms per update" in text
+    # without the backward pass, half of training: 2 times faster, less than 2.7
+    assert "The largest stage, backward, is 50% of training" in text
+    assert "2.0 times faster, not enough." in text
+    assert "| backward | 1,000 | 10.0 | 50% | 10.00 |" in text
+
+
+def test_a_notebook_slow_without_its_training_says_so():
+    import run as bench_run
+
+    # training 10 of 25 s: the other 60% of the timed 20 s is 12 s, over the 10 s limit
+    text = "\n".join(bench_run.notebook_profile_lines(*slow_notebook(15.0)))
+    assert "Without any training, the rest of the notebook would take about 12.0 s" in text
+    assert "times faster" not in text

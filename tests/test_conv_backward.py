@@ -100,3 +100,61 @@ def test_backward_method_errors_name_the_argument():
         conv2d_backward(dout, x, w, stride=2, method="full_convolution")
     with pytest.raises(ValueError, match="method must be 'auto' or one of \\['columns'"):
         conv2d_backward(np.ones((1, 1, 3, 3)), x, w, method="col2im")
+
+
+def einsum_conv2d_backward(dout, x, w, stride):
+    """dx and dw of a convolution without padding, from one einsum over the windows (float64)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    kh, kw = w.shape[2:]
+    windows = sliding_window_view(x.astype(float), (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
+    dw = np.einsum("nfij,ncijuv->fcuv", dout, windows)
+    dx = np.zeros(x.shape)
+    for u in range(kh):
+        for v in range(kw):
+            rows = slice(u, u + stride * (dout.shape[2] - 1) + 1, stride)
+            cols = slice(v, v + stride * (dout.shape[3] - 1) + 1, stride)
+            dx[:, :, rows, cols] += np.einsum("nfij,fc->ncij", dout, w[:, :, u, v])
+    return dx, dw
+
+
+@pytest.mark.parametrize("kernel, stride, dtype", [(5, 2, np.float32), (1, 1, np.float32),
+                                                   (3, 1, np.int64)])
+def test_the_window_gradients_take_the_columns_memory_only_when_they_may(
+        monkeypatch, kernel, stride, dtype):
+    # A 1x1 kernel's columns are a view of the padded input, and integer images make
+    # integer columns for float gradients: then the gradients need arrays of their own.
+    # Steps of one image each, so that a later step would read what an earlier one wrote.
+    import course_utils.conv.convolution as convolution
+
+    monkeypatch.setattr(convolution, "COLUMNS_BYTES_PER_STEP", 1)
+    rng = np.random.default_rng(kernel)
+    x = (rng.standard_normal((3, 2, 11, 11)) * 4).astype(dtype)
+    w = rng.standard_normal((4, 2, kernel, kernel)).astype(np.float32)
+    before = x.copy()
+    out = conv2d(x, w, stride=stride)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    dx, dw, _ = conv2d_backward(dout, x, w, stride=stride, method="columns")
+    expected_dx, expected_dw = einsum_conv2d_backward(dout, x, w, stride)
+    assert np.array_equal(x, before)  # the input is never written
+    np.testing.assert_allclose(dx, expected_dx, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(dw, expected_dw, rtol=1e-5, atol=1e-4)
+
+
+def test_the_backward_pass_holds_one_array_of_columns_at_a_time():
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 3, 64, 64)).astype(np.float32)
+    w = rng.standard_normal((8, 3, 5, 5)).astype(np.float32)
+    dout = rng.standard_normal((1, 8, 60, 60)).astype(np.float32)
+    columns_bytes = 3 * 5 * 5 * 60 * 60 * 4  # C_in*KH*KW rows of H_out*W_out float32
+    conv2d_backward(dout, x, w, method="columns")  # warm up: numpy's own first allocations
+    tracemalloc.start()
+    try:
+        conv2d_backward(dout, x, w, method="columns")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the columns, then the window gradients in the same memory, and small arrays beside
+    assert columns_bytes < peak < 1.5 * columns_bytes

@@ -599,21 +599,11 @@ def conv2d_backward(
             f"{shape_text(x.shape)} and w of shape {shape_text(w.shape)}), "
             f"got {shape_text(dout.shape)}"
         )
-    if not isinstance(method, str) or method not in ("auto", *CONV2D_BACKWARD_METHODS):
-        raise ValueError(f"method must be 'auto' or one of {list(CONV2D_BACKWARD_METHODS)}, "
-                         f"got {method!r}")
-    if method == "full_convolution" and g.stride != (1, 1):
-        raise ValueError(f"method='full_convolution' needs stride 1, got stride={g.stride}: "
-                         f"with a larger stride, dout would need zeros between its cells")
+    method = check_conv2d_backward_method(method, g)
     input_gradient = check_bool(input_gradient, "input_gradient")
-    if method == "auto":
-        # The full convolution copies dout's windows, each used by C_in products; the
-        # columns way adds each window's gradient back, each made by C_out products.
-        # Measured (8 layer shapes): the full convolution won where C_in >= C_out.
-        wide_input = g.in_channels >= g.out_channels
-        method = "full_convolution" if g.stride == (1, 1) and wide_input else "columns"
     dtype = gradient_dtype(dout, x, w)
-    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
+    x_padded = pad2d(x, g.padding, g.padding_mode)
+    windows = conv2d_windows(x_padded, g)
     filters = w.reshape(g.out_channels, -1)                  # (C_out, C_in*KH*KW)
     dout_rows = dout.reshape(g.batch, g.out_channels, -1)    # (N, C_out, H_out*W_out)
     db = dout.sum(axis=(0, 2, 3)).astype(dtype)
@@ -628,7 +618,14 @@ def conv2d_backward(
         dw += np.matmul(dout_rows[images], columns.transpose(0, 2, 1)).sum(axis=0)
         if add_back:
             # Each window's gradient, then added back where the window was read from.
-            dcolumns = np.matmul(filters.T, dout_rows[images])  # (n, C_in*KH*KW, H_out*W_out)
+            # The columns are used up, so the gradients take their memory when they can
+            # (same dtype, not a view of the input): a second array KH*KW times the input,
+            # new each step, made the whole pass up to twice as slow (the OS hands out
+            # fresh memory one zeroed page at a time).
+            reuse = (columns.dtype == np.result_type(filters, dout_rows)
+                     and not np.may_share_memory(columns, x_padded))
+            dcolumns = np.matmul(filters.T, dout_rows[images],  # (n, C_in*KH*KW, H_out*W_out)
+                                 out=columns if reuse else None)
             add_windows_gradient(dx_padded[images], dcolumns.reshape(
                 -1, g.in_channels, *g.kernel_size, *g.output_size), g)
     if not input_gradient:
@@ -639,8 +636,36 @@ def conv2d_backward(
     return dx, dw.reshape(w.shape), db
 
 
-#: The ways :func:`conv2d_backward` can compute ``dx``; ``method="auto"`` picks by stride.
+#: The ways :func:`conv2d_backward` can compute ``dx``; ``method="auto"`` picks by shape.
 CONV2D_BACKWARD_METHODS = ("columns", "full_convolution")
+
+
+def check_conv2d_backward_method(method: object, geometry: ConvGeometry) -> str:
+    """Return the way to compute ``dx``: ``method`` itself, or the one ``'auto'`` picks.
+
+    ``'auto'`` takes ``'full_convolution'`` at stride 1 when ``C_in >= C_out``
+    and ``'columns'`` otherwise. The full convolution copies ``dout``'s windows,
+    each used by ``C_in`` products; the columns way adds each window's gradient
+    back, each made by ``C_out`` products. Measured on 8 layer shapes, the full
+    convolution won where ``C_in >= C_out``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, or ``'full_convolution'`` with a stride other than 1.
+    """
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    if not isinstance(method, str) or method not in ("auto", *CONV2D_BACKWARD_METHODS):
+        raise ValueError(f"method must be 'auto' or one of {list(CONV2D_BACKWARD_METHODS)}, "
+                         f"got {method!r}")
+    if method == "full_convolution" and geometry.stride != (1, 1):
+        raise ValueError(f"method='full_convolution' needs stride 1, got "
+                         f"stride={geometry.stride}: with a larger stride, dout would need "
+                         f"zeros between its cells")
+    if method != "auto":
+        return method
+    wide_input = geometry.in_channels >= geometry.out_channels
+    return "full_convolution" if geometry.stride == (1, 1) and wide_input else "columns"
 
 
 def conv2d_input_gradient_full(dout: np.ndarray, w: np.ndarray, g: ConvGeometry) -> np.ndarray:

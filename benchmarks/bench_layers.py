@@ -421,8 +421,12 @@ class ConvProfile:
         return 2 * self.case.multiply_adds() / self.matmul / 1e9
 
 
-def profile_conv2d(case: ConvCase) -> ConvProfile:
-    """Time conv2d's stages separately, with the same functions it calls."""
+def stage_times(x: np.ndarray, w: np.ndarray, **settings) -> tuple[float, float, float]:
+    """Seconds of the padding, the columns and the products of ``conv2d(x, w, **settings)``.
+
+    Timed one by one with the functions conv2d calls, step by step as it
+    takes them (see ``image_steps``).
+    """
     from course_utils.conv.convolution import (
         conv2d_columns,
         conv2d_windows,
@@ -430,10 +434,9 @@ def profile_conv2d(case: ConvCase) -> ConvProfile:
         image_steps,
     )
 
-    x, w, b = random_case(case)
-    _, _, _, g = conv_geometry(x, w, b, stride=case.stride, padding=case.padding)
+    _, _, _, g = conv_geometry(x, w, **settings)
     steps = image_steps(g, x.itemsize)
-    filters = w.reshape(case.out_channels, -1)
+    filters = w.reshape(w.shape[0], -1)
     x_padded = cu.pad2d(x, g.padding)
     windows = conv2d_windows(x_padded, g)
     all_columns = [conv2d_columns(windows[images]) for images in steps]
@@ -446,11 +449,103 @@ def profile_conv2d(case: ConvCase) -> ConvProfile:
         for step in all_columns:
             np.matmul(filters, step)
 
+    return (time_call(lambda: cu.pad2d(x, g.padding)).median, time_call(columns).median,
+            time_call(matmul).median)
+
+
+def profile_conv2d(case: ConvCase) -> ConvProfile:
+    """Time conv2d's stages separately, with the same functions it calls."""
+    x, w, b = random_case(case)
+    pad, columns, matmul = stage_times(x, w, stride=case.stride, padding=case.padding)
     return ConvProfile(
-        case,
-        pad=time_call(lambda: cu.pad2d(x, g.padding)).median,
-        columns=time_call(columns).median,
-        matmul=time_call(matmul).median,
+        case, pad=pad, columns=columns, matmul=matmul,
         total=time_call(lambda: cu.conv2d(x, w, b, stride=case.stride,
                                           padding=case.padding)).median,
     )
+
+
+@dataclass
+class ConvBackwardProfile:
+    """Where conv2d_backward spends its time on one case, stage by stage (seconds).
+
+    ``copies`` are the columns of x and, for dx, either the window gradients
+    added back onto the input (method ``'columns'``) or the padding and
+    columns of dout (``'full_convolution'``); ``products`` are the BLAS
+    products for dw and dx.
+    """
+
+    case: ConvCase
+    method: str
+    columns: float
+    dw_product: float
+    dx_product: float
+    dx_copies: float
+    total: float
+
+    @property
+    def copies(self) -> float:
+        return self.columns + self.dx_copies
+
+    @property
+    def products(self) -> float:
+        return self.dw_product + self.dx_product
+
+
+def profile_conv2d_backward(case: ConvCase) -> ConvBackwardProfile:
+    """Time conv2d_backward's stages separately, with the same functions it calls."""
+    from course_utils.conv.convolution import (
+        add_windows_gradient,
+        check_conv2d_backward_method,
+        conv2d_columns,
+        conv2d_windows,
+        conv_geometry,
+        image_steps,
+    )
+
+    x, w, _ = random_case(case)
+    settings = dict(stride=case.stride, padding=case.padding)
+    _, _, _, g = conv_geometry(x, w, **settings)
+    dout = np.random.default_rng(1).standard_normal(
+        (x.shape[0], case.out_channels, *g.output_size)).astype(DTYPE)
+    method = check_conv2d_backward_method("auto", g)
+    steps = image_steps(g, x.itemsize)
+    windows = conv2d_windows(cu.pad2d(x, g.padding), g)
+    all_columns = [conv2d_columns(windows[images]) for images in steps]
+    dout_rows = dout.reshape(g.batch, g.out_channels, -1)
+    filters = w.reshape(g.out_channels, -1)
+
+    def columns():
+        for images in steps:
+            conv2d_columns(windows[images])
+
+    def dw_product():
+        for images, step in zip(steps, all_columns):
+            np.matmul(dout_rows[images], step.transpose(0, 2, 1)).sum(axis=0)
+
+    if method == "columns":
+        def dx_product():
+            for images in steps:
+                np.matmul(filters.T, dout_rows[images])
+
+        dx_padded = np.zeros((g.batch, g.in_channels, *g.padded_size), dtype=DTYPE)
+        dcolumns = [np.matmul(filters.T, dout_rows[images]).reshape(
+            -1, g.in_channels, *g.kernel_size, *g.output_size) for images in steps]
+
+        def add_back():
+            for images, step in zip(steps, dcolumns):
+                add_windows_gradient(dx_padded[images], step, g)
+
+        dx_product_seconds = time_call(dx_product).median
+        dx_copies = time_call(add_back).median
+    else:
+        # dx is conv2d of dout, padded by the span less one, with the filters flipped
+        # (conv2d_input_gradient_full): its own padding, columns and product
+        span = g.span[0] - 1
+        flipped = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
+        pad, dx_columns, dx_product_seconds = stage_times(
+            dout, flipped, padding=((span, span), (span, span)))
+        dx_copies = pad + dx_columns
+    return ConvBackwardProfile(
+        case, method, columns=time_call(columns).median, dw_product=time_call(dw_product).median,
+        dx_product=dx_product_seconds, dx_copies=dx_copies,
+        total=time_call(lambda: cu.conv2d_backward(dout, x, w, **settings)).median)

@@ -42,8 +42,10 @@ from bench_layers import (  # noqa: E402
     CONV_CASES,
     OURS,
     CaseResult,
+    ConvBackwardProfile,
     ConvProfile,
     profile_conv2d,
+    profile_conv2d_backward,
     run_layer_benchmarks,
     torch_ratio_text,
 )
@@ -178,6 +180,18 @@ def profile_lines(profiles: list[ConvProfile], results: list[CaseResult]) -> lis
                      f"({p.columns / p.total:.0%}) | {milliseconds(p.matmul)} "
                      f"({p.matmul / p.total:.0%}) | {milliseconds(p.total)} | "
                      f"{p.columns / p.matmul:.2f} | {p.matmul_gflops():.0f} | {ratio} |")
+    return lines
+
+
+def backward_profile_lines(profiles: list[ConvBackwardProfile]) -> list[str]:
+    lines = ["| Case | dx by | Columns of x | dw product | dx product | dx: adding windows back, "
+             "or dout's padding and columns | conv2d_backward in all | Copies / products |",
+             "|---|---|---|---|---|---|---|---|"]
+    for p in profiles:
+        lines.append(f"| {p.case.name} | {p.method} | {milliseconds(p.columns)} | "
+                     f"{milliseconds(p.dw_product)} | {milliseconds(p.dx_product)} | "
+                     f"{milliseconds(p.dx_copies)} | {milliseconds(p.total)} | "
+                     f"{p.copies / p.products:.2f} |")
     return lines
 
 
@@ -349,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run_layer_benchmarks(quick=args.quick)
         print("Profile of conv2d")
         profiles = [profile_conv2d(case) for case in CONV_CASES]
+        backward_profiles = [profile_conv2d_backward(case) for case in CONV_CASES]
         if not args.layers_only:
             print("Notebooks:")
             runs = run_notebooks(scratch)
@@ -425,6 +440,19 @@ def main(argv: list[str] | None = None) -> int:
         "than one the multiply gets faster and the copy does not.",
         "",
         *profile_lines(profiles, results),
+        "",
+        "## Where conv2d_backward's time goes",
+        "",
+        "The backward pass's stages timed the same way (milliseconds). dw is one product of "
+        "dout with the columns of x, as in the forward pass. dx is either a product of the "
+        "filters with dout, whose window gradients are then added back onto the input one "
+        "kernel tap at a time (`columns`), or, at stride 1 with C_in >= C_out, a convolution "
+        "of dout padded by the kernel's span less one (`full_convolution`), with its own "
+        "padding, columns and product. *Copies / products* is everything that is not a "
+        "product over the two products: where it is above 0.25, the backward pass cannot come "
+        "within 1.25x of its multiplies by rearranging the products alone.",
+        "",
+        *backward_profile_lines(backward_profiles),
         "",
     ]
     if args.layers_only:

@@ -223,3 +223,21 @@ def test_a_notebook_slow_without_its_training_says_so():
     text = "\n".join(bench_run.notebook_profile_lines(*slow_notebook(15.0)))
     assert "Without any training, the rest of the notebook would take about 12.0 s" in text
     assert "times faster" not in text
+
+
+def test_the_backward_profile_compares_copies_with_products():
+    import run as bench_run
+
+    profile = bench_layers.ConvBackwardProfile(SMALL, "columns", columns=0.001, dw_product=0.004,
+                                               dx_product=0.004, dx_copies=0.003, total=0.013)
+    # copies 1 + 3 ms over products 4 + 4 ms
+    assert profile.copies == pytest.approx(0.004) and profile.products == pytest.approx(0.008)
+    row = bench_run.backward_profile_lines([profile])[-1]
+    assert row.startswith("| small | columns |") and row.endswith("| 0.50 |")
+
+
+def test_the_backward_profile_times_the_method_conv2d_backward_takes():
+    # stride 1 and C_in >= C_out: the full convolution; a larger stride: columns
+    wide = ConvCase("wide", (1, 4, 8, 8), 2, 3, 1, 1)
+    assert bench_layers.profile_conv2d_backward(wide).method == "full_convolution"
+    assert bench_layers.profile_conv2d_backward(SMALL).method == "columns"

@@ -157,3 +157,48 @@ def test_integer_layers_stay_exact():
     assert out.dtype.kind == "i" and np.array_equal(out, expected)
     dx, dw, db = locally_connected2d_backward(np.ones((1, 1, 2, 2), dtype=int), x, w)
     assert dx.dtype == np.float64 and dx[0, 0, 1, 1] == 4.0 and dw[0, 0, 0].sum() == x[0, :, :3, :3].sum()
+
+
+@pytest.mark.parametrize("kernel, batch, dtype", [(3, 4, np.float32), (1, 1, np.float32),
+                                                  (3, 2, np.int64)])
+def test_the_window_gradients_use_the_columns_memory_only_when_they_may(kernel, batch, dtype):
+    # One image and a 1x1 kernel: the columns are a read-only view of the input; integer
+    # images: integer columns for float gradients. Both need an array of their own.
+    rng = np.random.default_rng(kernel + batch)
+    x = (rng.standard_normal((batch, 2, 6, 6)) * 4).astype(dtype)
+    out = conv_output_size(6, kernel)
+    w = rng.standard_normal((3, out, out, 2, kernel, kernel)).astype(np.float32)
+    dout = rng.standard_normal((batch, 3, out, out)).astype(np.float32)
+    before = x.copy()
+    dx, dw, _ = locally_connected2d_backward(dout, x, w)
+    assert np.array_equal(x, before)
+    # float64 loops: every window's gradient is dout times its position's filter
+    expected_dx, expected_dw = np.zeros(x.shape), np.zeros(w.shape)
+    for i in range(out):
+        for j in range(out):
+            window = (slice(None), slice(None), slice(i, i + kernel), slice(j, j + kernel))
+            expected_dx[window] += np.einsum("nf,fcuv->ncuv", dout[:, :, i, j], w[:, i, j])
+            expected_dw[:, i, j] = np.einsum("nf,ncuv->fcuv", dout[:, :, i, j], x[window])
+    np.testing.assert_allclose(dx, expected_dx, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(dw, expected_dw, rtol=1e-5, atol=1e-4)
+
+
+def test_the_backward_pass_holds_one_array_of_columns_at_a_time():
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 1, 25, 25)).astype(np.float32)  # notebook 04's layer
+    w = rng.standard_normal((4, 21, 21, 1, 5, 5)).astype(np.float32)
+    dout = rng.standard_normal((32, 4, 21, 21)).astype(np.float32)
+    columns_bytes = 21 * 21 * 25 * 32 * 4  # H_out*W_out windows of 5x5 taps, 32 images
+    locally_connected2d_backward(dout, x, w)  # warm up: numpy's own first allocations
+    tracemalloc.start()
+    try:
+        locally_connected2d_backward(dout, x, w)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the columns, then the window gradients in the same memory, and smaller arrays beside
+    # (dout by position, dw, dx: about half the columns); a second array of window
+    # gradients would take the peak past twice the columns
+    assert columns_bytes < peak < 2 * columns_bytes

@@ -602,8 +602,7 @@ def conv2d_backward(
     method = check_conv2d_backward_method(method, g)
     input_gradient = check_bool(input_gradient, "input_gradient")
     dtype = gradient_dtype(dout, x, w)
-    x_padded = pad2d(x, g.padding, g.padding_mode)
-    windows = conv2d_windows(x_padded, g)
+    windows = conv2d_windows(pad2d(x, g.padding, g.padding_mode), g)
     filters = w.reshape(g.out_channels, -1)                  # (C_out, C_in*KH*KW)
     dout_rows = dout.reshape(g.batch, g.out_channels, -1)    # (N, C_out, H_out*W_out)
     db = dout.sum(axis=(0, 2, 3)).astype(dtype)
@@ -618,12 +617,8 @@ def conv2d_backward(
         dw += np.matmul(dout_rows[images], columns.transpose(0, 2, 1)).sum(axis=0)
         if add_back:
             # Each window's gradient, then added back where the window was read from.
-            # The columns are used up, so the gradients take their memory when they can
-            # (same dtype, not a view of the input): a second array KH*KW times the input,
-            # new each step, made the whole pass up to twice as slow (the OS hands out
-            # fresh memory one zeroed page at a time).
-            reuse = (columns.dtype == np.result_type(filters, dout_rows)
-                     and not np.may_share_memory(columns, x_padded))
+            # The columns are used up, so the gradients take their memory when they can.
+            reuse = used_up_columns_can_hold(columns, np.result_type(filters, dout_rows))
             dcolumns = np.matmul(filters.T, dout_rows[images],  # (n, C_in*KH*KW, H_out*W_out)
                                  out=columns if reuse else None)
             add_windows_gradient(dx_padded[images], dcolumns.reshape(
@@ -634,6 +629,32 @@ def conv2d_backward(
         dx_padded = conv2d_input_gradient_full(dout, w, g).astype(dtype, copy=False)
     dx = padding_gradient_to_input(dx_padded, g)
     return dx, dw.reshape(w.shape), db
+
+
+def used_up_columns_can_hold(columns: np.ndarray, dtype: np.dtype) -> bool:
+    """Whether a backward pass may write the window gradients into its used-up columns.
+
+    A backward pass needs the columns for ``dw`` first, then an array of the
+    same size for the window gradients. Writing them into the columns' memory
+    saves allocating a second array ``KH*KW`` times the input on every call:
+    measured on AlexNet's first layer, the fresh array made the whole pass up to
+    twice as slow, because the operating system hands out new memory one
+    zeroed page at a time.
+
+    Parameters
+    ----------
+    columns : ndarray
+        The columns, as the backward pass made them.
+    dtype : numpy dtype
+        The window gradients' dtype.
+
+    Returns
+    -------
+    bool
+        True when ``columns`` is a copy (the windows of ``sliding_window_view``
+        are read-only, so a view of the input never is writeable) of ``dtype``.
+    """
+    return bool(columns.flags.writeable) and columns.dtype == dtype
 
 
 #: The ways :func:`conv2d_backward` can compute ``dx``; ``method="auto"`` picks by shape.

@@ -22,6 +22,7 @@ from .convolution import (
     add_windows_gradient,
     conv_geometry_from_shapes,
     padding_gradient_to_input,
+    used_up_columns_can_hold,
 )
 from .padding import pad2d
 
@@ -242,7 +243,11 @@ def locally_connected2d_backward(
     # Each window's gradient, dcolumns[k, p] = w[:, p, k] @ dout[:, p], stored tap first:
     # (C_in*KH*KW, H_out*W_out, N). Then one tap's gradients over all positions and images
     # are one block in memory, and so are the input cells they go to (below).
-    dcolumns = np.empty((c_in * kh * kw, oh * ow, n), dtype=dtype)
+    # The columns are used up, so the gradients take their memory when they can.
+    if used_up_columns_can_hold(columns, dtype):
+        dcolumns = columns.reshape(c_in * kh * kw, oh * ow, n)  # the same memory, new shape
+    else:
+        dcolumns = np.empty((c_in * kh * kw, oh * ow, n), dtype=dtype)
     np.matmul(_filters_by_position(w).transpose(0, 2, 1), dout_by_position,
               out=dcolumns.transpose(1, 0, 2))
     dwindows = dcolumns.reshape(c_in, kh, kw, oh, ow, n).transpose(5, 0, 1, 2, 3, 4)

@@ -549,3 +549,86 @@ def profile_conv2d_backward(case: ConvCase) -> ConvBackwardProfile:
         case, method, columns=time_call(columns).median, dw_product=time_call(dw_product).median,
         dx_product=dx_product_seconds, dx_copies=dx_copies,
         total=time_call(lambda: cu.conv2d_backward(dout, x, w, **settings)).median)
+
+
+@dataclass
+class LocallyConnectedProfile:
+    """Where locally_connected2d and its backward pass spend their time (seconds).
+
+    Forward: the windows copied out position by position (with a row of ones
+    for the bias when the layer has few taps), the filters (copied only to
+    hold the bias), and the batched product. Backward: dout and the columns
+    put in the product's layout, the two batched products, and the window
+    gradients added back onto the input.
+    """
+
+    case: ConvCase
+    columns: float
+    filters: float
+    product: float
+    forward: float
+    dout_layout: float
+    backward_columns: float
+    dw_product: float
+    dx_product: float
+    adding_back: float
+    backward: float
+
+    @property
+    def forward_copies(self) -> float:
+        return self.columns + self.filters
+
+    @property
+    def backward_copies(self) -> float:
+        return self.dout_layout + self.backward_columns + self.adding_back
+
+    @property
+    def backward_products(self) -> float:
+        return self.dw_product + self.dx_product
+
+
+def profile_locally_connected(case: ConvCase) -> LocallyConnectedProfile:
+    """Time locally_connected2d's stages, forward and backward, with the functions it calls."""
+    from course_utils.conv.convolution import FEW_TAPS, add_windows_gradient
+    from course_utils.conv.locally_connected import (
+        _columns_by_position,
+        _filters_by_position,
+        locally_connected_geometry,
+    )
+
+    x, w, b, _ = locally_connected_arrays(case)
+    settings = dict(stride=case.stride, padding=case.padding)
+    _, _, _, g = locally_connected_geometry(x, w, b, **settings)
+    x_padded = cu.pad2d(x, g.padding)
+    n, c_out, (oh, ow) = x.shape[0], w.shape[0], g.output_size
+    taps = w[0, 0, 0].size
+    bias_row = taps <= FEW_TAPS  # as locally_connected2d chooses
+    columns = _columns_by_position(x_padded, g, ones_row=bias_row)
+    filters = _filters_by_position(w, b if bias_row else None)
+    dout = np.random.default_rng(3).standard_normal((n, c_out, oh, ow)).astype(DTYPE)
+    dout_by_position = np.ascontiguousarray(dout.reshape(n, c_out, oh * ow).transpose(2, 1, 0))
+    plain_columns = _columns_by_position(x_padded, g)
+    plain_filters = _filters_by_position(w)
+    dwindows = np.matmul(plain_filters.transpose(0, 2, 1), dout_by_position)  # (P, taps, N)
+    dwindows = dwindows.reshape(oh, ow, *w.shape[3:], n).transpose(5, 2, 3, 4, 0, 1)
+
+    def adding_back():
+        dx_padded = np.zeros((x.shape[1], *g.padded_size, n), dtype=DTYPE).transpose(3, 0, 1, 2)
+        add_windows_gradient(dx_padded, dwindows, g)
+
+    return LocallyConnectedProfile(
+        case,
+        columns=time_call(lambda: _columns_by_position(x_padded, g, ones_row=bias_row)).median,
+        filters=time_call(lambda: _filters_by_position(w, b if bias_row else None)).median,
+        product=time_call(lambda: np.matmul(filters, columns)).median,
+        forward=time_call(lambda: cu.locally_connected2d(x, w, b, **settings)).median,
+        dout_layout=time_call(lambda: np.ascontiguousarray(
+            dout.reshape(n, c_out, oh * ow).transpose(2, 1, 0))).median,
+        backward_columns=time_call(lambda: _columns_by_position(x_padded, g)).median,
+        dw_product=time_call(lambda: np.matmul(
+            dout_by_position, plain_columns.transpose(0, 2, 1))).median,
+        dx_product=time_call(lambda: np.matmul(
+            plain_filters.transpose(0, 2, 1), dout_by_position)).median,
+        adding_back=time_call(adding_back).median,
+        backward=time_call(lambda: cu.locally_connected2d_backward(dout, x, w, **settings)).median,
+    )

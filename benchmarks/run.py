@@ -40,12 +40,15 @@ import timing  # noqa: E402
 from bench_import import import_lines, run_import_benchmarks  # noqa: E402
 from bench_layers import (  # noqa: E402
     CONV_CASES,
+    LOCALLY_CONNECTED_CASES,
     OURS,
     CaseResult,
     ConvBackwardProfile,
     ConvProfile,
+    LocallyConnectedProfile,
     profile_conv2d,
     profile_conv2d_backward,
+    profile_locally_connected,
     run_layer_benchmarks,
     torch_ratio_text,
 )
@@ -192,6 +195,22 @@ def backward_profile_lines(profiles: list[ConvBackwardProfile]) -> list[str]:
                      f"{milliseconds(p.dw_product)} | {milliseconds(p.dx_product)} | "
                      f"{milliseconds(p.dx_copies)} | {milliseconds(p.total)} | "
                      f"{p.copies / p.products:.2f} |")
+    return lines
+
+
+def locally_connected_profile_lines(profiles: list[LocallyConnectedProfile]) -> list[str]:
+    lines = ["| Case | Columns | Filters | Product | Forward in all | Copies / product | "
+             "dout by position | Columns | dw product | dx product | Adding windows back | "
+             "Backward in all | Copies / products |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for p in profiles:
+        lines.append(
+            f"| {p.case.name} | {milliseconds(p.columns)} | {milliseconds(p.filters)} | "
+            f"{milliseconds(p.product)} | {milliseconds(p.forward)} | "
+            f"{p.forward_copies / p.product:.2f} | {milliseconds(p.dout_layout)} | "
+            f"{milliseconds(p.backward_columns)} | {milliseconds(p.dw_product)} | "
+            f"{milliseconds(p.dx_product)} | {milliseconds(p.adding_back)} | "
+            f"{milliseconds(p.backward)} | {p.backward_copies / p.backward_products:.2f} |")
     return lines
 
 
@@ -364,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Profile of conv2d")
         profiles = [profile_conv2d(case) for case in CONV_CASES]
         backward_profiles = [profile_conv2d_backward(case) for case in CONV_CASES]
+        print("Profile of locally_connected2d")
+        local_profiles = [profile_locally_connected(case) for case in LOCALLY_CONNECTED_CASES]
         if not args.layers_only:
             print("Notebooks:")
             runs = run_notebooks(scratch)
@@ -453,6 +474,20 @@ def main(argv: list[str] | None = None) -> int:
         "within 1.25x of its multiplies by rearranging the products alone.",
         "",
         *backward_profile_lines(backward_profiles),
+        "",
+        "## Where locally_connected2d's time goes",
+        "",
+        "The same for the locally connected layer (milliseconds), forward then backward. Its "
+        "product is H_out*W_out small products, one per position, in one `np.matmul` call; "
+        "the columns hold each position's windows of all the images. With few taps the "
+        "forward pass adds the bias inside the product, as a row of ones under the columns "
+        "and a column of biases beside the filters, which costs a copy of the filters. "
+        "Backward, dout is put in the product's layout (a transposing copy, unless dout "
+        "comes laid out like the forward pass's output, as it does in a model), and the "
+        "window gradients are added back onto the input one kernel tap at a time. "
+        "*Copies / product(s)*: above 0.25, 1.25x of the bare multiply is out of reach.",
+        "",
+        *locally_connected_profile_lines(local_profiles),
         "",
     ]
     if args.layers_only:

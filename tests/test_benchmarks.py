@@ -241,3 +241,21 @@ def test_the_backward_profile_times_the_method_conv2d_backward_takes():
     wide = ConvCase("wide", (1, 4, 8, 8), 2, 3, 1, 1)
     assert bench_layers.profile_conv2d_backward(wide).method == "full_convolution"
     assert bench_layers.profile_conv2d_backward(SMALL).method == "columns"
+
+
+def test_the_locally_connected_profile_compares_copies_with_products():
+    import run as bench_run
+
+    case = bench_layers.LOCALLY_CONNECTED_CASES[0]
+    profile = bench_layers.profile_locally_connected(case)
+    every_stage = [profile.columns, profile.filters, profile.product, profile.forward,
+                   profile.dout_layout, profile.backward_columns, profile.dw_product,
+                   profile.dx_product, profile.adding_back, profile.backward]
+    assert all(seconds > 0 for seconds in every_stage)
+    made_up = bench_layers.LocallyConnectedProfile(
+        case, columns=0.001, filters=0.001, product=0.004, forward=0.007, dout_layout=0.001,
+        backward_columns=0.001, dw_product=0.002, dx_product=0.002, adding_back=0.002,
+        backward=0.009)
+    row = bench_run.locally_connected_profile_lines([made_up])[-1]
+    # forward: 1 + 1 ms of copies over a 4 ms product; backward: 1 + 1 + 2 over 2 + 2
+    assert row.startswith(f"| {case.name} |") and "| 0.50 |" in row and row.endswith("| 1.00 |")

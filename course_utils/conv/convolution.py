@@ -328,6 +328,17 @@ CONV2D_METHODS = ("columns", "columns_bias_row", "shifted")
 FEW_TAPS = 32
 
 
+def bias_in_the_product(taps: int) -> bool:
+    """Whether a layer with ``taps`` numbers per window adds its bias inside the product.
+
+    With few taps (``C_in * KH * KW <= FEW_TAPS``) the product is quick, and
+    adding the bias afterwards, one more pass over the output, costs about as
+    much again; one more row of ones under the columns costs ``1 / taps`` of
+    the product. conv2d and locally_connected2d both follow this rule.
+    """
+    return taps <= FEW_TAPS
+
+
 def check_conv2d_method(method: object, geometry: ConvGeometry) -> str:
     """Return the method to use: ``method`` itself, or the one ``'auto'`` picks.
 
@@ -357,7 +368,7 @@ def check_conv2d_method(method: object, geometry: ConvGeometry) -> str:
     if method != "auto":
         return method
     taps = geometry.in_channels * geometry.kernel_size[0] * geometry.kernel_size[1]
-    return "columns_bias_row" if taps <= FEW_TAPS else "columns"
+    return "columns_bias_row" if bias_in_the_product(taps) else "columns"
 
 
 def conv2d(
@@ -652,7 +663,8 @@ def used_up_columns_can_hold(columns: np.ndarray, dtype: np.dtype) -> bool:
     -------
     bool
         True when ``columns`` is a copy (the windows of ``sliding_window_view``
-        are read-only, so a view of the input never is writeable) of ``dtype``.
+        are read-only, so columns that are a view of the padded input are
+        never writeable) of ``dtype``.
     """
     return bool(columns.flags.writeable) and columns.dtype == dtype
 
@@ -773,6 +785,8 @@ def padding_gradient_to_input(dx_padded: np.ndarray, g: ConvGeometry) -> np.ndar
     """
     (top, bottom), (left, right) = g.padding
     height, width = g.input_size
+    if g.padding_mode == "zeros":  # the padding copied nothing: its gradient goes nowhere
+        return np.ascontiguousarray(dx_padded[..., top:top + height, left:left + width])
     # Columns first (the last axis), then rows, moved to the last axis and back.
     dx_rows = _fold_padding(dx_padded, width, left, right, g.padding_mode)
     dx = _fold_padding(np.swapaxes(dx_rows, -1, -2), height, top, bottom, g.padding_mode)

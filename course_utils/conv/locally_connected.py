@@ -16,10 +16,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..validation import IntOrPair, check_array, check_bool, gradient_dtype, shape_text
 from .convolution import (
-    FEW_TAPS,
     ConvGeometry,
     ConvPadding,
     add_windows_gradient,
+    bias_in_the_product,
     conv_geometry_from_shapes,
     padding_gradient_to_input,
     used_up_columns_can_hold,
@@ -115,7 +115,7 @@ def locally_connected2d(
     # Unlike conv2d, the filter depends on (i, j): pair each window with its own filter.
     # As matrices, one per position: (C_out, C_in*KH*KW) filters times (C_in*KH*KW, N)
     # windows of all images; np.matmul does all H_out*W_out products in one call.
-    if b is not None and w[0, 0, 0].size <= FEW_TAPS:
+    if b is not None and bias_in_the_product(w[0, 0, 0].size):
         # Few taps: the bias as one more column of filters and a row of ones under the
         # windows, as in conv2d (see conv2d_columns_bias_row): adding it afterwards is a
         # pass over an output C_out times the size of the input, slower than the product.
@@ -245,7 +245,8 @@ def locally_connected2d_backward(
     # are one block in memory, and so are the input cells they go to (below).
     # The columns are used up, so the gradients take their memory when they can.
     if used_up_columns_can_hold(columns, dtype):
-        dcolumns = columns.reshape(c_in * kh * kw, oh * ow, n)  # the same memory, new shape
+        # copy=False: the same memory in a new shape, or an error, never a silent copy
+        dcolumns = columns.reshape((c_in * kh * kw, oh * ow, n), copy=False)
     else:
         dcolumns = np.empty((c_in * kh * kw, oh * ow, n), dtype=dtype)
     np.matmul(_filters_by_position(w).transpose(0, 2, 1), dout_by_position,

@@ -426,6 +426,18 @@ def stage_times(x: np.ndarray, w: np.ndarray, **settings) -> tuple[float, float,
 
     Timed one by one with the functions conv2d calls, step by step as it
     takes them (see ``image_steps``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C_in, H, W)
+    w : ndarray, shape (C_out, C_in, KH, KW)
+    **settings
+        stride, padding and dilation, as conv2d takes them (zero padding).
+
+    Returns
+    -------
+    (float, float, float)
+        Seconds of the padding, of copying the columns, of the products.
     """
     from course_utils.conv.convolution import (
         conv2d_columns,
@@ -469,9 +481,10 @@ class ConvBackwardProfile:
     """Where conv2d_backward spends its time on one case, stage by stage (seconds).
 
     ``copies`` are the columns of x and, for dx, either the window gradients
-    added back onto the input (method ``'columns'``) or the padding and
+    added back onto a zeroed input (method ``'columns'``) or the padding and
     columns of dout (``'full_convolution'``); ``products`` are the BLAS
-    products for dw and dx.
+    products for dw and dx; ``other`` is the rest of the call (padding x,
+    db, taking the padding off dx, checking the arguments).
     """
 
     case: ConvCase
@@ -490,9 +503,13 @@ class ConvBackwardProfile:
     def products(self) -> float:
         return self.dw_product + self.dx_product
 
+    @property
+    def other(self) -> float:
+        return self.total - self.copies - self.products
+
 
 def profile_conv2d_backward(case: ConvCase) -> ConvBackwardProfile:
-    """Time conv2d_backward's stages separately, with the same functions it calls."""
+    """Time conv2d_backward's stages separately, as it does them, with the functions it calls."""
     from course_utils.conv.convolution import (
         add_windows_gradient,
         check_conv2d_backward_method,
@@ -523,27 +540,29 @@ def profile_conv2d_backward(case: ConvCase) -> ConvBackwardProfile:
             np.matmul(dout_rows[images], step.transpose(0, 2, 1)).sum(axis=0)
 
     if method == "columns":
+        # into the used-up columns' memory, as conv2d_backward writes them
         def dx_product():
-            for images in steps:
-                np.matmul(filters.T, dout_rows[images])
+            for images, step in zip(steps, all_columns):
+                np.matmul(filters.T, dout_rows[images], out=step)
 
-        dx_padded = np.zeros((g.batch, g.in_channels, *g.padded_size), dtype=DTYPE)
         dcolumns = [np.matmul(filters.T, dout_rows[images]).reshape(
             -1, g.in_channels, *g.kernel_size, *g.output_size) for images in steps]
 
         def add_back():
+            dx_padded = np.zeros((g.batch, g.in_channels, *g.padded_size), dtype=DTYPE)
             for images, step in zip(steps, dcolumns):
                 add_windows_gradient(dx_padded[images], step, g)
 
         dx_product_seconds = time_call(dx_product).median
         dx_copies = time_call(add_back).median
     else:
-        # dx is conv2d of dout, padded by the span less one, with the filters flipped
-        # (conv2d_input_gradient_full): its own padding, columns and product
-        span = g.span[0] - 1
+        # dx is conv2d of dout, padded by the span less one on each side, with the filters
+        # flipped (conv2d_input_gradient_full): its own padding, columns and product
+        (span_h, span_w) = g.span
         flipped = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
         pad, dx_columns, dx_product_seconds = stage_times(
-            dout, flipped, padding=((span, span), (span, span)))
+            dout, flipped, padding=((span_h - 1, span_h - 1), (span_w - 1, span_w - 1)),
+            dilation=g.dilation)
         dx_copies = pad + dx_columns
     return ConvBackwardProfile(
         case, method, columns=time_call(columns).median, dw_product=time_call(dw_product).median,
@@ -557,9 +576,12 @@ class LocallyConnectedProfile:
 
     Forward: the windows copied out position by position (with a row of ones
     for the bias when the layer has few taps), the filters (copied only to
-    hold the bias), and the batched product. Backward: dout and the columns
-    put in the product's layout, the two batched products, and the window
-    gradients added back onto the input.
+    hold the bias), and the batched product. Backward: dout put in the
+    product's layout (a copy here, where dout is contiguous; free in a model,
+    where dout comes laid out like the forward pass's output, so it is not
+    counted among the copies), the columns, the two batched products, and the
+    window gradients added back onto a zeroed input. ``forward_other`` and
+    ``backward_other`` are the rest of each call.
     """
 
     case: ConvCase
@@ -579,17 +601,25 @@ class LocallyConnectedProfile:
         return self.columns + self.filters
 
     @property
+    def forward_other(self) -> float:
+        return self.forward - self.forward_copies - self.product
+
+    @property
     def backward_copies(self) -> float:
-        return self.dout_layout + self.backward_columns + self.adding_back
+        return self.backward_columns + self.adding_back
 
     @property
     def backward_products(self) -> float:
         return self.dw_product + self.dx_product
 
+    @property
+    def backward_other(self) -> float:
+        return self.backward - self.dout_layout - self.backward_copies - self.backward_products
+
 
 def profile_locally_connected(case: ConvCase) -> LocallyConnectedProfile:
-    """Time locally_connected2d's stages, forward and backward, with the functions it calls."""
-    from course_utils.conv.convolution import FEW_TAPS, add_windows_gradient
+    """Time locally_connected2d's stages, forward and backward, as it does them."""
+    from course_utils.conv.convolution import add_windows_gradient, bias_in_the_product
     from course_utils.conv.locally_connected import (
         _columns_by_position,
         _filters_by_position,
@@ -600,20 +630,28 @@ def profile_locally_connected(case: ConvCase) -> LocallyConnectedProfile:
     settings = dict(stride=case.stride, padding=case.padding)
     _, _, _, g = locally_connected_geometry(x, w, b, **settings)
     x_padded = cu.pad2d(x, g.padding)
-    n, c_out, (oh, ow) = x.shape[0], w.shape[0], g.output_size
+    n, c_in, c_out, (oh, ow) = x.shape[0], x.shape[1], w.shape[0], g.output_size
     taps = w[0, 0, 0].size
-    bias_row = taps <= FEW_TAPS  # as locally_connected2d chooses
+    bias_row = bias_in_the_product(taps)
     columns = _columns_by_position(x_padded, g, ones_row=bias_row)
     filters = _filters_by_position(w, b if bias_row else None)
     dout = np.random.default_rng(3).standard_normal((n, c_out, oh, ow)).astype(DTYPE)
     dout_by_position = np.ascontiguousarray(dout.reshape(n, c_out, oh * ow).transpose(2, 1, 0))
     plain_columns = _columns_by_position(x_padded, g)
     plain_filters = _filters_by_position(w)
-    dwindows = np.matmul(plain_filters.transpose(0, 2, 1), dout_by_position)  # (P, taps, N)
-    dwindows = dwindows.reshape(oh, ow, *w.shape[3:], n).transpose(5, 2, 3, 4, 0, 1)
+    # the window gradients stored tap first, (taps, H_out*W_out, N), as the backward pass
+    # stores them in the used-up columns' memory
+    dcolumns = plain_columns.copy().reshape(taps, oh * ow, n)
+    np.matmul(plain_filters.transpose(0, 2, 1), dout_by_position, out=dcolumns.transpose(1, 0, 2))
+    dwindows = dcolumns.reshape(c_in, *g.kernel_size, oh, ow, n).transpose(5, 0, 1, 2, 3, 4)
+    gradient_memory = plain_columns.copy()
+
+    def dx_product():
+        np.matmul(plain_filters.transpose(0, 2, 1), dout_by_position,
+                  out=gradient_memory.reshape(taps, oh * ow, n).transpose(1, 0, 2))
 
     def adding_back():
-        dx_padded = np.zeros((x.shape[1], *g.padded_size, n), dtype=DTYPE).transpose(3, 0, 1, 2)
+        dx_padded = np.zeros((c_in, *g.padded_size, n), dtype=DTYPE).transpose(3, 0, 1, 2)
         add_windows_gradient(dx_padded, dwindows, g)
 
     return LocallyConnectedProfile(
@@ -627,8 +665,7 @@ def profile_locally_connected(case: ConvCase) -> LocallyConnectedProfile:
         backward_columns=time_call(lambda: _columns_by_position(x_padded, g)).median,
         dw_product=time_call(lambda: np.matmul(
             dout_by_position, plain_columns.transpose(0, 2, 1))).median,
-        dx_product=time_call(lambda: np.matmul(
-            plain_filters.transpose(0, 2, 1), dout_by_position)).median,
+        dx_product=time_call(dx_product).median,
         adding_back=time_call(adding_back).median,
         backward=time_call(lambda: cu.locally_connected2d_backward(dout, x, w, **settings)).median,
     )

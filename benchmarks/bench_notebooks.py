@@ -109,15 +109,21 @@ _course_profile.disable()
 _course_profile_seconds = time.perf_counter() - _course_profile_start
 import json, pstats
 from course_utils.nn import layers as _layers, model as _model, training as _training
-_stages = {{"train": _training.train, "forward": _model.Sequential.forward,
-           "loss": _layers.softmax_cross_entropy, "backward": _model.Sequential.backward,
-           "Adam update": _training.Adam.step}}
-_stats = pstats.Stats(_course_profile).stats  # (file, line, name) -> (cc, calls, own, cumulative, callers)
-def _entry(function):
+def _key(function):
     code = function.__code__
-    calls, own, cumulative = _stats.get((code.co_filename, code.co_firstlineno, code.co_name),
-                                        (0, 0, 0.0, 0.0))[1:4]
-    return [calls, cumulative]
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+# pstats: (file, line, name) -> (primitive calls, calls, own s, cumulative s, callers), and
+# callers: caller's key -> (calls, primitive calls, own s, cumulative s) of calls from it
+_stats = pstats.Stats(_course_profile).stats
+_train = _stats.get(_key(_training.train), (0, 0, 0.0, 0.0, {{}}))
+_stages = {{"train": [_train[1], _train[3]]}}
+for _name, _function in [("forward", _model.Sequential.forward),
+                         ("loss", _layers.softmax_cross_entropy),
+                         ("backward", _model.Sequential.backward),
+                         ("Adam update", _training.Adam.step)]:
+    _from_train = _stats.get(_key(_function), (0, 0, 0.0, 0.0, {{}}))[4].get(
+        _key(_training.train), (0, 0, 0.0, 0.0))
+    _stages[_name] = [_from_train[0], _from_train[3]]
 def _where(key):
     filename, _, name = key
     if filename == "~":  # a built-in: numpy's methods and functions written in C
@@ -126,7 +132,7 @@ def _where(key):
 _own = sorted(([_where(key), value[1], value[2]] for key, value in _stats.items()),
               key=lambda row: -row[2])[:8]
 print({RESULT_MARK!r} + json.dumps({{"seconds": _course_profile_seconds, "own": _own,
-                                     "stages": {{n: _entry(f) for n, f in _stages.items()}}}}))"""
+                                     "stages": _stages}}))"""
 
 
 @dataclass
@@ -148,8 +154,8 @@ class NotebookProfile:
 
     name: str
     seconds: float  # the profiled run, from its first cell to its last
-    #: stage -> (calls, seconds in it and in what it calls): train, forward, loss, backward,
-    #: Adam update
+    #: stage -> (calls, seconds in it and in what it calls): train in all, then forward, loss,
+    #: backward and Adam update as called by train
     stages: dict[str, tuple[int, float]]
     #: the functions with the most time of their own: (where, calls, seconds)
     own: list[tuple[str, int, float]]

@@ -386,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
                      f"has already started with {blas_threads()} BLAS thread(s)")
     if args.threads == 1:
         timing.CLOCK = time.process_time  # one thread: its CPU time is the call's own
+    # made now, not after minutes of measuring: the results and the chart go there
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     scratch = temporary_folder()
     os.environ.update(scratch_environment(scratch))

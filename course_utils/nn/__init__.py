@@ -6,13 +6,17 @@
 - ``specs``: layers described without their weights, for counting and building
 - ``summary``: a model of layer specs counted layer by layer, and built
 - ``training``: the Adam optimiser and a seeded training loop with a progress bar
+- ``side_by_side``: many runs of one model trained in the same calls, a leading axis of runs
+- ``experiment``: an experiment's runs (folds x streams), settings chosen on validation
 """
 
 # Each module lists its public names in its own __all__; this joins them.
-from . import gradcheck, layers, model, specs, summary, training
+from . import experiment, gradcheck, layers, model, side_by_side, specs, summary, training
 from .gradcheck import *  # noqa: F403
 from .layers import *  # noqa: F403
+from .experiment import *  # noqa: F403
 from .model import *  # noqa: F403
+from .side_by_side import *  # noqa: F403
 from .specs import *  # noqa: F403
 from .summary import *  # noqa: F403
 from .training import *  # noqa: F403
@@ -24,4 +28,6 @@ __all__ = [
     *specs.__all__,
     *summary.__all__,
     *training.__all__,
+    *side_by_side.__all__,
+    *experiment.__all__,
 ]

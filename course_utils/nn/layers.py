@@ -137,24 +137,28 @@ def relu_backward(dout: np.ndarray, x: np.ndarray) -> np.ndarray:
     return dx
 
 
-def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray
+                          ) -> tuple[float | np.ndarray, np.ndarray]:
     """Mean cross-entropy loss of softmax probabilities, and its gradient.
 
     Parameters
     ----------
-    scores : ndarray, shape (N, classes)
+    scores : ndarray, shape (N, classes), or (R, N, classes) for R runs side by side
         One row of unnormalised class scores per example.
-    labels : ndarray of int, shape (N,)
+    labels : ndarray of int, shape (N,), or (R, N)
         The right class of each example, from 0 to ``classes - 1``.
 
     Returns
     -------
-    loss : float
-        ``mean over n of -log softmax(scores[n])[labels[n]]``.
-    dscores : ndarray, shape (N, classes)
-        Gradient of the loss: ``(softmax(scores) - one_hot(labels)) / N``.
+    loss : float, or ndarray of shape (R,)
+        ``mean over n of -log softmax(scores[n])[labels[n]]``; for runs side
+        by side, each run's mean over its own batch.
+    dscores : ndarray, shape like ``scores``
+        Gradient of the loss: ``(softmax(scores) - one_hot(labels)) / N``
+        (each run's gradient of its own loss).
     """
-    scores = check_array(scores, "scores", ndim=2, axes="(N, classes)")
+    scores = check_array(scores, "scores", ndim=3 if np.ndim(scores) == 3 else 2,
+                         axes="(N, classes), or (R, N, classes) for runs side by side")
     scores = check_finite(scores, "scores", hint="if this happened while training, the loss "
                           "diverged: try a smaller learning_rate")
     labels = np.asarray(labels)
@@ -163,20 +167,21 @@ def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray) -> tuple[float
             f"labels must be integer class numbers, got dtype {labels.dtype}; "
             "for float labels use labels.astype(int)"
         )
-    if labels.shape != (scores.shape[0],):
+    if labels.shape != scores.shape[:-1]:
         raise ValueError(
-            f"labels must be {scores.shape[0]} integer class numbers, one per row of scores, "
-            f"got shape {labels.shape} and dtype {labels.dtype}"
+            f"labels must be {scores.shape[-2]} integer class numbers, one per row of scores, "
+            f"shape {scores.shape[:-1]}, got shape {labels.shape} and dtype {labels.dtype}"
         )
-    if labels.size and (labels.min() < 0 or labels.max() >= scores.shape[1]):
+    classes = scores.shape[-1]
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise ValueError(
-            f"labels must be between 0 and {scores.shape[1] - 1} (scores has "
-            f"{scores.shape[1]} classes), got values from {labels.min()} to {labels.max()}"
+            f"labels must be between 0 and {classes - 1} (scores has "
+            f"{classes} classes), got values from {labels.min()} to {labels.max()}"
         )
-    shifted = scores - scores.max(axis=1, keepdims=True)  # exp cannot overflow
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    n = scores.shape[0]
-    loss = float(-log_probs[np.arange(n), labels].mean())
-    dscores = np.exp(log_probs)
-    dscores[np.arange(n), labels] -= 1
-    return loss, dscores / n
+    shifted = scores - scores.max(axis=-1, keepdims=True)  # exp cannot overflow
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    one_hot = labels[..., None] == np.arange(classes)  # True at each row's right class
+    # picking with the one-hot mask: x * 1 and x - 1 where it is True, x * 0 and x - 0 elsewhere
+    loss = -(log_probs * one_hot).sum(axis=-1).mean(axis=-1)
+    dscores = np.exp(log_probs) - one_hot
+    return (float(loss) if scores.ndim == 2 else loss), dscores / scores.shape[-2]

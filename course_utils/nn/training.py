@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -20,8 +20,7 @@ from .model import Sequential
 __all__ = [
     "accuracy",
     "Adam",
-    "learning_curve",
-    "LearningCurve",
+    "adam_update",
     "loss_plateaued",
     "ProgressBar",
     "train",
@@ -100,23 +99,45 @@ class Adam:
         self._stepped_after = self.model.backward_passes
         self.steps += 1
         for layer, name in self.model.parameters():
-            grad = layer.grads[name]
-            m = self.m[(layer, name)]
-            v = self.v[(layer, name)]
-            m *= self.beta1
-            m += (1 - self.beta1) * grad
-            v *= self.beta2
-            v += (1 - self.beta2) * np.square(grad)
-            # update = learning_rate * m_hat / (sqrt(v_hat) + eps), where m_hat and
-            # v_hat undo the early steps' bias towards 0; computed in place, in
-            # that order, because a model's arrays can hold millions of numbers.
-            update = m / (1 - self.beta1**self.steps)  # m_hat
-            update *= self.learning_rate
-            denominator = v / (1 - self.beta2**self.steps)  # v_hat
-            np.sqrt(denominator, out=denominator)
-            denominator += self.eps
-            update /= denominator
-            layer.params[name] -= update
+            adam_update(layer.params[name], layer.grads[name], self.m[(layer, name)],
+                        self.v[(layer, name)], self.steps, self.learning_rate,
+                        self.beta1, self.beta2, self.eps)
+
+
+def adam_update(param: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, step: int,
+                learning_rate: float | np.ndarray, beta1: float = 0.9, beta2: float = 0.999,
+                eps: float = 1e-8) -> None:
+    """One Adam step of one parameter array, in place: Adam's rule, written once.
+
+    Parameters
+    ----------
+    param, grad : ndarray, the same shape
+        The weights, updated in place, and their gradient.
+    m, v : ndarray, shape like ``param``
+        Running means of the gradient and of its square, updated in place.
+    step : int
+        The number of this step, from 1 (the bias correction needs it).
+    learning_rate : float, or ndarray that broadcasts against ``param``
+        An array gives each run its own rate when ``param`` holds several
+        runs side by side (shape (R, 1, ...) for weights of shape (R, ...)).
+    beta1, beta2, eps : float
+        As in :class:`Adam`.
+    """
+    step = check_int(step, "step", minimum=1)  # the bias correction divides by 1 - beta**step
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * np.square(grad)
+    # update = learning_rate * m_hat / (sqrt(v_hat) + eps), where m_hat and
+    # v_hat undo the early steps' bias towards 0; computed in place, in
+    # that order, because a model's arrays can hold millions of numbers.
+    update = m / (1 - beta1**step)  # m_hat
+    update *= learning_rate
+    denominator = v / (1 - beta2**step)  # v_hat
+    np.sqrt(denominator, out=denominator)
+    denominator += eps
+    update /= denominator
+    param -= update
 
 
 def _check_decay_rate(value: object, name: str) -> float:
@@ -366,147 +387,3 @@ def _check_plateau(plateau: object) -> tuple[int | None, float | None]:
                         f"got {plateau!r}")
     return (check_int(plateau[0], "plateau[0] (the window)", minimum=1),
             check_number(plateau[1], "plateau[1] (the tolerance)", positive=True))
-
-
-@dataclass
-class LearningCurve:
-    """Test accuracy of several models against the number of training examples.
-
-    Attributes
-    ----------
-    sizes : tuple of int
-        Training examples *per class* at each point of the curve.
-    accuracy : dict of str to ndarray, shape (len(sizes), folds)
-        Each model's test accuracy at each size, on each fold's test set.
-    models : dict of (str, int) to Sequential
-        Each model trained at the largest size, by fold.
-    initial : dict of str to Sequential
-        Each model as it was before training: every run of a model starts
-        from these same weights.
-    histories : dict of (str, int, int) to TrainingHistory
-        The training history of every run, by (model, training examples
-        per class, fold): its loss per epoch, its number of epochs, and
-        whether it stopped on a plateau.
-    """
-
-    sizes: tuple[int, ...]
-    accuracy: dict[str, np.ndarray]
-    models: dict[tuple[str, int], Sequential]
-    initial: dict[str, Sequential]
-    histories: dict[tuple[str, int, int], TrainingHistory] = field(default_factory=dict)
-
-
-def learning_curve(
-    builders: Mapping[str, Callable[[np.random.Generator], Sequential]],
-    x: np.ndarray,
-    labels: np.ndarray,
-    folds: Sequence[tuple[np.ndarray, np.ndarray]],
-    sizes: Sequence[int],
-    *,
-    updates: int = 150,
-    batch_size: int = 32,
-    learning_rate: float = 0.01,
-    init_seed: int = 0,
-    seed: int = 0,
-    plateau: tuple[int, float] | None = None,
-) -> LearningCurve:
-    """Train every model on growing training sets, and test each on its fold's test set.
-
-    For each fold, the training pool is put in a seeded random order within
-    each class, and the training set of size ``m`` is the first ``m``
-    examples of every class, so the sets are nested (the 20-per-class set
-    holds the 10-per-class set). Each run takes ``updates`` Adam steps or a
-    little more (whole passes, batches of ``min(batch_size, training
-    examples)``), so small sets are not under-trained, starts from the
-    weights ``builder(np.random.default_rng(init_seed))`` (the same for
-    every fold and size) and shuffles with seed ``seed + fold``. With
-    ``plateau``, ``updates`` is the most a run takes: it stops earlier once
-    its loss has plateaued (see :func:`train`).
-
-    Parameters
-    ----------
-    builders : mapping of str to callable
-        Model name -> function that takes a ``numpy.random.Generator`` and
-        returns a fresh :class:`Sequential`.
-    x : ndarray, shape (N, ...)
-    labels : ndarray of int, shape (N,)
-    folds : sequence of (ndarray, ndarray)
-        ``(train_pool, test_index)`` pairs of indices into ``x``, e.g. from
-        :func:`course_utils.stratified_folds`.
-    sizes : sequence of int
-        Training examples per class, increasing; each at most the smallest
-        class of every training pool.
-    updates : int
-    batch_size : int
-    learning_rate : float
-    init_seed : int
-    seed : int
-    plateau : (int, float), optional
-        ``(window, tolerance)``, as in :func:`train`.
-
-    Returns
-    -------
-    LearningCurve
-    """
-    if not isinstance(builders, Mapping) or not builders or not all(
-            callable(b) for b in builders.values()):
-        raise TypeError("builders must be a non-empty dict of model name -> function that "
-                        f"builds the model from a random generator, got {builders!r}")
-    x = check_finite(check_array(x, "x", ndim=max(np.ndim(x), 2), axes="(N, ...)"), "x")
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu" or labels.shape != (len(x),):
-        raise TypeError(f"labels must hold one integer class per example of x ({len(x)}), "
-                        f"got dtype {labels.dtype} and shape {labels.shape}")
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
-        raise TypeError(f"sizes must be a list of training examples per class, got {sizes!r}")
-    sizes = tuple(check_int(m, f"sizes[{k}]", minimum=1) for k, m in enumerate(sizes))
-    if list(sizes) != sorted(set(sizes)):
-        raise ValueError(f"sizes must increase, got {sizes}")
-    if isinstance(folds, (str, bytes)) or not isinstance(folds, Sequence) or not folds:
-        raise TypeError(f"folds must be a list of (train_pool, test_index) pairs, got {folds!r}")
-    updates = check_int(updates, "updates", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    learning_rate = check_number(learning_rate, "learning_rate", positive=True)
-    init_seed = check_int(init_seed, "init_seed", minimum=0)
-    seed = check_int(seed, "seed", minimum=0)
-    _check_plateau(plateau)
-    classes = np.unique(labels)
-    pools = []
-    for k, fold in enumerate(folds):
-        if not isinstance(fold, (tuple, list)) or len(fold) != 2:
-            raise TypeError(f"folds[{k}] must be a pair (train_pool, test_index), got {fold!r}")
-        pool, test = (np.asarray(part) for part in fold)
-        if pool.dtype.kind not in "iu" or test.dtype.kind not in "iu":
-            raise TypeError(f"folds[{k}] must hold integer indices, got dtypes {pool.dtype} "
-                            f"and {test.dtype}")
-        if np.intersect1d(pool, test).size:
-            raise ValueError(f"folds[{k}]: the training pool and the test set share examples")
-        smallest = min(int((labels[pool] == c).sum()) for c in classes)
-        if sizes[-1] > smallest:
-            raise ValueError(f"sizes must be at most the smallest class of every training "
-                             f"pool: folds[{k}] has {smallest}, sizes ends with {sizes[-1]}")
-        pools.append((pool, test))
-    accuracies = {name: np.zeros((len(sizes), len(pools))) for name in builders}
-    models: dict[tuple[str, int], Sequential] = {}
-    histories: dict[tuple[str, int, int], TrainingHistory] = {}
-    for k, (pool, test) in enumerate(pools):
-        order = np.random.default_rng(seed + k)
-        by_class = [order.permutation(pool[labels[pool] == c]) for c in classes]
-        for i, m in enumerate(sizes):
-            chosen = np.sort(np.concatenate([members[:m] for members in by_class]))
-            batch = min(batch_size, len(chosen))
-            epochs = -(-updates // -(-len(chosen) // batch))  # ceilings: whole passes
-            for name, build in builders.items():
-                model = build(np.random.default_rng(init_seed))
-                # The accuracy on the training set is measured once, at the end: the
-                # curve needs only the test accuracy, and measuring it after every epoch
-                # cost a third of the time.
-                histories[name, m, k] = train(
-                    model, x[chosen], labels[chosen], epochs=epochs, batch_size=batch,
-                    learning_rate=learning_rate, seed=seed + k, progress=False,
-                    accuracy_each_epoch=False, plateau=plateau)
-                accuracies[name][i, k] = accuracy(model, x[test], labels[test])
-                if i == len(sizes) - 1:
-                    models[name, k] = model
-    initial = {name: build(np.random.default_rng(init_seed)) for name, build in builders.items()}
-    return LearningCurve(sizes, accuracies, models, initial, histories)

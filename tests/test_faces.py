@@ -221,18 +221,3 @@ def test_stratified_folds_leave_a_remainder_in_every_pool():
     assert len(left_out) == 1 and all(left_out[0] in pool for pool, _ in folds)
 
 
-def test_filter_position_dependence_separates_positions_from_noise():
-    from course_utils import filter_position_dependence
-
-    rng = np.random.default_rng(0)
-    by_position = rng.normal(size=(1, 2, 3, 3, 1, 2, 2))
-    # every run learns the same position-specific change: position explains all of it
-    assert filter_position_dependence(np.repeat(by_position, 4, axis=0)) == pytest.approx(1.0)
-    # every position learns the same change, different in each run: position explains nothing
-    same_everywhere = np.broadcast_to(rng.normal(size=(4, 2, 1, 1, 1, 2, 2)),
-                                      (4, 2, 3, 3, 1, 2, 2))
-    assert filter_position_dependence(same_everywhere) == pytest.approx(0.0, abs=1e-12)
-    # position-specific signal plus run-to-run noise: in between, falling with the noise
-    noisy = by_position + rng.normal(scale=1.0, size=(6, 2, 3, 3, 1, 2, 2))
-    noisier = by_position + rng.normal(scale=3.0, size=(6, 2, 3, 3, 1, 2, 2))
-    assert 0 < filter_position_dependence(noisier) < filter_position_dependence(noisy) < 1

@@ -16,7 +16,6 @@ from ..validation import check_array, check_finite, check_int
 __all__ = [
     "cell_statistics",
     "FACE_REGIONS",
-    "filter_position_dependence",
     "orientation_histograms",
     "position_dependence",
     "region_histogram",
@@ -180,38 +179,3 @@ def position_dependence(features: np.ndarray) -> float:
     total = ((f - overall) ** 2).sum(axis=-1).mean()
     between = ((f.mean(axis=0) - overall) ** 2).sum(axis=-1).mean()
     return float(between / total) if total > 0 else 0.0
-
-
-def filter_position_dependence(changes: np.ndarray) -> float:
-    """Share of what a locally connected layer learned that its position explains.
-
-    Train the same layer (same initial weights) on several training sets and
-    take each run's change of weights, ``w_after - w_before``. At every
-    output position the change is a vector (all filters' weights there).
-    This is :func:`position_dependence` of those vectors, with the runs as
-    the examples: the variance between positions of the run-averaged
-    change, over the total variance. Near 1, every training set taught each
-    position the same thing, and different positions different things; it
-    falls when what a position learns varies from one training set to the
-    next, or when all positions learn alike.
-
-    Parameters
-    ----------
-    changes : ndarray, shape (runs, C_out, H_out, W_out, C_in, KH, KW)
-        One weight change per run, in the layout of
-        ``LocallyConnected2D.params["w"]``; at least two runs.
-
-    Returns
-    -------
-    float between 0 and 1
-    """
-    changes = check_array(changes, "changes", ndim=7,
-                          axes="(runs, C_out, H_out, W_out, C_in, KH, KW)")
-    check_finite(changes, "changes")
-    runs, c_out, h_out, w_out = changes.shape[:4]
-    if runs < 2:
-        raise ValueError(f"changes needs at least two runs (the first axis), got shape "
-                         f"{changes.shape}")
-    # (runs, positions, features): every filter's weights at one position form one vector
-    per_position = np.moveaxis(changes, 1, 3).reshape(runs, h_out * w_out, -1)
-    return position_dependence(per_position)

@@ -124,6 +124,10 @@ SAMPLE_CALLS = {
     "plot_conventions": lambda: cu.plot_conventions(10, 3, 2),
     "plot_learning_curve": lambda: cu.plot_learning_curve(
         [5, 10], {"conv": np.array([[0.8, 0.9, 0.85], [0.9, 0.95, 0.92]])}),
+    "plot_paired_differences": lambda: cu.plot_paired_differences(
+        [5], {"pair": [cu.compare_paired_runs([0.9, 0.8], [0.8, 0.8])]}, {"pair": [0.5]}),
+    "plot_change_map": lambda: cu.plot_change_map(np.zeros((9, 9)), np.ones((4, 4)),
+                                                  kernel_size=3, stride=2),
 }
 
 
@@ -147,11 +151,25 @@ def test_the_learning_curve_says_every_mean_and_interval():
     runs = np.array([[0.80, 0.90, 0.85, 0.95, 0.75], [0.90, 0.95, 0.92, 0.97, 0.88]])
     text = alt_text_of(cu.plot_learning_curve([5, 40], {"locally connected": runs}))
     for size, row in zip([5, 40], runs):
-        mean, sd = row.mean(), row.std(ddof=1)
-        half = 2.776 * sd / np.sqrt(len(row))  # the t quantile for 4 degrees of freedom
-        assert (f"{size} per class {mean:.3f} [{mean - half:.3f}, {mean + half:.3f}]"
-                in text), text
-    assert "mean over 5 runs, 95% t-interval" in text and "locally connected" in text
+        mean, low, high = cu.mean_interval(row)  # the bars are the notebook's intervals
+        assert f"{size} per class {mean:.3f} [{low:.3f}, {high:.3f}]" in text, text
+    assert "mean of 5 runs, with a 95% bootstrap interval" in text and "locally connected" in text
+
+
+def test_the_paired_differences_say_which_were_found():
+    result = cu.compare_paired_runs([0.9, 0.95, 1.0, 0.9], [0.8, 0.85, 0.9, 0.8])
+    text = alt_text_of(cu.plot_paired_differences([5, 40], {"pair": [result, result]},
+                                                  {"pair": [0.01, 0.2]}))
+    assert "5 per class +0.100 [+0.100, +0.100], adjusted p 0.01 (filled)" in text, text
+    assert "40 per class +0.100 [+0.100, +0.100], adjusted p 0.2." in text, text
+
+
+def test_the_change_map_says_where_it_is_largest():
+    change = np.ones((12, 12))
+    change[0, 6] = 3.0
+    text = alt_text_of(cu.plot_change_map(np.zeros((25, 25)), change, kernel_size=3, stride=2))
+    assert "Largest: 3.00 at row 0, column 6 (window centred at pixel 1, 13)" in text
+    assert "a 3x3 window at stride 2" in text
 
 
 def test_every_figure_function_is_sampled_here():

@@ -37,6 +37,8 @@ HOMES = {
     "plot_parameter_counts": "sharing",
     "plot_shift_maps": "sharing",
     "plot_accuracy_by_shift": "faces",
+    "plot_change_map": "faces",
+    "plot_paired_differences": "faces",
     "plot_learning_curve": "faces",
     "plot_filters": "faces",
     "plot_image_grid": "faces",

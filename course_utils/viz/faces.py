@@ -25,9 +25,11 @@ HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
 
 __all__ = [
     "plot_accuracy_by_shift",
+    "plot_change_map",
     "plot_filters",
     "plot_image_grid",
     "plot_learning_curve",
+    "plot_paired_differences",
     "plot_region_histograms",
     "plot_regions",
 ]
@@ -220,60 +222,116 @@ def plot_filters(filters: Mapping[str, np.ndarray], *, title: str | None = None)
         f"colour bar. {panels}."))
 
 
+#: Marker and line style of the n-th model of a line chart: with the colour, three signs apart.
+MARKERS = ["o", "s", "^", "D", "v"]
+LINE_STYLES = ["-", "--", ":", "-."]
+
+
+def _legend_below(ax, handles=None) -> None:
+    """The legend in two columns under the axes, where it hides no point."""
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+              fontsize=13, frameon=False)
+
+
+def _model_lines(accuracy: Mapping[str, np.ndarray], points: int, what: str, axes: str
+                 ) -> dict[str, np.ndarray]:
+    """Each model's (points, runs) array, checked; or a clear error."""
+    if not isinstance(accuracy, Mapping) or not accuracy:
+        raise ValueError(f"accuracy must hold at least one model's results (a dict of name -> "
+                         f"array), got {accuracy!r}")
+    checked = {}
+    for name, values in accuracy.items():
+        values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes=axes)
+        if values.shape[0] != points:
+            raise ValueError(f"accuracy[{name!r}] must have one row per {what} ({points}), "
+                             f"got {values.shape[0]}")
+        checked[name] = values
+    return checked
+
+
+def _intervals_text(labels: Sequence[str], intervals: Sequence[tuple[float, float, float]]
+                    ) -> str:
+    return ", ".join(f"{label} {mean:.3f} [{low:.3f}, {high:.3f}]"
+                     for label, (mean, low, high) in zip(labels, intervals))
+
+
+def _interval_lines(ax, xs: Sequence[float], values: Mapping[str, np.ndarray], labels:
+                    Sequence[str], seed: int, spread: float = 1.0) -> list[str]:
+    """One line per model, mean over runs with its 95% bootstrap interval; their descriptions.
+
+    ``spread`` > 1 sets the models a little apart on a log axis, so that
+    overlapping bars stay readable.
+    """
+    from ..stats.paired_runs import mean_interval
+
+    lines = []
+    for k, (name, runs) in enumerate(values.items()):
+        intervals = [mean_interval(row, seed=seed) for row in runs]
+        mean, low, high = (np.array(column) for column in zip(*intervals))
+        shown = np.asarray(xs, dtype=float) * spread ** (k - (len(values) - 1) / 2)
+        ax.errorbar(shown, mean, yerr=[mean - low, high - mean], label=name,
+                    color=SERIES_COLOURS[k % len(SERIES_COLOURS)], lw=2.5, capsize=5,
+                    ls=LINE_STYLES[k % len(LINE_STYLES)], marker=MARKERS[k % len(MARKERS)],
+                    markersize=9)
+        lines.append(f"{name} ({MARKER_NAMES[MARKERS[k % len(MARKERS)]]}): "
+                     + _intervals_text(labels, intervals))
+    return lines
+
+
 def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndarray],
                            *, title: str | None = None,
-                           xlabel: str = "test faces shifted by ... pixels") -> Figure:
-    """Test accuracy against shift, one line per model, with the spread over seeds.
+                           xlabel: str = "test faces shifted by ... pixels",
+                           seed: int = 0) -> Figure:
+    """Test accuracy against shift, one line per model, with a 95% bootstrap interval over runs.
 
     Parameters
     ----------
     shifts : sequence of int
-        Largest shift in pixels, one per column of each array.
-    accuracy : mapping of str to ndarray, shape (seeds, len(shifts))
-        Each model's accuracy for every seed and shift.
+        Shift in pixels, one per column of each array.
+    accuracy : mapping of str to ndarray, shape (runs, len(shifts))
+        Each model's accuracy in every run at every shift.
     title : str, optional
     xlabel : str
+    seed : int
+        Seed of the bootstrap (:func:`course_utils.mean_interval`).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     shifts = list(shifts)
-    if not shifts or not isinstance(accuracy, Mapping) or not accuracy:
-        raise ValueError("shifts must hold at least one shift and accuracy at least one "
-                         f"model's results (a dict of name -> array), got {shifts!r} and "
-                         f"{accuracy!r}")
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    markers = ["o", "s", "^", "D", "v"]
-    lines = []
-    for k, (name, values) in enumerate(accuracy.items()):
-        values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes="(seeds, shifts)")
+    if not shifts:
+        raise ValueError("shifts must hold at least one shift")
+    if not isinstance(accuracy, Mapping) or not accuracy:
+        raise ValueError(f"accuracy must hold at least one model's results (a dict of name -> "
+                         f"array), got {accuracy!r}")
+    by_shift = {}
+    for name, values in accuracy.items():
+        values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes="(runs, shifts)")
         if values.shape[1] != len(shifts):
             raise ValueError(f"accuracy[{name!r}] must have one column per shift "
                              f"({len(shifts)}), got {values.shape[1]}")
-        mean, spread = values.mean(axis=0), values.std(axis=0)
-        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
-        ax.errorbar(shifts, mean, yerr=spread, label=name, color=colour, lw=2.5, capsize=5,
-                    marker=markers[k % len(markers)], markersize=9)
-        lines.append(f"{name} ({MARKER_NAMES[markers[k % len(markers)]]}): " + ", ".join(
-            f"{m:.3f} ± {d:.3f}" for m, d in zip(mean, spread)))
+        by_shift[name] = values.T  # one row per shift, as the lines are drawn
+    runs = next(iter(by_shift.values())).shape[1]
+    fig, ax = plt.subplots(figsize=(9, 6.2))
+    lines = _interval_lines(ax, shifts, by_shift, [f"{s} px" for s in shifts], seed)
     ax.set_xticks(shifts)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("test accuracy (mean ± sd over seeds)")
+    ax.set_ylabel(f"test accuracy\n(mean of {runs} runs, 95% interval)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left")
+    _legend_below(ax)
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
     return described(fig, (
-        f"Line chart{f' {title!r}' if title else ''}: test accuracy (mean ± sd over "
-        f"{values.shape[0]} seeds) against {xlabel}, at " + ", ".join(str(s) for s in shifts)
-        + f". One line per model: {'; '.join(lines)}."))
+        f"Line chart{f' {title!r}' if title else ''}: test accuracy (mean of {runs} runs, with "
+        f"a 95% bootstrap interval over the runs) against {xlabel}, at "
+        + ", ".join(str(s) for s in shifts) + f". One line per model: {'; '.join(lines)}."))
 
 
 def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray], *,
-                        level: float = 0.95, title: str | None = None) -> Figure:
-    """Test accuracy against training examples per class, one line per model, with t-intervals.
+                        title: str | None = None, seed: int = 0) -> Figure:
+    """Test accuracy against training examples per class, one line per model, 95% intervals.
 
     Parameters
     ----------
@@ -282,56 +340,186 @@ def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray]
         logarithmic axis.
     accuracy : mapping of str to ndarray, shape (len(sizes), runs)
         Each model's test accuracy at every size, one column per run.
-    level : float
-        Confidence of the error bars: the mean -+ the t quantile times the
-        standard error over runs (:func:`course_utils.t_interval`).
+    title : str, optional
+    seed : int
+        Seed of the bootstrap: the error bars are 95% percentile bootstrap
+        intervals of the mean over runs (:func:`course_utils.mean_interval`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    sizes = list(sizes)
+    if not sizes:
+        raise ValueError("sizes must hold at least one size")
+    values = _model_lines(accuracy, len(sizes), "size", "(sizes, runs)")
+    runs = next(iter(values.values())).shape[1]
+    fig, ax = plt.subplots(figsize=(9, 6.2))
+    lines = _interval_lines(ax, sizes, values, [f"{m} per class" for m in sizes], seed,
+                            spread=1.04)
+    ax.set_xscale("log")
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([str(m) for m in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("training images per class (log scale)")
+    ax.set_ylabel(f"test accuracy\n(mean of {runs} runs, 95% interval)")
+    ax.grid(alpha=0.3)
+    _legend_below(ax)
+    if title:
+        ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return described(fig, (
+        f"Learning curve{f' {title!r}' if title else ''}: test accuracy (mean of {runs} runs, "
+        f"with a 95% bootstrap interval over the runs) against training images per class, on "
+        f"a log axis at " + ", ".join(str(s) for s in sizes)
+        + f". One line per model: {'; '.join(lines)}."))
+
+
+def plot_paired_differences(sizes: Sequence[int], comparisons: Mapping[str, Sequence],
+                            adjusted_p: Mapping[str, Sequence[float]], *,
+                            ylabel: str = "difference in test accuracy",
+                            title: str | None = None) -> Figure:
+    """Paired differences between two models against training size, with intervals and tests.
+
+    A filled marker is a difference whose adjusted p-value is below 0.05;
+    a hollow one, a difference the test could not tell from 0. A dashed
+    line marks 0.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Training examples per class, drawn on a logarithmic axis.
+    comparisons : mapping of str to sequence of PairedRuns
+        For each pair of models (the label), one
+        :func:`course_utils.compare_paired_runs` result per size.
+    adjusted_p : mapping of str to sequence of float
+        The same pairs' p-values after the correction for multiplicity.
+    ylabel : str
     title : str, optional
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    from ..stats.results import t_interval
-
     sizes = list(sizes)
-    if not sizes or not isinstance(accuracy, Mapping) or not accuracy:
-        raise ValueError("sizes must hold at least one size and accuracy at least one "
-                         f"model's results (a dict of name -> array), got {sizes!r} and "
-                         f"{accuracy!r}")
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    markers = ["o", "s", "^", "D", "v"]
-    styles = ["-", "--", ":", "-."]
+    if not sizes or not isinstance(comparisons, Mapping) or not comparisons:
+        raise ValueError("sizes must hold at least one size and comparisons at least one "
+                         f"pair of models, got {sizes!r} and {comparisons!r}")
+    from matplotlib.lines import Line2D
+
+    fig, ax = plt.subplots(figsize=(9, 6.2))
+    ax.axhline(0, color="black", lw=1.2, ls="--")
     lines = []
-    for k, (name, values) in enumerate(accuracy.items()):
-        values = check_array(values, f"accuracy[{name!r}]", ndim=2, axes="(sizes, runs)")
-        if values.shape[0] != len(sizes):
-            raise ValueError(f"accuracy[{name!r}] must have one row per size ({len(sizes)}), "
-                             f"got {values.shape[0]}")
-        intervals = [t_interval(row, level) for row in values]
-        mean = np.array([i.mean for i in intervals])
-        half = np.array([i.high - i.mean for i in intervals])
-        # a small sideways offset per model, so that overlapping bars stay readable
-        shown = np.array(sizes) * 1.04 ** (k - (len(accuracy) - 1) / 2)
-        ax.errorbar(shown, mean, yerr=half, label=name,
-                    color=SERIES_COLOURS[k % len(SERIES_COLOURS)], lw=2.5, capsize=5,
-                    ls=styles[k % len(styles)], marker=markers[k % len(markers)],
-                    markersize=9)
-        lines.append(f"{name} ({MARKER_NAMES[markers[k % len(markers)]]}): " + ", ".join(
-            f"{size} per class {i.mean:.3f} [{i.low:.3f}, {i.high:.3f}]"
-            for size, i in zip(sizes, intervals)))
+    for k, (name, results) in enumerate(comparisons.items()):
+        results = list(results)
+        p = list(adjusted_p.get(name, [])) if isinstance(adjusted_p, Mapping) else []
+        if len(results) != len(sizes) or len(p) != len(sizes):
+            raise ValueError(f"comparisons[{name!r}] and adjusted_p[{name!r}] must each have "
+                             f"one entry per size ({len(sizes)}), got {len(results)} and "
+                             f"{len(p)}")
+        colour, marker = SERIES_COLOURS[k % len(SERIES_COLOURS)], MARKERS[k % len(MARKERS)]
+        shown = np.array(sizes, dtype=float) * 1.04 ** (k - (len(comparisons) - 1) / 2)
+        mean = np.array([r.difference for r in results])
+        ax.errorbar(shown, mean, yerr=[mean - [r.low for r in results],
+                                       [r.high for r in results] - mean],
+                    color=colour, lw=2.5, capsize=5, ls=LINE_STYLES[k % len(LINE_STYLES)],
+                    label=name)
+        for x_, y_, q in zip(shown, mean, p):
+            ax.plot(x_, y_, marker=marker, markersize=11, color=colour,
+                    markerfacecolor=colour if q < 0.05 else "white", markeredgewidth=2.5)
+        lines.append(f"{name} ({MARKER_NAMES[marker]}): " + ", ".join(
+            f"{m} per class {r.difference:+.3f} [{r.low:+.3f}, {r.high:+.3f}], adjusted p "
+            f"{q:.3g}{' (filled)' if q < 0.05 else ''}" for m, r, q in zip(sizes, results, p)))
     ax.set_xscale("log")
     ax.set_xticks(sizes)
     ax.set_xticklabels([str(m) for m in sizes])
     ax.minorticks_off()
     ax.set_xlabel("training images per class (log scale)")
-    ax.set_ylabel(f"test accuracy (mean, {level:.0%} t-interval)")
+    runs = results[0].runs
+    ax.set_ylabel(f"{ylabel}\n(mean of {runs} runs, 95% interval)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], marker="o", color="grey", ls="none", markersize=11,
+                       markeredgewidth=2.5, label="filled: adjusted p < 0.05"),
+                Line2D([], [], marker="o", color="grey", markerfacecolor="white", ls="none",
+                       markersize=11, markeredgewidth=2.5, label="hollow: not found")]
+    _legend_below(ax, handles)
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
     return described(fig, (
-        f"Learning curve{f' {title!r}' if title else ''}: test accuracy (mean over "
-        f"{values.shape[1]} runs, {level:.0%} t-interval) against training images per class, "
-        f"on a log axis at " + ", ".join(str(s) for s in sizes)
-        + f". One line per model: {'; '.join(lines)}."))
+        f"Chart{f' {title!r}' if title else ''}: {ylabel} (mean of {runs} paired runs, with a "
+        f"95% bootstrap interval) against training images per class, on a log axis at "
+        + ", ".join(str(s) for s in sizes) + ", with a dashed line at 0; a filled marker "
+        f"where the adjusted p-value is below 0.05, a hollow one elsewhere. "
+        f"{'; '.join(lines)}."))
+
+
+def plot_change_map(mean_face: np.ndarray, change: np.ndarray, *, kernel_size: int,
+                    stride: int, title: str | None = None) -> Figure:
+    """Where a locally connected layer changed most, over the mean face it was trained on.
+
+    Left: the mean face. Right: the mean face in grey with the size of the
+    change at each output position painted over the centre of its window.
+
+    Parameters
+    ----------
+    mean_face : ndarray, shape (H, W)
+        Values in [0, 1].
+    change : ndarray, shape (H_out, W_out)
+        The size of the change at each output position (e.g. the mean of
+        :func:`course_utils.change_size_maps` over runs).
+    kernel_size, stride : int
+        The layer's (no padding), to place each position over its window.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from ..conv.geometry import conv_output_size
+
+    mean_face = check_array(mean_face, "mean_face", ndim=2, axes="(H, W)")
+    change = check_array(change, "change", ndim=2, axes="(H_out, W_out)")
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    stride = check_int(stride, "stride", minimum=1)
+    expected = tuple(conv_output_size(n, kernel_size, stride=stride, strict=False)
+                     for n in mean_face.shape)
+    if change.shape != expected:
+        raise ValueError(f"change must have one value per output position, shape {expected} "
+                         f"for a {mean_face.shape[0]}x{mean_face.shape[1]} image, kernel "
+                         f"{kernel_size} and stride {stride}; got {change.shape}")
+    # each position's window centre, in pixels: the map's cells are painted there
+    first, last = (kernel_size - 1) / 2, (kernel_size - 1) / 2 + stride * (np.array(expected) - 1)
+    extent = (first - stride / 2, last[1] + stride / 2, last[0] + stride / 2, first - stride / 2)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5.2))
+    axes[0].imshow(mean_face, cmap="gray", vmin=0, vmax=1)
+    axes[0].set_title("mean face", fontsize=15)
+    axes[1].imshow(mean_face, cmap="gray", vmin=0, vmax=1)
+    painted = axes[1].imshow(change, cmap="cividis", alpha=0.75, extent=extent,
+                             interpolation="nearest")
+    axes[1].set_title("size of the change (mean = 1)", fontsize=15)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if title:
+        fig.suptitle(title, fontsize=17, x=0.01, ha="left")
+    fig.tight_layout()
+    fig.colorbar(painted, ax=list(axes), fraction=0.03, pad=0.02)
+
+    def where(flat_index: int) -> str:
+        i, j = np.unravel_index(flat_index, change.shape)
+        return (f"row {i}, column {j} (window centred at pixel "
+                f"{first + stride * i:g}, {first + stride * j:g})")
+
+    order = np.argsort(change, axis=None, kind="stable")
+    rows = change.mean(axis=1)
+    return described(fig, (
+        f"{title + ': ' if title else ''}two panels. Left, the mean face, a "
+        f"{mean_face.shape[0]}x{mean_face.shape[1]} grey-level image. Right, the same face in "
+        f"grey with a {change.shape[0]}x{change.shape[1]} map painted over it, one cell per "
+        f"output position of a {kernel_size}x{kernel_size} window at stride {stride}, from dark "
+        f"blue (small) to yellow (large), values {change.min():.2f} to {change.max():.2f}. "
+        f"Largest: {change.flat[order[-1]]:.2f} at {where(order[-1])}; smallest: "
+        f"{change.flat[order[0]]:.2f} at {where(order[0])}. Mean of each row of the map, top "
+        f"to bottom: " + ", ".join(f"{value:.2f}" for value in rows) + "."))

@@ -39,6 +39,6 @@ NOTEBOOKS = (
     Notebook(1, "01_conv_arithmetic.ipynb", "Conv arithmetic: how big is the output?", 75),
     Notebook(2, "02_padding_5x5_grid.ipynb", "Padding on the 5x5 grid", 75),
     Notebook(3, "03_parameter_sharing.ipynb", "Parameter sharing: AlexNet conv1 counted", 90),
-    Notebook(4, "04_locally_connected_faces.ipynb", "Locally connected layers for centred faces", 80),
+    Notebook(4, "04_locally_connected_faces.ipynb", "Locally connected layers for centred faces", 85),
     Notebook(5, "05_mnist_counts.ipynb", "MNIST counts: a ConvNet, layer by layer", 85),
 )

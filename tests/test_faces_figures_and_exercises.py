@@ -110,9 +110,9 @@ def test_progress_bar_is_silent_outside_jupyter():
 
 # Right answers counted by hand for 4 filters of 5x5 on 25x25 grey faces: a 21x21 output.
 RIGHT_ANSWERS = {
-    check_local_params: 45_864,        # 21*21 positions * 4 filters * (25 weights + 1 bias)
-    check_local_macs: 44_100,          # 21*21*4 outputs * 25 products
-    check_bigger_faces_weights: 211_600,  # 50x50 faces: 46*46*4*25
+    check_local_params: 5_760,         # 12*12 positions * 4 filters * (9 weights + 1 bias)
+    check_local_macs: 5_184,           # 12*12*4 outputs * 9 products
+    check_bigger_faces_weights: 22_500,  # 51x51 faces: (51 - 3) / 2 + 1 = 25; 25*25*4*9
 }
 
 
@@ -125,18 +125,21 @@ def test_right_answers_in_any_numeric_type(capsys, checker, kind):
 @pytest.mark.parametrize(
     "checker, answer, hint",
     [
-        (check_local_params, 44_100, "those are the weights"),
-        (check_local_params, 25 * 25 * 4 * 26, "the output is 21x21"),
-        (check_local_params, 104, "convolution of the same shape"),
-        (check_local_params, 49_394, "whole model, readout included"),
-        (check_local_params, 1_764, "number of neurons"),
-        (check_local_macs, 1_764, "number of outputs"),
-        (check_local_macs, 45_864, "parameter count"),
-        (check_local_macs, 100, "every output position"),
-        (check_bigger_faces_weights, 176_400, "not quite four times"),
-        (check_bigger_faces_weights, 220_064, "biases too"),
-        (check_bigger_faces_weights, 250_000, "the output is 46x46"),
-        (check_bigger_faces_weights, 100, "do not grow"),
+        (check_local_params, 5_184, "those are the weights"),
+        (check_local_params, 25 * 25 * 4 * 10, "the output is 12x12"),
+        (check_local_params, 23 * 23 * 4 * 10, "the layer at stride 1"),
+        (check_local_params, 40, "convolution of the same shape"),
+        (check_local_params, 6_914, "whole model, readout included"),
+        (check_local_params, 576, "number of neurons"),
+        (check_local_macs, 576, "number of outputs"),
+        (check_local_macs, 5_760, "parameter count"),
+        (check_local_macs, 36, "every output position"),
+        (check_local_macs, 23 * 23 * 4 * 9, "the layer at stride 1"),
+        (check_bigger_faces_weights, 4 * 5_184, "not quite four times"),
+        (check_bigger_faces_weights, 25_000, "biases too"),
+        (check_bigger_faces_weights, 51 * 51 * 4 * 9, "the output is 25x25"),
+        (check_bigger_faces_weights, 49 * 49 * 4 * 9, "the layer at stride 1"),
+        (check_bigger_faces_weights, 36, "do not grow"),
     ],
 )
 def test_common_slips_get_their_own_hint(capsys, checker, answer, hint):

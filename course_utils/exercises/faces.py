@@ -17,15 +17,22 @@ from .write_it import Case, Mistake, WriteIt, small_ints, write_it_checker
 __all__ = ["check_bigger_faces_weights", "check_local_macs", "check_local_params",
            "check_locally_connected"]
 
-#: The locally connected layer of notebook 04: 4 filters of 5x5 on 25x25 grey faces.
-LOCAL_LAYER_EXERCISE = {"size": 25, "in_channels": 1, "filters": 4, "kernel_size": 5}
+#: The locally connected layer of notebook 04: 4 filters of 3x3 at stride 2 on 25x25 grey faces.
+LOCAL_LAYER_EXERCISE = {"size": 25, "in_channels": 1, "filters": 4, "kernel_size": 3,
+                        "stride": 2}
 
 
 def _local_layer(size: int | None = None) -> tuple[int, int, int, int, int]:
     e = LOCAL_LAYER_EXERCISE
     size = e["size"] if size is None else size
-    out = conv_output_size(size, e["kernel_size"])
+    out = conv_output_size(size, e["kernel_size"], stride=e["stride"])
     return size, out, e["in_channels"], e["filters"], e["kernel_size"]
+
+
+def _without_stride(size: int | None = None) -> int:
+    """The output width a learner gets who forgets the stride."""
+    e = LOCAL_LAYER_EXERCISE
+    return conv_output_size(e["size"] if size is None else size, e["kernel_size"])
 
 
 @checker(read=read_whole_number)
@@ -37,8 +44,13 @@ def check_local_params(value: int) -> str:
     add_hint(hints, locally_connected_params(c, f, k, out, bias=False),
               "those are the weights; every position has its own bias for each filter too.")
     add_hint(hints, locally_connected_params(c, f, k, size),
-              f"the output is {out}x{out}, not {size}x{size}: a {k}x{k} window fits "
-              f"{out} times across {size} pixels without padding.")
+              f"the output is {out}x{out}, not {size}x{size}: a {k}x{k} window at stride "
+              f"{LOCAL_LAYER_EXERCISE['stride']} fits {out} times across {size} pixels without "
+              "padding.")
+    add_hint(hints, locally_connected_params(c, f, k, _without_stride()),
+              f"that is the layer at stride 1 ({_without_stride()}x{_without_stride()} "
+              f"positions); at stride {LOCAL_LAYER_EXERCISE['stride']} the output is "
+              f"({size} - {k}) / {LOCAL_LAYER_EXERCISE['stride']} + 1 = {out} wide.")
     add_hint(hints, conv_params(c, f, k), "that is the convolution of the same shape; the "
               "locally connected layer has a filter for every output position.")
     add_hint(hints, expected + (f * out * out) * 2 + 2,
@@ -65,6 +77,9 @@ def check_local_macs(value: int) -> str:
               "its own products.")
     add_hint(hints, f * out * out, "that is the number of outputs; each is a sum of "
               f"{k}x{k}x{c} products.")
+    add_hint(hints, locally_connected_macs(c, f, k, _without_stride()),
+              f"that is the layer at stride 1; at stride {LOCAL_LAYER_EXERCISE['stride']} "
+              f"there are {out}x{out} positions, not {_without_stride()}x{_without_stride()}.")
     return count_verdict(
         value, expected, hints,
         f"{out}x{out}x{f} outputs, each a sum of {k}x{k}x{c} products = {expected:,}: the same "
@@ -74,23 +89,27 @@ def check_local_macs(value: int) -> str:
 
 
 #: Exercise 3: the same layer on faces of this size.
-BIGGER_FACES = 50
+BIGGER_FACES = 51
 
 
 @checker(read=read_whole_number)
 def check_bigger_faces_weights(value: int) -> str:
-    """Exercise 3: weights (no biases) of the locally connected layer on 50x50 faces."""
+    """Exercise 3: weights (no biases) of the locally connected layer on 51x51 faces."""
     size, out, c, f, k = _local_layer(BIGGER_FACES)
     expected = locally_connected_params(c, f, k, out, bias=False)
     _, small_out, *_ = _local_layer()
     hints: dict[int, str] = {}
     add_hint(hints, locally_connected_params(c, f, k, out),
               "that counts the biases too; the question asks for weights only.")
+    stride = LOCAL_LAYER_EXERCISE["stride"]
     add_hint(hints, 4 * locally_connected_params(c, f, k, small_out, bias=False),
-              f"not quite four times the 25x25 count: the output is {size} - {k} + 1 = {out} "
-              f"wide, not 2 x {small_out}.")
+              f"not quite four times the 25x25 count: the output is ({size} - {k}) / {stride} "
+              f"+ 1 = {out} wide, not 2 x {small_out}.")
     add_hint(hints, locally_connected_params(c, f, k, size, bias=False),
               f"the output is {out}x{out}, not {size}x{size}.")
+    add_hint(hints, locally_connected_params(c, f, k, _without_stride(size), bias=False),
+              f"that is the layer at stride 1 ({_without_stride(size)} positions a side); at "
+              f"stride {stride} the output is ({size} - {k}) / {stride} + 1 = {out} wide.")
     add_hint(hints, conv_params(c, f, k, bias=False),
               "that is the convolution, whose weights do not grow with the image.")
     return count_verdict(

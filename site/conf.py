@@ -78,6 +78,8 @@ html_baseurl = SETTINGS["site-url"]
 html_copy_source = True
 html_sourcelink_suffix = ""
 html_last_updated_fmt = None
+# light or dark as the reader's system says (unset, the theme's script logs an error)
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "repository_url": code_host_url(SETTINGS["repository"]),
     "repository_branch": "HEAD",

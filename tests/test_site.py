@@ -235,11 +235,13 @@ class OpenPage:
         """The names Chromium's accessibility tree gives the elements of ``role``."""
         session = self.page.context.new_cdp_session(self.page)
         try:
-            tree = session.send("Accessibility.getFullAXTree")["nodes"]
+            document = session.send("DOM.getDocument")["root"]["nodeId"]
+            found = session.send("Accessibility.queryAXTree",
+                                 {"nodeId": document, "role": role})["nodes"]
         finally:
             session.detach()
-        return [node.get("name", {}).get("value", "") for node in tree
-                if node.get("role", {}).get("value") == role and not node.get("ignored")]
+        return [node.get("name", {}).get("value", "") for node in found
+                if not node.get("ignored")]
 
     def links(self, selector: str = "a[href]") -> list[str]:
         return self.page.locator(selector).evaluate_all("links => links.map(a => a.href)")

@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -166,8 +167,6 @@ class LocalImagesAndRepositoryLinks(SphinxTransform):
                                    self.env.docname, uri, location=image)
                     continue
                 image["uri"] = "/" + LOCAL_IMAGES[uri]  # from the source folder (the repository)
-        from sphinx import addnodes
-
         for node in list(self.document.findall(addnodes.download_reference)) + [
                 node for node in self.document.findall(addnodes.pending_xref)
                 if node.get("refdomain") == "doc" and node.get("reftype") == "myst"
@@ -204,10 +203,6 @@ def visit_solution(self, node: solution) -> None:
 
 def depart_solution(self, node: solution) -> None:
     self.body.append("</details>\n")
-
-
-def is_notebook(app: Sphinx, docname: str) -> bool:
-    return str(app.env.doc2path(docname)).endswith(".ipynb")
 
 
 def saved_widget_state(path: Path) -> dict:
@@ -260,8 +255,7 @@ def decorate(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Solutions closed, explorer captions and the run-it line, once references are resolved."""
     repository = course_settings()["repository"]
     source = str(Path(app.env.doc2path(docname)).relative_to(app.srcdir).as_posix())
-    notebook = source.endswith(".ipynb")
-    state = saved_widget_state(ROOT / source) if notebook else {}
+    state = saved_widget_state(ROOT / source) if source.endswith(".ipynb") else {}
     for cell in list(doctree.findall(nodes.container)):
         if cell.get("nb_element") != "cell_code":
             continue
@@ -271,7 +265,7 @@ def decorate(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             cell.replace_self(wrapper)
             wrapper.append(cell)
             continue
-        for raw in cell.findall(nodes.raw):
+        for raw in list(cell.findall(nodes.raw)):
             match = re.search(r'<script type="' + re.escape(WIDGET_VIEW) + r'">(.*?)</script>',
                               raw.astext(), re.S)
             if match and is_explorer(state, json.loads(match.group(1))["model_id"]):
@@ -281,9 +275,10 @@ def decorate(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 caption += nodes.Text(" or run it on your computer with ")
                 caption += nodes.literal("", "make lab")
                 caption += nodes.Text(".")
-                output = raw.parent
-                while output.get("nb_element") != "cell_code_output":
-                    output = output.parent
+                # below the output that holds the snapshot, inside its cell
+                output = next(node for node in cell.findall(nodes.container)
+                              if node.get("nb_element") == "cell_code_output"
+                              and raw in node.findall(nodes.raw))
                 output.parent.insert(output.parent.index(output) + 1, caption)
     # the run-it line, just below the page's title
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -292,8 +287,7 @@ def decorate(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if section is None:
         doctree.insert(0, line)
     else:
-        section.insert(section.index(section[0]) + 1 if isinstance(section[0], nodes.title)
-                       else 0, line)
+        section.insert(1 if isinstance(section[0], nodes.title) else 0, line)
 
 
 # --------------------------------------------------------------------------

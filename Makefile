@@ -6,13 +6,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8888
+SITE_PORT ?= 8000
 COURSE := $(PYTHON) tools/course.py --venv $(VENV)
 
-.PHONY: help lab test execute slides handouts student bench original venv clean-venv check-wheels
+.PHONY: help lab test execute slides handouts student bench site site-serve original venv clean-venv check-wheels
 
 help:
 	@$(COURSE) --help
-	@echo "Options: make lab PORT=8899; make PYTHON=python3.12 venv; make bench BENCH_ARGS=--quick; make original NOTEBOOK=02"
+	@echo "Options: make lab PORT=8899; make PYTHON=python3.12 venv; make bench BENCH_ARGS=--quick; make site-serve SITE_PORT=8001; make original NOTEBOOK=02"
 
 lab:
 	@$(COURSE) --port $(PORT) lab
@@ -37,6 +38,14 @@ student:
 # PyTorch is an optional peer: $(VENV)/bin/pip install torch==2.13.0 adds it to the next run.
 bench:
 	@$(COURSE) bench $(BENCH_ARGS)
+
+# The course website in build/site/html, built offline from the committed notebooks (docs/website.md).
+site:
+	@$(COURSE) site
+
+# The same, then served on http://127.0.0.1:$(SITE_PORT)/ (this machine only) until Ctrl+C.
+site-serve:
+	@$(COURSE) --port $(SITE_PORT) site-serve
 
 venv:
 	@$(COURSE) venv

@@ -97,7 +97,7 @@ _spec.loader.exec_module(nbval_determinism)
 #: one worker, in this order) a worker that finishes early takes the many short files,
 #: and no worker is left with a long one at the end.
 SLOW_FIRST = ("tests/test_browser.py::test_every_link", "tests/test_slides_live_fit.py",
-              "tests/test_browser.py::test_notebook_runs", "notebooks/04", "notebooks/05",
+              "tests/test_site.py", "tests/test_browser.py::test_notebook_runs", "notebooks/04", "notebooks/05",
               "tests/test_slides_fit.py", "tests/test_slides_offline.py", "tests/test_handouts.py",
               "tests/test_summary.py", "tests/test_browser.py", "tests/test_exercises_verdict.py",
               "tests/test_setup.py", "tests/test_determinism.py", "notebooks/03", "notebooks/02",

@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Written by `{command}` (`benchmarks/run.py`) on "
         f"{datetime.date.today().isoformat()}, in {(time.perf_counter() - started) / 60:.1f} "
         "minutes. Re-run it to measure your own machine; ",
-        "see the README's section *How fast is it?* for what the numbers mean.",
+        "see [How fast is it?](../docs/performance.md) for what the numbers mean.",
         "",
         "## Machine and versions",
         "",

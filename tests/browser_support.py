@@ -194,7 +194,8 @@ class LabServer:
 
 # --------------------------------------------------------------------------
 # axe-core: no serious or critical violation from the course's content
-# (in JupyterLab: tests/test_browser.py; in the decks: tests/test_slides_offline.py)
+# (in JupyterLab: tests/test_browser.py; in the decks: tests/test_slides_offline.py;
+# on the website: tests/test_site.py)
 # --------------------------------------------------------------------------
 
 AXE_RECORD = ROOT / "test-artifacts" / "axe"
@@ -208,30 +209,36 @@ SERIOUS = ("serious", "critical")
 # those are listed on their own, as the widget library's, like JupyterLab's.
 COURSE_CONTENT = ".jp-RenderedMarkdown, .jp-MarkdownOutput, .jp-OutputArea-output"
 WIDGET_LIBRARY = ".widget-slider, .widget-play"
-WHOSE_NODE = """([selectors, content, library]) => selectors.map(s => {
+WHOSE_NODE = """([selectors, content, library, host]) => selectors.map(s => {
   const node = document.querySelector(s);
-  if (!node || !node.closest(content)) return 'host';
+  if (!node || !node.closest(content) || (host && node.closest(host))) return 'host';
   return node.closest(library) ? 'ipywidgets' : 'course'; })"""
 
 
-def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
+def axe_violations(page, where: str, content: str = COURSE_CONTENT, host: str = "",
+                   rules: tuple[str, ...] = ()) -> tuple[list[str], dict[str, int]]:
     """Run axe-core on ``page``: (the course's serious or critical violations, the others by rule).
 
     Each violating element is the course's when it lies in the notebook's
-    content (:data:`COURSE_CONTENT`), ipywidgets' when it is one of that
-    library's own controls in an explorer (:data:`WIDGET_LIBRARY`), else the
-    host's (JupyterLab's, or the deck template's). All are written to
-    ``test-artifacts/axe/``.
+    content (``content``, by default :data:`COURSE_CONTENT`) and not in a part
+    the host page adds there (``host``: a CSS selector, e.g. a theme's heading
+    anchors), ipywidgets' when it is one of that library's own controls in an
+    explorer (:data:`WIDGET_LIBRARY`), else the host's (JupyterLab's, the deck
+    template's or the website theme's). ``rules``: axe-core rules to run on top
+    of its defaults (experimental ones are off unless named). All are written
+    to ``test-artifacts/axe/``.
     """
     from axe_playwright_python.sync_playwright import Axe
 
     # axe.run is awaited in the page with a deadline (Playwright's evaluate has none, and
     # a run that never settles would hang the test for good instead of failing it)
     page.evaluate(Axe().axe_script)
-    page.evaluate("""() => { window.courseAxe = undefined;
-        axe.run(document, {resultTypes: ['violations']}).then(
+    page.evaluate("""(rules) => { window.courseAxe = undefined;
+        const options = {resultTypes: ['violations'], rules: {}};
+        for (const rule of rules) options.rules[rule] = {enabled: true};
+        axe.run(document, options).then(
             results => { window.courseAxe = results; },
-            error => { window.courseAxe = {error: String(error)}; }); }""")
+            error => { window.courseAxe = {error: String(error)}; }); }""", list(rules))
     page.wait_for_function("() => window.courseAxe !== undefined", timeout=AXE_SECONDS * 1000,
                            polling=500)
     results = page.evaluate("() => window.courseAxe")
@@ -240,7 +247,7 @@ def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
     for violation in results["violations"]:
         targets = [node["target"][-1] if isinstance(node["target"][-1], str)
                    else node["target"][-1][-1] for node in violation["nodes"]]
-        owners = page.evaluate(WHOSE_NODE, [targets, COURSE_CONTENT, WIDGET_LIBRARY])
+        owners = page.evaluate(WHOSE_NODE, [targets, content, WIDGET_LIBRARY, host])
         for node, owner in zip(violation["nodes"], owners):
             if owner == "course":
                 course.append(f"{violation['id']} ({violation['impact']}): {node['html'][:160]}")
@@ -252,8 +259,8 @@ def axe_violations(page, where: str) -> tuple[list[str], dict[str, int]]:
     with open(AXE_RECORD / f"{where}.txt", "w") as record:
         record.write(f"axe-core on {where}\ncourse content:\n")
         record.writelines(f"  {line}\n" for line in course)
-        record.write("not the course's (ipywidgets' own controls; JupyterLab or the deck "
-                     "template), elements per rule:\n")
+        record.write("not the course's (ipywidgets' own controls; JupyterLab, the deck "
+                     "template or the website's theme), elements per rule:\n")
         record.writelines(f"  {rule}: {n}, e.g. {examples[rule]}\n"
                           for rule, n in sorted(others.items()))
     serious = [line for line in course if any(f"({level})" in line for level in SERIOUS)]

@@ -99,7 +99,7 @@ def test_install_creates_then_installs_the_course_and_its_lab_settings():
     assert commands == [
         ["/usr/bin/python3", "-m", "venv", "v"],
         [str(Path("v/Scripts/python.exe")), "-m", "pip", "install",
-         "--disable-pip-version-check", "-e", ".[test]", "./lab-settings"],
+         "--disable-pip-version-check", "-e", ".[test,site]", "./lab-settings"],
     ]
     again = course.install_commands(Path("v"), "/usr/bin/python3", create=False, os_name="posix")
     assert again == [commands[1][:0] + [str(Path("v/bin/python"))] + commands[1][1:]]
@@ -118,6 +118,8 @@ def test_each_target_runs_the_same_tool_make_used_to():
         "bench": [[str(venv_py), "benchmarks/run.py", "-x"]],
         "original": [[base, "tools/original_notebook.py", "-x"]],
         "check-wheels": [[base, "tools/check_wheels.py", "-x"]],
+        "site": [[str(venv_py), "tools/build_site.py", "-x"]],
+        "site-serve": [[str(venv_py), "tools/build_site.py", "--serve", "--port", "8899", "-x"]],
         "venv": [],
     }
     for target, commands in expected.items():
@@ -155,6 +157,19 @@ def test_make_handouts_calls_the_script_and_writes_into_the_ignored_handouts_fol
                          env={k: v for k, v in os.environ.items()
                               if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}).stdout
     assert "tools/course.py --venv .venv handouts" in dry
+
+
+def test_make_site_and_site_serve_call_the_script_in_the_environment():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^site:\n\t@\$\(COURSE\) site$", makefile, re.M), makefile
+    assert re.search(r"^site-serve:\n\t@\$\(COURSE\) --port \$\(SITE_PORT\) site-serve$",
+                     makefile, re.M), makefile
+    assert {"site", "site-serve"} <= set(course.HELP) & set(course.VENV_TARGETS)
+    # the website is served on this machine only, on its own port unless told otherwise
+    venv_py = Path(".venv/bin/python")
+    assert course.target_commands("site-serve", venv_py, "py", cores=2) == [
+        [str(venv_py), "tools/build_site.py", "--serve", "--port", "8000"]]
+    assert course.target_commands("lab", venv_py, "py", cores=2)[0][-2:] == ["--port", "8888"]
 
 
 def test_the_environment_is_rebuilt_when_what_it_is_built_from_changes(tmp_path):
@@ -226,8 +241,10 @@ def test_the_wheel_check_reads_every_pin_of_pyproject():
     project = tomllib.loads(PYPROJECT)["project"]
     pins = check_wheels.read_pins(PYPROJECT)
     assert pins["runtime"] == project["dependencies"]
-    assert pins["test"] == [d.split(";")[0].strip() for d in project["optional-dependencies"]
-                            ["test"]]
+    for extra in ("test", "site"):
+        assert pins[extra] == [d.split(";")[0].strip() for d in project["optional-dependencies"]
+                               [extra]]
+    assert set(pins) == {"runtime", *project["optional-dependencies"]}
     with pytest.raises(ValueError, match="not pinned exactly"):
         check_wheels.read_pins('dependencies = [\n "numpy>=2",\n]\ntest = []\n')
 

@@ -90,11 +90,11 @@ def test_the_minutes_add_up_to_the_stated_time(entry):
         f"{entry.filename}: the notes' minutes add up to {core}, the notebook says {entry.minutes}")
 
 
-def test_the_readme_gives_each_lecture_the_minutes_of_its_notes():
-    """The README's teaching table says how long each lecture takes: its notes' minutes."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_teaching_page_gives_each_lecture_the_minutes_of_its_notes():
+    """The teaching page's table says how long each lecture takes: its notes' minutes."""
+    page = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (\d) \| (\d+) min(?: \(\+(\d+) optional\))? \| (\d+) min \|",
-                      readme, re.M)
+                      page, re.M)
     assert len(rows) == len(NOTEBOOKS), rows
     for (number, lecture, optional, self_study), entry in zip(rows, NOTEBOOKS):
         core, going_further = lecture_minutes(read(entry.filename))

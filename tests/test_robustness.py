@@ -125,8 +125,11 @@ def test_nothing_in_the_course_reaches_for_the_network():
                 modules = [node.module]
             found += [f"{name}: imports {m}" for m in modules
                       if m.split(".")[0] in NETWORK_MODULES]
-    # The maintainers' fetch tools run once, by hand, to build the shipped files.
-    allowed = {"tools/fetch_mnist_subset.py", "tools/fetch_slide_assets.py"}
+    # The maintainers' fetch tools run once, by hand, to build the shipped files; the
+    # website's tool serves the built pages on 127.0.0.1 (make site-serve) and fetches
+    # nothing (tests/test_site.py checks where it listens).
+    allowed = {"tools/fetch_mnist_subset.py", "tools/fetch_slide_assets.py",
+               "tools/build_site.py"}
     found = [line for line in found if line.split(":")[0] not in allowed]
     assert not found, found
     shell = [name for name, source in course_sources().items() if SHELL_DOWNLOAD.search(source)]
@@ -352,17 +355,17 @@ def test_make_original_without_git_history_says_what_to_do(tmp_path):
     assert [p.name for p in (tmp_path / "notebooks").iterdir()] == [NOTEBOOKS[0].filename]
 
 
-def test_the_readme_says_how_to_get_a_clean_copy_and_keep_yours():
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Start a notebook afresh", 1)[1].split("\n## ", 1)[0]
+def test_the_learners_page_says_how_to_get_a_clean_copy_and_keep_yours():
+    page = (ROOT / "docs" / "learning.md").read_text()
+    section = page.split("## Start a notebook afresh", 1)[1].split("\n## ", 1)[0]
     assert "make original NOTEBOOK=02" in section
     assert "git show origin/main:notebooks/" in section
     assert "git checkout" in section and "discards" in section  # the command to avoid, and why
 
 
-def test_the_readme_has_a_security_note_for_shared_servers():
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Running it for a class: security", 1)[1].split("\n## ", 1)[0]
+def test_the_class_page_has_a_security_note_for_shared_servers():
+    page = (ROOT / "docs" / "running-a-class.md").read_text()
+    section = page.split("## Security", 1)[1].split("\n## ", 1)[0]
     for point in ("127.0.0.1", "token", "JupyterHub", "root", "runs code", "allow_pickle=False",
                   "offline", "Binder"):
         assert point in section, f"the security note does not cover {point!r}"

@@ -118,8 +118,8 @@ def test_ci_installs_chromium_requires_the_browser_and_runs_the_readme_test_comm
 
 def test_every_make_target_runs_tools_course_py():
     # make and `python tools/course.py` are one route: the Makefile only hands over
-    targets = ["lab", "test", "execute", "slides", "handouts", "student", "bench", "venv",
-               "original",
+    targets = ["lab", "test", "execute", "slides", "handouts", "student", "bench", "site",
+               "site-serve", "venv", "original",
                "clean-venv", "check-wheels"]
     # --no-print-directory: under `make test` this make is a sub-make, which would
     # otherwise announce "Entering directory" around its lines.
@@ -127,8 +127,8 @@ def test_every_make_target_runs_tools_course_py():
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     dry = [line.strip() for line in dry]
     assert dry == [f"python3 tools/course.py --venv .venv {arg}" for arg in (
-        "--port 8888 lab", "test", "execute", "slides", "handouts", "student", "bench", "venv",
-        "original 02",
+        "--port 8888 lab", "test", "execute", "slides", "handouts", "student", "bench", "site",
+        "--port 8000 site-serve", "venv", "original 02",
         "clean-venv", "check-wheels")], dry
     course = load_tool("course")
     assert set(targets) == set(course.HELP)
@@ -153,15 +153,32 @@ def test_readme_has_the_two_commands_the_badge_and_the_index():
         )
         assert line, f"README does not list {notebook.filename}"
         assert f"{notebook.minutes} min" in line, f"README gives no time for {notebook.filename}"
-    for heading in ("Troubleshooting", "Licence", "Credits"):
-        assert re.search(rf"^## .*{heading}", readme, re.M), f"README has no {heading} section"
+    # what moved out of the README is on a page it links to, in a section of its own
+    for heading, page in (("Troubleshooting", "docs/learning.md"), ("Licence", "docs/credits.md"),
+                          ("Credits", "docs/credits.md")):
+        assert f"]({page})" in readme, f"README does not link to {page}"
+        assert re.search(rf"^## .*{heading}", (ROOT / page).read_text(), re.M), (
+            f"{page} has no {heading} section")
 
 
-def test_readme_links_to_files_that_exist_or_are_planned():
+def test_the_readme_reads_in_one_screen():
+    """What the course is, the notebooks and the two commands first; the rest is linked."""
     readme = (ROOT / "README.md").read_text()
+    headings = re.findall(r"^## (.+)$", readme, re.M)
+    assert headings[:2] == ["The course", "Two commands"], headings
+    assert len(readme.splitlines()) <= 60 and len(readme.encode()) <= 6_000, (
+        f"README.md: {len(readme.splitlines())} lines, {len(readme.encode())} bytes; move "
+        "material for instructors and maintainers to a page of docs/ and link it")
+    assert len(re.findall(r"\]\(docs/[\w.-]+\.md\)", readme)) >= 5
+
+
+def test_readme_and_docs_link_to_files_that_exist_or_are_planned():
     planned = {f"notebooks/{n.filename}" for n in NOTEBOOKS}
-    for target in re.findall(r"\]\(((?!https?://|#)[^)]+)\)", readme):
-        assert (ROOT / target).exists() or target in planned, f"README links to missing {target}"
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(((?!https?://|#)[^)#]+)(?:#[^)]*)?\)", page.read_text()):
+            path = (page.parent / target).resolve()
+            assert path.exists() or str(path.relative_to(ROOT)) in planned, (
+                f"{page.relative_to(ROOT)} links to missing {target}")
 
 
 # --------------------------------------------------------------------------

@@ -52,15 +52,21 @@ PLATFORMS = {
 }
 
 
-def read_pins(pyproject_text, groups=("runtime", "test")):
-    """``{"runtime": ["numpy==2.3.5", ...], "test": [...]}``: every exact pin, markers dropped.
+#: The groups of pins: the course's own, and the extras `make venv` installs with it.
+GROUPS = ("runtime", "test", "site")
 
-    A regular expression over the two arrays keeps this standard-library-only
-    on every Python (tests/test_wheel_check.py compares it with tomllib).
+
+def read_pins(pyproject_text, groups=GROUPS):
+    """``{"runtime": ["numpy==2.3.5", ...], "test": [...], "site": [...]}``: every exact pin,
+    markers dropped.
+
+    A regular expression over the arrays keeps this standard-library-only
+    on every Python (tests/test_course_script.py compares it with tomllib).
     """
     arrays = {
         "runtime": re.search(r"^dependencies\s*=\s*\[(.*?)\]", pyproject_text, re.M | re.S),
         "test": re.search(r"^test\s*=\s*\[(.*?)\]", pyproject_text, re.M | re.S),
+        "site": re.search(r"^site\s*=\s*\[(.*?)\]", pyproject_text, re.M | re.S),
     }
     found = {}
     for group in groups:
@@ -119,11 +125,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=4, help="pip calls at once (default 4)")
     parser.add_argument("--runtime-only", action="store_true",
-                        help="only the course's runtime pins, not the test pins")
+                        help="only the course's runtime pins, not the test and site pins")
     args = parser.parse_args(argv)
     text = PYPROJECT.read_text(encoding="utf-8")
     pythons = supported_pythons(text)
-    groups = ("runtime",) if args.runtime_only else ("runtime", "test")
+    groups = ("runtime",) if args.runtime_only else GROUPS
     pins = [pin for group in groups for pin in read_pins(text, groups)[group]]
     start = time.perf_counter()
     jobs = {(python, platform): None for python in pythons for platform in PLATFORMS}

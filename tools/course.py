@@ -30,7 +30,10 @@ PYPROJECT = ROOT / "pyproject.toml"
 STAMP_NAME = ".course-installed"
 
 #: Targets that run inside the course's virtual environment (created on first use).
-VENV_TARGETS = ("venv", "lab", "test", "execute", "slides", "handouts", "student", "bench")
+VENV_TARGETS = ("venv", "lab", "test", "execute", "slides", "handouts", "student", "bench",
+                "site", "site-serve")
+#: The port each serving target listens on, on 127.0.0.1, unless --port says otherwise.
+DEFAULT_PORTS = {"lab": 8888, "site-serve": 8000}
 #: Every target; `make help` and `python tools/course.py --help` list the same ones.
 HELP = {
     "lab": "install the course into .venv (first time only) and start JupyterLab",
@@ -40,6 +43,8 @@ HELP = {
     "handouts": "print every deck to a PDF in handouts/: a page per slide, notes after it",
     "student": "write student/: copies of the notebooks without solutions, for a graded class",
     "bench": "time the layers against scipy/PyTorch and the notebooks; writes benchmarks/RESULTS.md",
+    "site": "build the course website into build/site/html, offline, from the committed notebooks",
+    "site-serve": "build the website, then serve it on http://127.0.0.1:8000/ until Ctrl+C",
     "original": "a clean copy of a notebook beside yours (yours is kept), e.g. original 02",
     "venv": "only create .venv and install the course into it",
     "clean-venv": "remove .venv (your notebooks are never touched)",
@@ -159,14 +164,16 @@ def usable_cores():
     return os.cpu_count()
 
 
-def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=None):
+def target_commands(target, venv_py, base_python, extra=(), port=None, cores=None):
     """The command lines a target runs, once the environment is ready.
 
     ``venv_py`` is the course environment's interpreter; ``base_python`` the
     one running this script (for the targets that need no environment);
+    ``port`` the port of lab or site-serve (by default, :data:`DEFAULT_PORTS`);
     ``cores`` the usable CPU cores (by default, :func:`usable_cores`).
     """
     extra = list(extra)
+    port = DEFAULT_PORTS.get(target) if port is None else port
     workers = test_workers(usable_cores() if cores is None else cores)
     commands = {
         "venv": [],
@@ -180,6 +187,9 @@ def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=Non
         "handouts": [[str(venv_py), "tools/make_handouts.py"] + extra],
         "student": [[str(venv_py), "tools/make_student.py"] + extra],
         "bench": [[str(venv_py), "benchmarks/run.py"] + extra],
+        "site": [[str(venv_py), "tools/build_site.py"] + extra],
+        "site-serve": [[str(venv_py), "tools/build_site.py", "--serve", "--port", str(port)]
+                       + extra],
         "original": [[str(base_python), "tools/original_notebook.py"] + extra],
         "check-wheels": [[str(base_python), "tools/check_wheels.py"] + extra],
     }
@@ -187,12 +197,17 @@ def target_commands(target, venv_py, base_python, extra=(), port=8888, cores=Non
 
 
 def install_commands(venv, base_python, create, os_name=None):
-    """Create the environment (when ``create``) and install the course and its pins into it."""
+    """Create the environment (when ``create``) and install the course and its pins into it.
+
+    With the course come its ``test`` and ``site`` extras (pytest and the browser
+    tests; Sphinx for `make site`): every target runs in this one environment. The
+    course's own install (Binder's environment.yml, ``pip install .``) has neither.
+    """
     commands = [[str(base_python), "-m", "venv", str(venv)]] if create else []
     # lab-settings is a package of its own, installed normally: an editable
     # install would leave out its JupyterLab settings file (lab-settings/README.md)
     commands.append([str(venv_python(venv, os_name)), "-m", "pip", "install",
-                     "--disable-pip-version-check", "-e", ".[test]", "./lab-settings"])
+                     "--disable-pip-version-check", "-e", ".[test,site]", "./lab-settings"])
     return commands
 
 
@@ -262,7 +277,8 @@ def main(argv=None):
         epilog="\n".join("{:13s} {}".format(k, v) for k, v in HELP.items()),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--venv", default=".venv", help="the virtual environment (default .venv)")
-    parser.add_argument("--port", type=int, default=8888, help="lab: the port (default 8888)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="lab, site-serve: the port (default 8888, 8000)")
     parser.add_argument("target", choices=list(HELP))
     parser.add_argument("args", nargs=argparse.REMAINDER,
                         help="passed on: pytest's options for test, a notebook for original")

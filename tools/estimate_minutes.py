@@ -1,6 +1,6 @@
 """Estimate each notebook's working time by reading it as a learner would.
 
-The rule (the one the README states): about 200 words a minute for the
+The rule (the one docs/learning.md states): about 200 words a minute for the
 prose, 12 seconds a line to read and run the code (comment and blank lines
 not counted), 4 minutes an exercise (a visible cell that calls a checker),
 and half a minute a figure. Collapsed solution cells are not counted, and

@@ -64,6 +64,7 @@ from bench_notebooks import (  # noqa: E402
     temporary_folder,
     test_command,
 )
+from bench_side_by_side import measure_side_by_side, side_by_side_lines  # noqa: E402
 from timing import blas_description, blas_threads, cpu_name, memory_gib, usable_cores  # noqa: E402
 
 TARGETS = {  # operation -> (peer the target is measured against, largest median ratio)
@@ -402,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
         backward_profiles = [profile_conv2d_backward(case) for case in CONV_CASES]
         print("Profile of locally_connected2d")
         local_profiles = [profile_locally_connected(case) for case in LOCALLY_CONNECTED_CASES]
+        print("Runs side by side (notebook 04)")
+        side_by_side = measure_side_by_side()
         if not args.layers_only:
             print("Notebooks:")
             runs = run_notebooks(scratch)
@@ -508,6 +511,18 @@ def main(argv: list[str] | None = None) -> int:
         "rearranging the products alone.",
         "",
         *locally_connected_profile_lines(local_profiles),
+        "",
+        "## Runs side by side (notebook 04)",
+        "",
+        "Notebook 04 trains its four models in 280 runs. Each model's runs here: 10 runs of 80 "
+        "images in batches of 10, 96 updates each, trained one after another with `cu.train` "
+        "(float64, one small model at a time) and side by side with `cu.train_side_by_side` "
+        "(one array operation per step for every run), in float64 and in float32 as the "
+        "notebook trains. Before anything is timed, the float64 ways are checked to end with "
+        "the same weights (the last column: the largest difference, relative to the weights' "
+        "size); *Faster* is one after another over side by side in float32.",
+        "",
+        *side_by_side_lines(side_by_side),
         "",
     ]
     if args.layers_only:

@@ -298,3 +298,15 @@ def test_the_locally_connected_profile_compares_copies_with_products():
     assert made_up.backward_other == pytest.approx(0.001)
     row = bench_run.locally_connected_profile_lines([made_up])[-1]
     assert row.startswith(f"| {case.name} |") and "| 0.50 |" in row and row.endswith("| 0.75 |")
+
+
+def test_side_by_side_is_checked_against_one_after_another_before_it_is_timed():
+    import bench_side_by_side
+
+    results = bench_side_by_side.measure_side_by_side(runs=2, examples=20, batch=10, updates=4)
+    assert [r.model for r in results] == list(bench_side_by_side.notebook_models())
+    assert all(r.largest_difference < 1e-8 and r.runs == 2 and r.updates == 4 for r in results)
+    lines = bench_side_by_side.side_by_side_lines(results)
+    assert len(lines) == 2 + len(results) and lines[2].startswith("| shared, positional | 2 x 4 |")
+    with pytest.raises(ValueError, match="whole passes"):
+        bench_side_by_side.measure_side_by_side(runs=2, examples=20, batch=10, updates=3)

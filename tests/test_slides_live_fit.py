@@ -89,11 +89,6 @@ TOO_TALL = {
         "41 lines of code (four gradient checks) on their own",
     ("03_parameter_sharing.ipynb", "photo = cu.load_photograph(\"camera\")"):
         "22 lines of code, then a figure",
-    ("04_locally_connected_faces.ipynb", "x = images[:, None]  # (200, 1, 25, 25): one channel"):
-        "35 lines of code and 6 printed lines",
-    ("04_locally_connected_faces.ipynb", "# Same folds, start and settings, but no fixed budget"):
-        "53 lines of code (the pooled model trained to its plateau, then every model on the "
-        "49 shifted test sets), two printed tables and a figure",
     ("05_mnist_counts.ipynb", "figure = cu.plot_parameter_and_work_shares("):
         "24 lines of code, a figure and 5 printed lines",
     ("05_mnist_counts.ipynb", "conv_predicted = predictions[\"conv\"]"):

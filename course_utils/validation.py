@@ -271,6 +271,16 @@ def check_generator(value: object, name: str = "rng") -> np.random.Generator:
     return value
 
 
+def check_class_labels(value: object, name: str = "labels") -> np.ndarray:
+    """``value`` as a 1-D array of integer classes, or a ``TypeError`` naming it."""
+    __tracebackhide__ = True  # IPython and pytest skip this frame unless it is the one that raises
+    labels = np.asarray(value)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be a 1-D array of integer classes, got shape "
+                        f"{labels.shape} and dtype {labels.dtype}")
+    return labels
+
+
 def shape_text(shape: tuple[int, ...]) -> str:
     """``(1, 3, 5, 5)``: a shape as messages show it."""
     return "(" + ", ".join(str(n) for n in shape) + ")"

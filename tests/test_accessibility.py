@@ -153,7 +153,8 @@ def test_the_learning_curve_says_every_mean_and_interval():
     for size, row in zip([5, 40], runs):
         mean, low, high = cu.mean_interval(row)  # the bars are the notebook's intervals
         assert f"{size} per class {mean:.3f} [{low:.3f}, {high:.3f}]" in text, text
-    assert "mean of 5 runs, with a 95% bootstrap interval" in text and "locally connected" in text
+    assert "mean of 5 runs, with a 95% interval, the means a sign-flip test" in text
+    assert "locally connected" in text
 
 
 def test_the_paired_differences_say_which_were_found():

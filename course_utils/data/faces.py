@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..validation import check_int, is_pair
+from ..validation import check_class_labels, check_int, is_pair
 from .photos import scikit_image_data
 
 __all__ = [
@@ -195,10 +195,7 @@ def train_test_split(labels: np.ndarray, test_per_class: int, *, seed: int) -> t
     train_index, test_index : ndarray of int
         Indices into ``labels``, each sorted; together they hold every index once.
     """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must be a 1-D array of integer classes, got shape "
-                        f"{labels.shape} and dtype {labels.dtype}")
+    labels = check_class_labels(labels)
     test_per_class = check_int(test_per_class, "test_per_class", minimum=1)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     test = []
@@ -239,10 +236,7 @@ def stratified_folds(labels: np.ndarray, folds: int, *, seed: int
         ``(train_pool, test_index)`` for each fold: sorted indices into
         ``labels``, together holding every index once.
     """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must be a 1-D array of integer classes, got shape "
-                        f"{labels.shape} and dtype {labels.dtype}")
+    labels = check_class_labels(labels)
     folds = check_int(folds, "folds", minimum=2)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     tests: list[list[int]] = [[] for _ in range(folds)]

@@ -29,7 +29,14 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from ..data.faces import translate_images
-from ..validation import check_array, check_finite, check_int, check_number, check_sequence
+from ..validation import (
+    check_array,
+    check_class_labels,
+    check_finite,
+    check_int,
+    check_number,
+    check_sequence,
+)
 from .model import Sequential
 from .side_by_side import SideBySide, SideBySideHistory, train_side_by_side
 
@@ -98,10 +105,7 @@ def plan_runs(labels: np.ndarray, folds: Sequence[tuple[np.ndarray, np.ndarray]]
     list of Run
         Fold by fold, stream by stream.
     """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must be a 1-D array of integer classes, got shape "
-                        f"{labels.shape} and dtype {labels.dtype}")
+    labels = check_class_labels(labels)
     folds = check_sequence(folds, "folds", "(train_pool, test_index) pairs")
     streams = check_int(streams, "streams", minimum=1)
     validation_per_class = check_int(validation_per_class, "validation_per_class", minimum=1)
@@ -492,10 +496,7 @@ def uninformative_labels(labels: np.ndarray, runs: int, *, seed: int) -> np.ndar
     -------
     ndarray of int, shape (runs, N)
     """
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must be a 1-D array of integer classes, got shape "
-                        f"{labels.shape} and dtype {labels.dtype}")
+    labels = check_class_labels(labels)
     runs = check_int(runs, "runs", minimum=1)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     classes = np.unique(labels)

@@ -1,4 +1,4 @@
-"""Two models compared over paired runs: a sign-flip test, a bootstrap interval, Holm's correction.
+"""Two models compared over paired runs: a sign-flip test, the interval it gives, Holm's correction.
 
 An experiment trains both models in each of ``n`` runs, on the same data
 and the same batches, so the runs pair up: the difference of the two

@@ -257,7 +257,7 @@ def _intervals_text(labels: Sequence[str], intervals: Sequence[tuple[float, floa
 
 def _interval_lines(ax, xs: Sequence[float], values: Mapping[str, np.ndarray], labels:
                     Sequence[str], seed: int, spread: float = 1.0) -> list[str]:
-    """One line per model, mean over runs with its 95% bootstrap interval; their descriptions.
+    """One line per model, the mean over runs with its 95% interval; their descriptions.
 
     ``spread`` > 1 sets the models a little apart on a log axis, so that
     overlapping bars stay readable.
@@ -282,7 +282,7 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
                            *, title: str | None = None,
                            xlabel: str = "test faces shifted by ... pixels",
                            seed: int = 0) -> Figure:
-    """Test accuracy against shift, one line per model, with a 95% bootstrap interval over runs.
+    """Test accuracy against shift, one line per model, with a 95% interval over the runs.
 
     Parameters
     ----------
@@ -293,7 +293,9 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
     title : str, optional
     xlabel : str
     seed : int
-        Seed of the bootstrap (:func:`course_utils.mean_interval`).
+        Seed of :func:`course_utils.mean_interval`'s random sign patterns (beyond
+        16 runs): the error bars are the means a sign-flip test over the runs
+        does not reject.
 
     Returns
     -------
@@ -325,7 +327,8 @@ def plot_accuracy_by_shift(shifts: Sequence[int], accuracy: Mapping[str, np.ndar
     fig.tight_layout()
     return described(fig, (
         f"Line chart{f' {title!r}' if title else ''}: test accuracy (mean of {runs} runs, with "
-        f"a 95% bootstrap interval over the runs) against {xlabel}, at "
+        f"a 95% interval, the means a sign-flip test over the runs does not reject) against "
+        f"{xlabel}, at "
         + ", ".join(str(s) for s in shifts) + f". One line per model: {'; '.join(lines)}."))
 
 
@@ -342,8 +345,9 @@ def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray]
         Each model's test accuracy at every size, one column per run.
     title : str, optional
     seed : int
-        Seed of the bootstrap: the error bars are 95% percentile bootstrap
-        intervals of the mean over runs (:func:`course_utils.mean_interval`).
+        Seed of :func:`course_utils.mean_interval`'s random sign patterns (beyond
+        16 runs): the error bars are the 95% intervals of the mean over runs,
+        the means a sign-flip test over the runs does not reject.
 
     Returns
     -------
@@ -370,7 +374,8 @@ def plot_learning_curve(sizes: Sequence[int], accuracy: Mapping[str, np.ndarray]
     fig.tight_layout()
     return described(fig, (
         f"Learning curve{f' {title!r}' if title else ''}: test accuracy (mean of {runs} runs, "
-        f"with a 95% bootstrap interval over the runs) against training images per class, on "
+        f"with a 95% interval, the means a sign-flip test over the runs does not reject) "
+        f"against training images per class, on "
         f"a log axis at " + ", ".join(str(s) for s in sizes)
         + f". One line per model: {'; '.join(lines)}."))
 
@@ -449,7 +454,8 @@ def plot_paired_differences(sizes: Sequence[int], comparisons: Mapping[str, Sequ
     fig.tight_layout()
     return described(fig, (
         f"Chart{f' {title!r}' if title else ''}: {ylabel} (mean of {runs} paired runs, with a "
-        f"95% bootstrap interval) against training images per class, on a log axis at "
+        f"95% interval, the means a sign-flip test does not reject) against training images "
+        f"per class, on a log axis at "
         + ", ".join(str(s) for s in sizes) + ", with a dashed line at 0; a filled marker "
         f"where the adjusted p-value is below 0.05, a hollow one elsewhere. "
         f"{'; '.join(lines)}."))

@@ -1,5 +1,5 @@
-"""Each notebook's time and peak kernel memory, the explorers' update time,
-and the time of the whole test suite.
+"""Each notebook's time and peak kernel memory, two notebooks at once, the
+explorers' update time, and the time of the whole test suite.
 
 Every notebook runs in a fresh kernel through nbclient, from a copy in a
 temporary folder (the course's notebooks are never written). A last cell,
@@ -10,6 +10,7 @@ difference is what the notebook itself costs.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -207,6 +208,70 @@ def run_notebooks(scratch: Path, log=print) -> list[NotebookRun]:
         runs.append(NotebookRun(name, seconds, int(result["peak_bytes"]),
                                 cell_seconds(notebook.cells[:-1])))
     return runs
+
+
+#: The variables that set numpy's BLAS threads (course_utils/threads.py reads the same).
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                    "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
+@dataclass
+class AtOnce:
+    """One notebook run alone, then ``len(together)`` copies of it at once, each in its kernel.
+
+    ``threads`` is what the kernels were given: None for nothing (course_utils then sets one
+    BLAS thread at import), or a number put in OPENBLAS_NUM_THREADS and the other variables
+    (which course_utils keeps: with every usable core, OpenBLAS's own default, it is how the
+    course ran before it set its threads).
+    """
+
+    name: str
+    threads: Optional[int]
+    alone: float
+    together: list[float]
+
+    @property
+    def ratio(self) -> float:
+        """The slowest of the copies run at once, over the run alone."""
+        return max(self.together) / self.alone
+
+
+def kernel_environment(threads: Optional[int], environ: Optional[dict] = None) -> dict[str, str]:
+    """``environ`` (default: this process's) without the thread variables, or with each set
+    to ``threads``."""
+    env = {k: v for k, v in (os.environ if environ is None else environ).items()
+           if k not in THREAD_VARIABLES}
+    if threads is not None:
+        env.update({name: str(threads) for name in THREAD_VARIABLES})
+    return env
+
+
+async def _timed_run(notebook, folder: Path, env: dict[str, str], timeout: int) -> float:
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}})
+    start = time.perf_counter()
+    await client.async_execute(env=env)
+    return time.perf_counter() - start
+
+
+def run_at_once(folder: Path, path: Path, threads: Optional[int], copies: int = 2,
+                     timeout: int = 900) -> AtOnce:
+    """Time the notebook at ``path`` alone, then ``copies`` of it at once, each in a fresh kernel.
+
+    The kernels run in ``folder`` (a scratch copy of notebooks/) with
+    :func:`kernel_environment` ``(threads)``.
+    """
+    env = kernel_environment(threads)
+
+    def fresh():
+        return nbformat.read(path, as_version=4)
+
+    async def together():
+        return await asyncio.gather(*(_timed_run(fresh(), folder, env, timeout)
+                                      for _ in range(copies)))
+
+    alone = asyncio.run(_timed_run(fresh(), folder, env, timeout))
+    return AtOnce(path.name, threads, alone, list(asyncio.run(together())))
 
 
 def cell_seconds(cells) -> list[tuple[str, float]]:

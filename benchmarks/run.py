@@ -13,6 +13,7 @@ import argparse
 import datetime
 import os
 import platform
+import shutil
 import statistics
 import sys
 import time
@@ -53,18 +54,22 @@ from bench_layers import (  # noqa: E402
     torch_ratio_text,
 )
 from bench_notebooks import (  # noqa: E402
+    NOTEBOOKS,
     NotebookProfile,
     NotebookRun,
+    AtOnce,
     profile_notebook,
     remove,
     run_explorers,
     run_notebooks,
+    run_at_once,
     run_test_suite,
     scratch_environment,
     temporary_folder,
     test_command,
 )
 from bench_side_by_side import measure_side_by_side, side_by_side_lines  # noqa: E402
+from bench_notebooks import REPO  # noqa: E402
 from timing import blas_description, blas_threads, cpu_name, memory_gib, usable_cores  # noqa: E402
 
 TARGETS = {  # operation -> (peer the target is measured against, largest median ratio)
@@ -79,6 +84,9 @@ NOTEBOOK_SECONDS, NOTEBOOK_BYTES = 30.0, 2**30
 NOTEBOOK_SECONDS_BY_NAME = {"04_locally_connected_faces.ipynb": 10.0,
                             "05_mnist_counts.ipynb": 15.0}
 EXPLORER_SECONDS = 0.100
+#: Issue 31: two notebooks at once, each in its kernel, take at most this multiple of one alone.
+AT_ONCE_LIMIT = 1.5
+AT_ONCE_HEADING = "## Two notebooks at once"
 TEST_SUITE_SECONDS = 240.0  # issue 23: make test, browser tests included, under 4 minutes
 
 
@@ -308,6 +316,76 @@ def notebook_profile_lines(run: NotebookRun, profile: NotebookProfile) -> list[s
     return lines
 
 
+def at_once_notebooks(quick: bool) -> list[str]:
+    """The notebooks run two at once: those that train models (issue 23's own limits),
+    the last of them only with --quick."""
+    names = [path.name for path in NOTEBOOKS if path.name in NOTEBOOK_SECONDS_BY_NAME]
+    return names[-1:] if quick else names
+
+
+def measure_at_once(folder: Path, names: list[str], cores: int,
+                         log=print) -> list[AtOnce]:
+    """Each notebook alone and two at once: with the course's one thread, then every core."""
+    results = []
+    for name in names:
+        for threads in (None, cores):
+            log(f"  {name}, {'one BLAS thread' if threads is None else f'{threads} threads'}")
+            results.append(run_at_once(folder, folder / name, threads))
+    return results
+
+
+def at_once_lines(results: list[AtOnce], cores: int) -> list[str]:
+    """The section on two notebooks at once: the table, then what one thread costs alone."""
+    lines = [AT_ONCE_HEADING, "",
+             "Two learners on one server, or one learner with two notebooks open: each notebook "
+             "runs alone in a fresh kernel, then two copies of it at once, each in a kernel of "
+             f"its own, on this machine's {cores} cores. *One*: the kernels are given no thread "
+             "variable, and `import course_utils` sets one BLAS thread (what the course does). "
+             f"*{cores}, every core*: OPENBLAS_NUM_THREADS={cores}, OpenBLAS's own default of "
+             "one thread per core, which the course keeps when it is asked for: how the course "
+             "ran before it set its threads. Target (issue 31): two at once take at most "
+             f"{AT_ONCE_LIMIT:g}x one alone, with the course's setting.", "",
+             "| Notebook | BLAS threads | Alone (s) | Two at once (s each) | Slowest over alone "
+             "| Verdict |", "|---|---|---|---|---|---|"]
+    for result in results:
+        threads = "one" if result.threads is None else f"{result.threads}, every core"
+        met = ("-" if result.threads is not None else
+               verdict(result.ratio <= AT_ONCE_LIMIT))
+        lines.append(f"| {result.name} | {threads} | {result.alone:.1f} | "
+                     f"{', '.join(f'{t:.1f}' for t in result.together)} | "
+                     f"{result.ratio:.2f}x | {met} |")
+    lines.append("")
+    for name in dict.fromkeys(result.name for result in results):
+        one = next((r for r in results if r.name == name and r.threads is None), None)
+        every = next((r for r in results if r.name == name and r.threads is not None), None)
+        if one is None or every is None:
+            continue
+        change = one.alone / every.alone - 1
+        lines.append(
+            f"- {name} alone: {one.alone:.1f} s with one thread, {every.alone:.1f} s with "
+            f"{every.threads}: one thread alone is {abs(change):.0%} "
+            f"{'slower' if change > 0 else 'faster'}, what a learner alone on a machine like "
+            f"this one gives up (`cu.set_blas_threads({every.threads})` takes it back); two at "
+            f"once take {one.ratio:.2f}x one alone with one thread each, {every.ratio:.2f}x "
+            f"with {every.threads} each.")
+    lines.append("")
+    return lines
+
+
+def replace_section(previous: str, heading: str, lines: list[str], before: str) -> str:
+    """``previous`` with the section under ``heading`` replaced by ``lines`` (added before
+    the section headed ``before``, or at the end, where it has none yet)."""
+    new = "\n".join(lines).rstrip("\n") + "\n"
+    start = previous.find("\n" + heading + "\n")
+    if start >= 0:
+        end = previous.find("\n## ", start + 1)
+        return previous[:start + 1] + new + ("\n" + previous[end + 1:] if end >= 0 else "")
+    at = previous.find("\n" + before + "\n")
+    if at < 0:
+        return previous.rstrip("\n") + "\n\n" + new
+    return previous[:at + 1] + new + "\n" + previous[at + 1:]
+
+
 def explorer_lines(updates: dict[str, list[float]]) -> list[str]:
     lines = ["| Update | Median ms | Slowest ms | Updates | Verdict |", "|---|---|---|---|---|"]
     for name, seconds in updates.items():
@@ -378,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS and torch threads (default: every usable core); with 1, "
                              "times are the process's CPU time, steadier on a busy machine")
+    parser.add_argument("--at-once-only", action="store_true",
+                        help="only run notebooks alone, then two at once; "
+                             "replace that section of the existing RESULTS.md, keep the rest")
     parser.add_argument("--layers-only", action="store_true",
                         help="time the layers only; keep the notebook, explorer, import and "
                              "test-suite sections of the existing RESULTS.md as they are")
@@ -392,8 +473,21 @@ def main(argv: list[str] | None = None) -> int:
     previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     scratch = temporary_folder()
     os.environ.update(scratch_environment(scratch))
+    if args.at_once_only:
+        try:
+            shutil.copytree(REPO / "notebooks", scratch / "notebooks")
+            print("Two notebooks at once:")
+            at_once = measure_at_once(scratch / "notebooks", at_once_notebooks(args.quick),
+                                        usable_cores())
+        finally:
+            remove(scratch)
+        args.output.write_text(replace_section(
+            previous, AT_ONCE_HEADING, at_once_lines(at_once, usable_cores()),
+            "## Explorers"), encoding="utf-8")
+        print(f"Wrote the section on two notebooks at once of {args.output}")
+        return 0
     started = time.perf_counter()
-    runs = updates = imports = suite = None
+    runs = updates = imports = suite = at_once = None
     profiles_of_slow_notebooks: list[NotebookProfile] = []
     try:
         print("Layers:")
@@ -412,6 +506,9 @@ def main(argv: list[str] | None = None) -> int:
                 if run.seconds >= notebook_limit(run):
                     print(f"  profiling {run.name}")
                     profiles_of_slow_notebooks.append(profile_notebook(scratch, run.name))
+            print("Two notebooks at once:")
+            at_once = measure_at_once(scratch / "notebooks", at_once_notebooks(args.quick),
+                                        usable_cores())
             print("Explorers")
             updates = run_explorers(scratch)
             print("Importing the course")
@@ -547,6 +644,7 @@ def main(argv: list[str] | None = None) -> int:
                       "backward pass and Adam's update of every weight.", ""]
             for profile in profiles_of_slow_notebooks:
                 lines += notebook_profile_lines(by_name[profile.name], profile)
+        lines += at_once_lines(at_once, usable_cores())
         lines += [
             "## Explorers",
             "",

@@ -23,19 +23,28 @@ subpackage      what it holds                                               note
                 per notebook
 ==============  ==========================================================  =============
 
-``validation`` holds the argument checks every public function shares, and
-``course`` the list of notebooks. Each module lists its public names in its
+``validation`` holds the argument checks every public function shares,
+``course`` the list of notebooks, and ``threads`` numpy's BLAS threads: importing
+the course sets one thread, unless the learner or the server asked for more
+(``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` set, or
+``set_blas_threads(n)`` later), so that learners sharing a server's cores do not
+fight over them. Each module lists its public names in its
 own ``__all__``; this file only joins them. (``from course_utils import *``
 takes every name, the figures too, and so imports matplotlib at once.)
 """
 
-from . import conv, course, data, exercises, nn, stats, viz
-from .conv import *  # noqa: F403
-from .course import *  # noqa: F403
-from .data import *  # noqa: F403
-from .exercises import *  # noqa: F403
-from .nn import *  # noqa: F403
-from .stats import *  # noqa: F403
+from . import threads
+
+threads.one_thread_unless_asked()  # first: before anything below can load another BLAS
+
+from . import conv, course, data, exercises, nn, stats, viz  # noqa: E402
+from .conv import *  # noqa: F403, E402
+from .course import *  # noqa: F403, E402
+from .data import *  # noqa: F403, E402
+from .exercises import *  # noqa: F403, E402
+from .nn import *  # noqa: F403, E402
+from .stats import *  # noqa: F403, E402
+from .threads import *  # noqa: F403, E402
 
 __version__ = "0.1.0"
 
@@ -47,6 +56,7 @@ __all__ = [
     *viz.__all__,
     *exercises.__all__,
     *course.__all__,
+    *threads.__all__,
 ]
 
 

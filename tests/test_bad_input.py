@@ -882,6 +882,13 @@ CASES = [
          lambda: cu.train(small_model(), np.zeros((4, 1, 4, 4)), np.zeros(4, int), epochs=1,
                           batch_size=2, progress=False, plateau=(0, 0.01)), ValueError,
          "plateau", ">= 1"),
+    # ---- threads -----------------------------------------------------------
+    Case("set_blas_threads", "a float", lambda: cu.set_blas_threads(2.0), TypeError, "threads",
+         "must be an int"),
+    Case("set_blas_threads", "True for yes", lambda: cu.set_blas_threads(True), TypeError,
+         "threads", "must be an int"),
+    Case("set_blas_threads", "zero threads", lambda: cu.set_blas_threads(0), ValueError,
+         "threads", "must be at least 1"),
     Case("conv2d_backward", "input_gradient as text",
          lambda: cu.conv2d_backward(np.ones((1, 1, 3, 3)), X, W, input_gradient="no"),
          TypeError, "input_gradient", "must be True or False"),
@@ -908,7 +915,7 @@ CASES = [
 EXPLAINS_INSTEAD = {"conv_arithmetic_report", "conv_arithmetic_state", "explorer_state"}
 # Flatten, GlobalAveragePool2D and ReLU are covered through their methods;
 # Layer and LayerSpec are the base classes the others fill in.
-NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_faces",
+NO_ARGUMENTS = {"grid_5x5", "vertical_edge_kernel", "use_course_style", "load_faces", "blas_threads",
                 "FlattenSpec", "ReLUSpec", "Layer", "LayerSpec"}
 RECORDS = {"ArrayShapes", "Convention", "ConvGeometry", "TrainingMemory", "DigitData", "FaceData", "FitResult", "LayerCounts", "ModelSummary",
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",

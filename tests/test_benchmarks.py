@@ -310,3 +310,88 @@ def test_side_by_side_is_checked_against_one_after_another_before_it_is_timed():
     assert len(lines) == 2 + len(results) and lines[2].startswith("| shared, positional | 2 x 4 |")
     with pytest.raises(ValueError, match="whole passes"):
         bench_side_by_side.measure_side_by_side(runs=2, examples=20, batch=10, updates=3)
+
+
+def test_kernels_get_the_thread_variables_asked_for_or_none():
+    import bench_notebooks
+
+    given = {"PATH": "/bin", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    assert bench_notebooks.kernel_environment(None, given) == {"PATH": "/bin"}
+    every = bench_notebooks.kernel_environment(4, given)
+    assert every["PATH"] == "/bin"
+    assert {every[name] for name in bench_notebooks.THREAD_VARIABLES} == {"4"}
+    # the variables course_utils reads are among those the bench clears or sets
+    from course_utils import threads
+
+    assert set(threads.SETS) == set(bench_notebooks.THREAD_VARIABLES)
+
+
+def test_two_at_once_runs_one_alone_then_two_at_once_with_the_threads_given(tmp_path):
+    import bench_notebooks
+
+    # the notebook fails (CellExecutionError) unless its kernel has the threads expected
+    cores = timing.usable_cores()
+    for threads, expected in ((None, 1), (2, min(2, cores))):
+        notebook = nbformat_notebook(
+            "import numpy as np\nimport course_utils as cu\n"
+            f"assert cu.blas_threads() == {expected}, cu.blas_threads()")
+        path = tmp_path / "probe.ipynb"
+        path.write_text(notebook)
+        result = bench_notebooks.run_at_once(tmp_path, path, threads)
+        assert result.name == "probe.ipynb" and result.threads == threads
+        assert len(result.together) == 2 and result.alone > 0
+        assert result.ratio == max(result.together) / result.alone
+
+
+def nbformat_notebook(source: str) -> str:
+    import nbformat
+
+    return nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]))
+
+
+def at_once_results():
+    import bench_notebooks
+
+    return [bench_notebooks.AtOnce("05_mnist_counts.ipynb", None, 16.0, [17.0, 18.0]),
+            bench_notebooks.AtOnce("05_mnist_counts.ipynb", 2, 15.0, [70.0, 72.0])]
+
+
+def test_the_at_once_section_judges_the_courses_setting_and_states_the_cost_alone():
+    import run
+
+    text = "\n".join(run.at_once_lines(at_once_results(), 2))
+    assert text.startswith(run.AT_ONCE_HEADING)
+    # 18 / 16 = 1.125 with one thread: within 1.5x; 72 / 15 = 4.8 with every core
+    assert "| 05_mnist_counts.ipynb | one | 16.0 | 17.0, 18.0 | 1.12x | met |" in text
+    assert "| 05_mnist_counts.ipynb | 2, every core | 15.0 | 70.0, 72.0 | 4.80x | - |" in text
+    # alone, 16 s against 15 s: one thread is 7% slower
+    assert "16.0 s with one thread, 15.0 s with 2: one thread alone is 7% slower" in text
+    assert "take 1.12x one alone with one thread each, 4.80x with 2 each" in text
+    import bench_notebooks
+
+    slow = bench_notebooks.AtOnce("x.ipynb", None, 10.0, [16.0, 9.0])
+    assert "| x.ipynb | one | 10.0 | 16.0, 9.0 | 1.60x | **missed** |" in "\n".join(
+        run.at_once_lines([slow], 2))
+
+
+def test_the_at_once_section_is_replaced_in_place_or_added_before_the_explorers():
+    import run
+
+    lines = run.at_once_lines(at_once_results(), 2)
+    previous = "# Benchmark results\n\n## Notebooks\n\nold table\n\n## Explorers\n\nx\n"
+    added = run.replace_section(previous, run.AT_ONCE_HEADING, lines, "## Explorers")
+    assert added.index("## Notebooks\n") < added.index(run.AT_ONCE_HEADING) \
+        < added.index("## Explorers")
+    assert "old table" in added and added.endswith("## Explorers\n\nx\n")
+    again = run.replace_section(added, run.AT_ONCE_HEADING,
+                                [run.AT_ONCE_HEADING, "", "new"], "## Explorers")
+    assert again.count(run.AT_ONCE_HEADING) == 1 and "new" in again
+    assert "4.80x" not in again and "old table" in again and again.endswith("## Explorers\n\nx\n")
+
+
+def test_two_at_once_runs_the_notebooks_that_train_models():
+    import run
+
+    names = run.at_once_notebooks(quick=False)
+    assert names == sorted(run.NOTEBOOK_SECONDS_BY_NAME) and len(names) == 2
+    assert run.at_once_notebooks(quick=True) == names[-1:]

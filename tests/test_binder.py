@@ -46,6 +46,24 @@ def test_repo2docker_copies_the_repository_so_that_course_utils_installs(dockerf
         assert not (ROOT / other).exists() and not (ROOT / "binder" / other).exists(), other
 
 
+def test_binder_starts_every_session_with_one_blas_thread(dockerfile):
+    # repo2docker runs ./start before JupyterLab: its variables reach every kernel
+    assert 'R2D_ENTRYPOINT="${REPO_DIR}/start"' in dockerfile
+    start = ROOT / "start"
+    assert start.stat().st_mode & 0o111, "start must be executable"
+    from course_utils import threads
+
+    def variables(**given):
+        env = {"PATH": "/usr/bin:/bin", **given}
+        printed = subprocess.run([str(start), "env"], env=env, capture_output=True, text=True,
+                                 check=True).stdout
+        return {line.split("=", 1)[0]: line.split("=", 1)[1] for line in printed.splitlines()
+                if line.split("=", 1)[0] in threads.ASKED_BY}
+
+    assert variables() == {name: "1" for name in threads.ASKED_BY}
+    assert variables(OPENBLAS_NUM_THREADS="4") == {"OPENBLAS_NUM_THREADS": "4"}
+
+
 def test_environment_includes_live_slides_for_binder():
     pip = next(d["pip"] for d in yaml.safe_load((ROOT / "environment.yml").read_text())
                ["dependencies"] if isinstance(d, dict))

@@ -62,9 +62,10 @@ def all_imports(path: Path) -> set[str]:
     return names
 
 
-def test_the_package_is_six_subpackages_and_two_shared_modules():
+def test_the_package_is_six_subpackages_and_three_shared_modules():
     entries = sorted(p.name for p in PACKAGE.iterdir() if p.name != "__pycache__")
-    assert entries == sorted([*SUBPACKAGES, "__init__.py", "course.py", "validation.py"])
+    assert entries == sorted([*SUBPACKAGES, "__init__.py", "course.py", "threads.py",
+                              "validation.py"])
     for sub in SUBPACKAGES:
         assert (PACKAGE / sub / "__init__.py").is_file()
 

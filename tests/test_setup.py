@@ -198,6 +198,19 @@ def test_lab_command_listens_on_localhost_with_a_token():
     assert f"--ServerApp.root_dir={ROOT}" in command
 
 
+def test_lab_gives_every_kernel_one_blas_thread_unless_one_was_asked_for():
+    start_lab = load_start_lab()
+    fresh = start_lab.thread_environment({"PATH": "/bin"})
+    assert {fresh[name] for name in start_lab.THREAD_VARIABLES} == {"1"}
+    assert fresh["PATH"] == "/bin"
+    asked = start_lab.thread_environment({"OMP_NUM_THREADS": "4"})
+    assert asked == {"OMP_NUM_THREADS": "4"}  # the learner's choice, untouched
+    # the same names course_utils reads, so that the two agree on who asked
+    from course_utils import threads
+
+    assert set(start_lab.THREAD_VARIABLES) == set(threads.ASKED_BY)
+
+
 def test_allow_root_only_for_root():
     start_lab = load_start_lab()
     assert "--allow-root" in start_lab.build_command(8888, "t", is_root=True)

@@ -64,6 +64,20 @@ def build_command(port: int, token: str, *, is_root: bool, open_browser: bool = 
     return command
 
 
+#: numpy's BLAS threads for every kernel this server starts: one each, as course_utils
+#: sets on import (course_utils/threads.py), so that two notebooks open at once do not
+#: fight over the cores. A value already set (OPENBLAS_NUM_THREADS=4 make lab) is kept.
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def thread_environment(environ: dict[str, str]) -> dict[str, str]:
+    """``environ`` with one BLAS thread per kernel, unless one of the variables is set."""
+    environ = dict(environ)
+    if not any(environ.get(name, "").strip() for name in THREAD_VARIABLES):
+        environ.update({name: "1" for name in THREAD_VARIABLES})
+    return environ
+
+
 def running_as_root() -> bool:
     """True for root on Linux or macOS; Windows has no root user (and no os.geteuid)."""
     return hasattr(os, "geteuid") and os.geteuid() == 0
@@ -82,11 +96,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nStarting JupyterLab. Open this URL in your browser:\n\n    {url}\n", flush=True)
     print("Stop it with Ctrl+C (twice). Port busy? Run: make lab PORT=8899 "
           "(without make: python tools/course.py --port 8899 lab)\n", flush=True)
+    environment = thread_environment(os.environ)
     if os.name == "nt":
         # os.execv on Windows starts a new process and ends this one at once, which
         # returns the prompt while JupyterLab still runs: wait for it instead
-        sys.exit(subprocess.call(command))
-    os.execv(command[0], command)
+        sys.exit(subprocess.call(command, env=environment))
+    os.execve(command[0], command, environment)
 
 
 if __name__ == "__main__":

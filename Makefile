@@ -9,7 +9,7 @@ PORT ?= 8888
 SITE_PORT ?= 8000
 COURSE := $(PYTHON) tools/course.py --venv $(VENV)
 
-.PHONY: help lab test execute slides handouts student bench site site-serve original venv clean-venv check-wheels
+.PHONY: help lab test execute slides handouts student bench site site-serve original venv clean-venv check-wheels graded class-test class-venv
 
 help:
 	@$(COURSE) --help
@@ -34,6 +34,21 @@ handouts:
 # Copies without solutions for a graded class, in student/ (the notebooks are only read).
 student:
 	@$(COURSE) student
+
+# For instructors (docs/running-a-class.md), in a second environment, .venv-class, with
+# JupyterHub and nbgrader (the class and grading extras) and the proxy from npm.
+# An nbgrader course folder in graded/: source and release of every notebook.
+graded:
+	@$(COURSE) graded
+
+# Autograde canned submissions, then a class of learners on a local JupyterHub (127.0.0.1):
+# writes deploy/RESULTS.md. make class-test CLASS_ARGS="--learners 1,2,16" for another class.
+class-test:
+	@$(COURSE) class-test $(CLASS_ARGS)
+
+# Only create .venv-class (CI does it while it has the network, before the tests).
+class-venv:
+	@$(COURSE) class-venv
 
 # PyTorch is an optional peer: $(VENV)/bin/pip install torch==2.13.0 adds it to the next run.
 bench:

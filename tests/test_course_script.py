@@ -105,6 +105,20 @@ def test_install_creates_then_installs_the_course_and_its_lab_settings():
     assert again == [commands[1][:0] + [str(Path("v/bin/python"))] + commands[1][1:]]
 
 
+def test_the_instructors_environment_adds_their_extras_and_the_proxy_from_npm():
+    commands = course.install_commands(Path("c"), "/usr/bin/python3", create=True,
+                                       os_name="posix", extras=course.CLASS_EXTRAS, npm="npm")
+    assert commands[1][-2:] == [".[test,class,grading]", "./lab-settings"]
+    assert commands[2] == ["npm", "ci", "--prefix", "deploy", "--no-audit", "--no-fund"]
+    assert (ROOT / "deploy" / "package-lock.json") in course.CLASS_INSTALL_INPUTS
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    assert {"class", "grading"} <= set(extras) and set(course.CLASS_EXTRAS.split(",")) <= set(extras)
+    # never a learner's: make venv, Binder and pip install . take neither
+    assert "class" not in " ".join(course.install_commands(Path("v"), "py", create=False)[0])
+    assert set(course.CLASS_TARGETS) <= set(course.HELP)
+
+
 def test_each_target_runs_the_same_tool_make_used_to():
     venv_py, base = Path(".venv/bin/python"), "/usr/bin/python3"
     expected = {
@@ -121,6 +135,10 @@ def test_each_target_runs_the_same_tool_make_used_to():
         "site": [[str(venv_py), "tools/build_site.py", "-x"]],
         "site-serve": [[str(venv_py), "tools/build_site.py", "--serve", "--port", "8899", "-x"]],
         "venv": [],
+        "graded": [[str(venv_py), "tools/make_graded.py", "-x"]],
+        "class-test": [[str(venv_py), "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
+                        "-n", "2", "deploy/tests"], [str(venv_py), "deploy/load_test.py", "-x"]],
+        "class-venv": [],
     }
     for target, commands in expected.items():
         extra = [] if target == "lab" else ["-x"]
@@ -244,7 +262,8 @@ def test_the_wheel_check_reads_every_pin_of_pyproject():
     for extra in ("test", "site"):
         assert pins[extra] == [d.split(";")[0].strip() for d in project["optional-dependencies"]
                                [extra]]
-    assert set(pins) == {"runtime", *project["optional-dependencies"]}
+    # every extra but the instructors', which only run on a Linux server (make class-venv)
+    assert set(pins) == {"runtime", *project["optional-dependencies"]} - {"class", "grading"}
     with pytest.raises(ValueError, match="not pinned exactly"):
         check_wheels.read_pins('dependencies = [\n "numpy>=2",\n]\ntest = []\n')
 

@@ -120,7 +120,7 @@ def test_every_make_target_runs_tools_course_py():
     # make and `python tools/course.py` are one route: the Makefile only hands over
     targets = ["lab", "test", "execute", "slides", "handouts", "student", "bench", "site",
                "site-serve", "venv", "original",
-               "clean-venv", "check-wheels"]
+               "clean-venv", "check-wheels", "graded", "class-test", "class-venv"]
     # --no-print-directory: under `make test` this make is a sub-make, which would
     # otherwise announce "Entering directory" around its lines.
     dry = subprocess.run(["make", "--no-print-directory", "-n", *targets, "NOTEBOOK=02"],
@@ -129,7 +129,7 @@ def test_every_make_target_runs_tools_course_py():
     assert dry == [f"python3 tools/course.py --venv .venv {arg}" for arg in (
         "--port 8888 lab", "test", "execute", "slides", "handouts", "student", "bench", "site",
         "--port 8000 site-serve", "venv", "original 02",
-        "clean-venv", "check-wheels")], dry
+        "clean-venv", "check-wheels", "graded", "class-test", "class-venv")], dry
     course = load_tool("course")
     assert set(targets) == set(course.HELP)
 

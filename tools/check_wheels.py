@@ -52,7 +52,9 @@ PLATFORMS = {
 }
 
 
-#: The groups of pins: the course's own, and the extras `make venv` installs with it.
+#: The groups of pins: the course's own, and the extras `make venv` installs with it. The
+#: instructors' extras (class, grading) are not checked here: they run on a Linux server,
+#: where `make class-venv` installs them (CI does, on every run).
 GROUPS = ("runtime", "test", "site")
 
 

@@ -32,6 +32,12 @@ STAMP_NAME = ".course-installed"
 #: Targets that run inside the course's virtual environment (created on first use).
 VENV_TARGETS = ("venv", "lab", "test", "execute", "slides", "handouts", "student", "bench",
                 "site", "site-serve")
+#: Targets for instructors, run in a second environment (.venv-class, next to .venv): the
+#: course with its test extra and the instructors' extras (class: JupyterHub; grading:
+#: nbgrader), and the proxy from npm in deploy/node_modules. Never a learner's install.
+CLASS_TARGETS = ("class-venv", "class-test", "graded")
+CLASS_VENV = ".venv-class"
+CLASS_EXTRAS = "test,class,grading"
 #: The port each serving target listens on, on 127.0.0.1, unless --port says otherwise.
 DEFAULT_PORTS = {"lab": 8888, "site-serve": 8000}
 #: Every target; `make help` and `python tools/course.py --help` list the same ones.
@@ -45,6 +51,10 @@ HELP = {
     "bench": "time the layers against scipy/PyTorch and the notebooks; writes benchmarks/RESULTS.md",
     "site": "build the course website into build/site/html, offline, from the committed notebooks",
     "site-serve": "build the website, then serve it on http://127.0.0.1:8000/ until Ctrl+C",
+    "graded": "write graded/: an nbgrader course folder (source and release) from the notebooks",
+    "class-test": "for instructors: autograde canned submissions, then a class of learners on a "
+                  "local JupyterHub (deploy/)",
+    "class-venv": "only create .venv-class, the instructors' environment (JupyterHub, nbgrader)",
     "original": "a clean copy of a notebook beside yours (yours is kept), e.g. original 02",
     "venv": "only create .venv and install the course into it",
     "clean-venv": "remove .venv (your notebooks are never touched)",
@@ -167,7 +177,8 @@ def usable_cores():
 def target_commands(target, venv_py, base_python, extra=(), port=None, cores=None):
     """The command lines a target runs, once the environment is ready.
 
-    ``venv_py`` is the course environment's interpreter; ``base_python`` the
+    ``venv_py`` is the course environment's interpreter (for :data:`CLASS_TARGETS`, the
+    instructors' environment's); ``base_python`` the
     one running this script (for the targets that need no environment);
     ``port`` the port of lab or site-serve (by default, :data:`DEFAULT_PORTS`);
     ``cores`` the usable CPU cores (by default, :func:`usable_cores`).
@@ -190,30 +201,43 @@ def target_commands(target, venv_py, base_python, extra=(), port=None, cores=Non
         "site": [[str(venv_py), "tools/build_site.py"] + extra],
         "site-serve": [[str(venv_py), "tools/build_site.py", "--serve", "--port", str(port)]
                        + extra],
+        "class-venv": [],
+        "graded": [[str(venv_py), "tools/make_graded.py"] + extra],
+        # the grading tests on the workers, then the load test alone: it measures the machine
+        "class-test": [[str(venv_py), "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
+                        "-n", str(min(workers, 2)), "deploy/tests"],
+                       [str(venv_py), "deploy/load_test.py"] + extra],
         "original": [[str(base_python), "tools/original_notebook.py"] + extra],
         "check-wheels": [[str(base_python), "tools/check_wheels.py"] + extra],
     }
     return commands[target]
 
 
-def install_commands(venv, base_python, create, os_name=None):
+def install_commands(venv, base_python, create, os_name=None, extras="test,site", npm=None):
     """Create the environment (when ``create``) and install the course and its pins into it.
 
     With the course come its ``test`` and ``site`` extras (pytest and the browser
     tests; Sphinx for `make site`): every target runs in this one environment. The
     course's own install (Binder's environment.yml, ``pip install .``) has neither.
+    The instructors' environment takes ``extras`` "test,class,grading" and, with ``npm``
+    (its command), configurable-http-proxy as deploy/package-lock.json pins it.
     """
     commands = [[str(base_python), "-m", "venv", str(venv)]] if create else []
     # lab-settings is a package of its own, installed normally: an editable
     # install would leave out its JupyterLab settings file (lab-settings/README.md)
     commands.append([str(venv_python(venv, os_name)), "-m", "pip", "install",
-                     "--disable-pip-version-check", "-e", ".[test,site]", "./lab-settings"])
+                     "--disable-pip-version-check", "-e", ".[{}]".format(extras),
+                     "./lab-settings"])
+    if npm:
+        commands.append([npm, "ci", "--prefix", "deploy", "--no-audit", "--no-fund"])
     return commands
 
 
 #: What the environment is built from: when one changes, the next command reinstalls.
 INSTALL_INPUTS = (PYPROJECT, ROOT / "lab-settings" / "pyproject.toml",
                   ROOT / "lab-settings" / "conv-course.json")
+#: The same for the instructors' environment, which also has the proxy from npm.
+CLASS_INSTALL_INPUTS = INSTALL_INPUTS + (ROOT / "deploy" / "package-lock.json",)
 
 
 def needs_install(venv, inputs=INSTALL_INPUTS, os_name=None):
@@ -236,11 +260,22 @@ def run(command):
             continue
 
 
-def ensure_venv(venv, target, via_make):
-    """Create or update the environment; return an exit code (0: ready)."""
+def ensure_venv(venv, target, via_make, instructors=False):
+    """Create or update the environment; return an exit code (0: ready).
+
+    With ``instructors``, the instructors' environment (:data:`CLASS_TARGETS`).
+    """
     supported = supported_pythons(PYPROJECT.read_text(encoding="utf-8"))
-    if not needs_install(venv):
+    if not needs_install(venv, CLASS_INSTALL_INPUTS if instructors else INSTALL_INPUTS):
         return 0
+    npm = None
+    if instructors:
+        npm = shutil.which("npm")
+        if npm is None:
+            print("The class test needs Node.js and npm for JupyterHub's proxy: install them "
+                  "(https://nodejs.org, or on Debian and Ubuntu: sudo apt install nodejs npm), "
+                  "then run this again.", file=sys.stderr)
+            return 2
     create = not venv_python(venv).exists()
     # the Python that will run the course: this one for a new environment, else the existing one's
     version = sys.version_info[:3]
@@ -260,7 +295,8 @@ def ensure_venv(venv, target, via_make):
     warning = newer_warning(version, supported)
     if warning:
         print(warning, file=sys.stderr)
-    for command in install_commands(venv, sys.executable, create):
+    extras = CLASS_EXTRAS if instructors else "test,site"
+    for command in install_commands(venv, sys.executable, create, extras=extras, npm=npm):
         code = run(command)
         if code:
             if command[1:3] == ["-m", "venv"]:
@@ -297,6 +333,12 @@ def main(argv=None):
         return 2
     if args.target in VENV_TARGETS:
         code = ensure_venv(venv, args.target, via_make)
+        if code:
+            return code
+    if args.target in CLASS_TARGETS:
+        # beside the course's environment: .venv-class next to .venv (or --venv's folder)
+        venv = venv.parent / CLASS_VENV
+        code = ensure_venv(venv, args.target, via_make, instructors=True)
         if code:
             return code
     for command in target_commands(args.target, venv_python(venv), sys.executable,

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import start_lab  # noqa: E402
+import patience  # noqa: E402
 
 #: Set to 1 (CI does, in .ci/run) to make a missing browser a failure, not a skip.
 REQUIRE_VARIABLE = "COURSE_REQUIRE_BROWSER"
@@ -134,7 +135,9 @@ class LabServer:
             body = response.read()
         return json.loads(body) if body else None
 
-    def _wait_until_ready(self, timeout: float = 90) -> None:
+    def _wait_until_ready(self, timeout: float | None = None) -> None:
+        # JupyterLab starts in a few seconds alone; the first start builds its caches
+        timeout = patience.seconds(30) if timeout is None else timeout
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -145,7 +148,7 @@ class LabServer:
                 return
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError(f"JupyterLab did not answer within {timeout} s: see {self.log.name}")
+        raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s: see {self.log.name}")
 
     def kernel_processes(self) -> list[int]:
         """Process ids of the kernels this server started (its child processes)."""

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import make_slides  # noqa: E402
+import patience  # noqa: E402
 from lecture_cut import lecture_cut  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -147,8 +148,8 @@ class OfflineDeck:
                      if request.url.startswith("file://") else None)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.goto(deck.as_uri())
-        self.page.wait_for_selector(".reveal.ready", timeout=30_000)
-        self.page.wait_for_function(MATHJAX_IDLE, timeout=30_000)
+        self.page.wait_for_selector(".reveal.ready", timeout=patience.milliseconds(10))
+        self.page.wait_for_function(MATHJAX_IDLE, timeout=patience.milliseconds(10))
         # reveal.js is loaded by require.js, not as a global: ask require.js for it
         self.page.evaluate("""() => new Promise(done => require(
             ['vendor/reveal.js/dist/reveal.js'], reveal => { window.Reveal = reveal; done(); }))""")
@@ -175,13 +176,13 @@ class OfflineDeck:
         self.page.evaluate("Reveal.slide(0, 0, 0)")
         self.page.wait_for_function(
             "document.querySelector('.slide-number').innerText.startsWith('1 /')",
-            timeout=5_000)
+            timeout=patience.milliseconds(2))
 
     def wait_for_widget_views(self, count: int) -> None:
         """The widget renderer draws after the page has loaded: wait for ``count`` views."""
         self.page.wait_for_function(
             "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
-            arg=count, timeout=30_000)
+            arg=count, timeout=patience.milliseconds(5 + count))
         self.page.wait_for_load_state("networkidle")
 
     def close(self):

@@ -38,6 +38,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from browser_support import MEMORY_RECORD, ROOT, SCREENSHOTS, axe_violations
+import patience  # tools/patience.py (browser_support puts tools/ on the path)
 from nbval.plugin import get_sanitize_patterns
 from nbval_determinism import TEXT_TYPES, cell_text, difference, measures_time
 
@@ -117,7 +118,7 @@ def save_notebook(page) -> None:
     page.locator('li[data-command="docmanager:save"]').click()
     page.wait_for_function(
         "!document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.jp-mod-dirty')",
-        timeout=60_000)
+        timeout=patience.milliseconds(20))
 
 
 def notebook_json(name: str) -> dict:
@@ -134,12 +135,13 @@ def has_widgets(notebook: dict) -> bool:
                for cell in notebook["cells"] for output in cell.get("outputs", []))
 
 
-def run_all_cells(page, timeout_ms: int = 600_000) -> None:
+def run_all_cells(page, timeout_ms: int | None = None) -> None:
     """Clear every output, then Run All Cells and wait until all have run.
 
-    The slowest notebook runs in well under a minute alone; under pytest-xdist
-    another notebook may run beside it on a loaded machine, hence 10 minutes.
+    The slowest notebook runs in well under a minute alone; the deadline is 2 minutes of
+    that, stretched for a loaded machine (tools/patience.py).
     """
+    timeout_ms = patience.milliseconds(120) if timeout_ms is None else timeout_ms
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.locator('li[data-command="editmenu:clear-all"]').click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -162,7 +164,9 @@ FOCUSED = """() => { const e = document.activeElement;
   e.title || e.textContent.trim()) + '|' + e.className : ''; }"""
 
 
-def wait_for_change(read, before: str, seconds: float = 10) -> str:
+def wait_for_change(read, before: str, seconds: float | None = None) -> str:
+    # an explorer's update takes a fraction of a second alone
+    seconds = patience.seconds(3) if seconds is None else seconds
     deadline = time.monotonic() + seconds
     now = read()
     while now == before and time.monotonic() < deadline:
@@ -226,11 +230,11 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab, browser, name):
     try:
         page.goto(lab.url(f"lab/tree/student/{name}?reset"))
         page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]',
-                               timeout=90_000)
+                               timeout=patience.milliseconds(30))
         # every cell of the file is on the page (the first load of JupyterLab is slow)
         page.wait_for_function(
             f"document.querySelectorAll('.jp-Notebook .jp-Cell').length === "
-            f"{len(notebook['cells'])}", timeout=90_000)
+            f"{len(notebook['cells'])}", timeout=patience.milliseconds(30))
         run_all_cells(page)
 
         errors = set(page.evaluate(CELLS_WITH_ERRORS))
@@ -404,7 +408,7 @@ def check_opened(page, target: str) -> str | None:
     try:
         page.wait_for_function(
             f"(document.querySelector({json.dumps(CURRENT_TAB)})?.getAttribute('title') || '')"
-            f".includes({json.dumps('Path: ' + target)})", timeout=30_000)
+            f".includes({json.dumps('Path: ' + target)})", timeout=patience.milliseconds(10))
     except PlaywrightTimeout:
         shown = page.locator(CURRENT_TAB).get_attribute("title")
         return f"opened nothing new (the front tab is {shown!r})"
@@ -412,13 +416,13 @@ def check_opened(page, target: str) -> str | None:
     if file.suffix not in (".ipynb", ".md"):
         # any other file (LICENSE, pyproject.toml) opens in the text editor
         editor = current_document(page).locator(".cm-content")
-        editor.wait_for(timeout=30_000)
+        editor.wait_for(timeout=patience.milliseconds(10))
         first = file.read_text().splitlines()[0]
         return None if first in editor.inner_text() else f"shows no {first!r}"
     # a notebook, or Markdown as a page (the course's settings: not as source in an editor)
     heading = current_document(page).locator(".jp-RenderedMarkdown h1").first
     try:
-        heading.wait_for(timeout=30_000)
+        heading.wait_for(timeout=patience.milliseconds(10))
     except PlaywrightTimeout:
         return "opened, but not rendered: no heading"
     expected = title_of(file)
@@ -450,7 +454,7 @@ def click_every_link(page, context, source: str, expected: list[str],
         if target.startswith(("http://", "https://")):
             # outside the course: a new browser tab at that address (served by a stub here,
             # since the tests run offline)
-            with context.expect_page(timeout=10_000) as popup:
+            with context.expect_page(timeout=patience.milliseconds(3)) as popup:
                 link.click()
             if popup.value.url != target:
                 dead.append(f"{source} -> {target}: opened {popup.value.url}")
@@ -482,7 +486,7 @@ def test_every_link_opens_its_target_and_nothing_covers_the_first_notebook(lab, 
     try:
         page.goto(lab.url(f"lab/tree/notebooks/{NOTEBOOKS[0].filename}?reset"))
         page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]',
-                               timeout=90_000)
+                               timeout=patience.milliseconds(30))
         time.sleep(3)  # JupyterLab's start-up notifications come a moment after the page
         assert page.get_by_text("official Jupyter news").count() == 0, "the news box is shown"
         assert page.locator(".Toastify__toast").count() == 0, (
@@ -491,9 +495,9 @@ def test_every_link_opens_its_target_and_nothing_covers_the_first_notebook(lab, 
         # opened as committed, not run (so not trusted: JupyterLab sanitizes the HTML), every
         # figure still shows, with its description as alt text
         images = page.locator(".jp-OutputArea-output img")
-        images.first.wait_for(timeout=30_000)
+        images.first.wait_for(timeout=patience.milliseconds(10))
         page.wait_for_function("[...document.querySelectorAll('.jp-OutputArea-output img')]"
-                               ".every(i => i.complete)", timeout=30_000)
+                               ".every(i => i.complete)", timeout=patience.milliseconds(10))
         shown = images.evaluate_all(
             "imgs => imgs.map(i => [i.getAttribute('src').slice(0, 22), i.alt, i.naturalWidth])")
         figures = sum(1 for cell in notebook_json(NOTEBOOKS[0].filename)["cells"]

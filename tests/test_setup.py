@@ -266,7 +266,7 @@ def test_lab_really_serves_with_a_token(tmp_path):
     )
     try:
         url = None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + load_tool("patience").seconds(20)
         while url is None and time.monotonic() < deadline:
             line = process.stdout.readline()
             match = re.search(r"(http://127\.0\.0\.1:\d+/lab/tree/\S+\?token=(\w+))", line)

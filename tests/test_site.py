@@ -40,6 +40,7 @@ from pathlib import Path
 import pytest
 from browser_support import ROOT, SCREENSHOTS, axe_violations
 from deck_facts import FORMULA, VIEW_CLASS, WIDGET_STATE, WIDGET_VIEW
+import patience  # tools/patience.py (browser_support puts tools/ on the path)
 
 from course_utils import NOTEBOOKS
 
@@ -67,11 +68,13 @@ DOCS = list(dict.fromkeys(re.findall(r"\]\((docs/[\w.-]+\.md)(?:#[^)]*)?\)", REA
 #: Every source page in the site's order: the front page, the notebooks, the docs pages.
 SOURCES = ["README.md", *(f"notebooks/{n.filename}" for n in NOTEBOOKS), *DOCS]
 SOLUTION_TEXT = ("Show the solution", "Hide the solution")
-#: The page build takes a few seconds; a loaded machine (make test's workers) slows it.
-BUILD_SECONDS = 300
+#: The page build takes well under a minute alone; a loaded machine (make test's workers,
+#: other jobs) slows it: tools/patience.py stretches the deadline.
+BUILD_SECONDS = 100
 #: A page's scripts (MathJax, the widget renderer) finish after it loads; what is awaited
-#: has a deadline of this much, plus a little for each thing awaited.
-SETTLE_SECONDS = 30
+#: has a deadline of this much alone, plus a second for each thing awaited, stretched by
+#: tools/patience.py for a busy machine.
+SETTLE_SECONDS = 10
 # What the site's own pages are made of, for axe-core: the article is the course's
 # (its Markdown, the cells and their outputs, the run-it line, solution controls,
 # captions); the heading anchors the theme adds inside it are the theme's.
@@ -169,7 +172,7 @@ class Site:
         command = build_site.sphinx_command(folder)
         command[1:3] = ["-c", GUARDED, str(ROOT / "tests" / "no_network.py")]
         build = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                               timeout=BUILD_SECONDS)
+                               timeout=patience.seconds(BUILD_SECONDS))
         self.build_seconds = time.perf_counter() - start
         self.build_output = build.stdout + build.stderr
         assert build.returncode == 0, f"the site did not build:\n{self.build_output[-3000:]}"
@@ -222,14 +225,14 @@ class OpenPage:
             self.page.wait_for_function(
                 """() => window.MathJax && MathJax.Hub && MathJax.isReady
                    && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0""",
-                timeout=(SETTLE_SECONDS + formulas) * 1000, polling=200)
+                timeout=patience.milliseconds(SETTLE_SECONDS + formulas), polling=200)
         if views:  # so does the widget renderer
             self.page.wait_for_function(
                 "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
-                arg=views, timeout=(SETTLE_SECONDS + views) * 1000, polling=200)
+                arg=views, timeout=patience.milliseconds(SETTLE_SECONDS + views), polling=200)
         self.page.wait_for_function(
             "() => [...document.images].every(image => image.complete)",
-            timeout=SETTLE_SECONDS * 1000, polling=200)
+            timeout=patience.milliseconds(SETTLE_SECONDS), polling=200)
 
     def accessible_names(self, role: str) -> list[str]:
         """The names Chromium's accessibility tree gives the elements of ``role``."""
@@ -413,7 +416,7 @@ def test_every_page_shows_what_its_source_holds_with_nothing_from_elsewhere(site
             control = closed.first
             control.click()
             opened_one = page.locator("details.course-solution[open]")
-            opened_one.first.wait_for(timeout=5_000)
+            opened_one.first.wait_for(timeout=patience.milliseconds(2))
             assert opened_one.first.locator("summary").inner_text() == SOLUTION_TEXT[1]
             assert opened_one.first.locator("div.cell_input").is_visible()
         assert opened.errors == [], f"{source}: page errors {opened.errors}"
@@ -432,7 +435,7 @@ def test_search_finds_a_notebook_by_its_title(site):
     try:
         opened.page.wait_for_function(
             "() => /found/i.test(document.querySelector('#search-results .search-summary')"
-            "?.innerText || '')", timeout=SETTLE_SECONDS * 1000, polling=200)
+            "?.innerText || '')", timeout=patience.milliseconds(SETTLE_SECONDS), polling=200)
         found = [urllib.parse.urlparse(link).path for link in
                  opened.links("#search-results ul.search li a")]
         assert f"/notebooks/{Path(entry.filename).stem}.html" in found, (words, found)

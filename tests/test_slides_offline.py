@@ -24,6 +24,7 @@ from collections import Counter
 
 import pytest
 from browser_support import ROOT, SCREENSHOTS, axe_violations
+import patience  # tools/patience.py (browser_support puts tools/ on the path)
 from deck_facts import (
     VIEW_CLASS,
     deck_notebook,
@@ -91,7 +92,8 @@ def test_deck_works_from_disk_alone_and_passes_axe(open_decks, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.slides.png"))
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "document.querySelector('.slide-number').innerText.startsWith('2 /')", timeout=5_000)
+        "document.querySelector('.slide-number').innerText.startsWith('2 /')",
+        timeout=patience.milliseconds(2))
     # every figure's description is the alt of its <img> in the deck, the figures
     # inside saved explorer snapshots (Output widgets) included
     alts = page.locator(".jp-OutputArea-output img").evaluate_all(
@@ -145,7 +147,7 @@ def test_every_saved_widget_snapshot_is_drawn(open_decks, name):
     deck = open_decks[name]
     deck.page.wait_for_function(
         "n => document.querySelectorAll('.jupyter-widgets-disconnected').length >= n",
-        arg=sum(views.values()), timeout=30_000)
+        arg=sum(views.values()), timeout=patience.milliseconds(5 + sum(views.values())))
     drawn = Counter({model: deck.page.locator(f".jupyter-widgets-disconnected.{css}").count()
                      for model, css in VIEW_CLASS.items()})
     assert +drawn == views, f"{name}: drawn {dict(drawn)}, saved {dict(views)}"

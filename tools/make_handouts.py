@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import make_slides  # noqa: E402
+import patience  # noqa: E402
 
 from course_utils.course import NOTEBOOKS  # noqa: E402
 
@@ -91,7 +92,19 @@ class NotReady(RuntimeError):
     """A deck was not ready to print in time (twice)."""
 
 
-def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 60_000) -> Path:
+#: What a deck takes alone to get ready to print, on 2 cores: the page and MathJax, and each
+#: saved widget view drawn (tools/patience.py stretches both for a busy machine).
+DECK_SECONDS, SNAPSHOT_SECONDS = 10.0, 1.0
+SNAPSHOT = 'application/vnd.jupyter.widget-view+json'
+
+
+def ready_deadline_ms(deck: Path) -> int:
+    """How long to wait for ``deck`` to get ready: its page, and each of its widget snapshots."""
+    snapshots = deck.read_text(encoding="utf-8", errors="replace").count(SNAPSHOT)
+    return patience.milliseconds(DECK_SECONDS + SNAPSHOT_SECONDS * snapshots)
+
+
+def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int | None = None) -> Path:
     """Print ``deck`` (a deck next to a copy of slides/vendor) into ``pdf``; return ``pdf``.
 
     Raises
@@ -99,12 +112,14 @@ def print_deck(browser, deck: Path, pdf: Path, timeout_ms: int = 60_000) -> Path
     NetworkRequest
         When the deck requested any URL that is not a ``file://`` one (all are refused).
     NotReady
-        When the deck is not ready to print within ``timeout_ms``, twice: once it
-        was seen in a test run on a heavily loaded machine and not again, so the
-        deck is loaded a second time (saying so) before giving up.
+        When the deck is not ready to print within ``timeout_ms`` (by default
+        :func:`ready_deadline_ms`: what the deck waits for, stretched for a busy
+        machine), twice: the deck is loaded a second time (saying so) before giving up.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    if timeout_ms is None:
+        timeout_ms = ready_deadline_ms(deck)
     page = browser.new_page()
     remote: list[str] = []
 

@@ -38,6 +38,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import patience  # noqa: E402  (tools/patience.py: deadlines for a busy machine)
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
 #: The projector's frame, in CSS pixels.
@@ -173,7 +176,7 @@ def measure_deck(browser, deck: Path) -> list[Slide]:
         page.route("**/*", lambda route: route.continue_()
                    if route.request.url.startswith(("file://", "data:")) else route.abort())
         page.goto(Path(deck).resolve().as_uri())
-        page.wait_for_selector(".reveal.ready", timeout=30_000)
+        page.wait_for_selector(".reveal.ready", timeout=patience.milliseconds(10))
         return measure_open_deck(page)
     finally:
         page.close()
@@ -317,11 +320,11 @@ def measure_live(browser, url: str, max_steps: int = 800,
         page.on("pageerror", lambda error: page_errors.append(str(error)))
     try:
         page.goto(url)
-        page.wait_for_selector(".reveal.ready", timeout=120_000)
+        page.wait_for_selector(".reveal.ready", timeout=patience.milliseconds(40))
         page.evaluate("document.fonts.ready")
         # RISE lays the cells out and calls Reveal.sync() on timers after reveal.js is
         # ready (its sync_timeout, 250 ms); the overlay's style sheet is in by then
-        page.wait_for_selector("#rise-overlay", state="attached", timeout=30_000)
+        page.wait_for_selector("#rise-overlay", state="attached", timeout=patience.milliseconds(10))
         page.wait_for_timeout(1_000)
         seen: dict[int, LiveSlide] = {}
         for _ in range(max_steps):
@@ -344,7 +347,7 @@ def measure_live(browser, url: str, max_steps: int = 800,
                   .filter(s => !s.querySelector('section'));
                 return all.indexOf(section) !== index
                   || section.querySelectorAll('.fragment:not(.visible)').length !== hidden;
-            }""", arg=list(state), timeout=10_000)
+            }""", arg=list(state), timeout=patience.milliseconds(3))
             page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         raise RuntimeError(f"{url}: not at the last slide after {max_steps} steps")
     finally:
@@ -367,7 +370,7 @@ def _step_back_with_the_arrow_key(page, url: str) -> None:
         page.wait_for_function("""previous => {
             const now = Array.from(document.querySelectorAll('.reveal .slides section.present'))
               .pop();
-            return now && now.innerText !== previous; }""", arg=last, timeout=10_000)
+            return now && now.innerText !== previous; }""", arg=last, timeout=patience.milliseconds(3))
     except PlaywrightTimeout as error:
         raise RuntimeError(f"{url}: the left arrow did not move back from the last slide") \
             from error

@@ -87,6 +87,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def command_line(process: psutil.Process) -> str:
+    """A process's command line, or "" for one that has ended (or is a zombie) meanwhile."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
+def environment(process: psutil.Process) -> dict[str, str]:
+    """A process's environment, or {} for one that has ended (or is a zombie) meanwhile."""
+    try:
+        return process.environ()
+    except psutil.Error:
+        return {}
+
+
 def peak_bytes(process: psutil.Process) -> int:
     """A process's peak resident memory (VmHWM), read from /proc."""
     with open(f"/proc/{process.pid}/status") as status:
@@ -169,7 +185,7 @@ class Hub:
         """The hub's process and the proxy's (a child of the hub)."""
         hub = psutil.Process(self.process.pid)
         proxy = next(p for p in hub.children(recursive=True)
-                     if "configurable-http-proxy" in " ".join(p.cmdline()))
+                     if "configurable-http-proxy" in command_line(p))
         return hub, proxy
 
     def stop(self) -> None:
@@ -409,17 +425,17 @@ class Learner:
     def measure_server(self) -> None:
         """The server's peak, and the server with its kernels now (both notebooks open)."""
         server = next((p for p in psutil.Process(self.hub.process.pid).children(recursive=True)
-                       if "jupyterhub-singleuser" in " ".join(p.cmdline())
-                       and p.environ().get("JUPYTERHUB_USER") == self.name), None)
+                       if "jupyterhub-singleuser" in command_line(p)
+                       and environment(p).get("JUPYTERHUB_USER") == self.name), None)
         if server is None:
             raise LoadTestError(f"{self.name}: the server's process was not found")
         self.result.server_peak_mb = peak_bytes(server) / 2**20
-        self.result.threads_variable = server.environ().get("OPENBLAS_NUM_THREADS", "")
+        self.result.threads_variable = environment(server).get("OPENBLAS_NUM_THREADS", "")
         self.result.culls_kernels = any("MappingKernelManager.cull_idle_timeout" in part
                                         for part in server.cmdline())
         kernels = server.children(recursive=True)
         for notebook, kernel_id in zip(self.result.notebooks, self.kernels):
-            kernel = next((k for k in kernels if kernel_id in " ".join(k.cmdline())), None)
+            kernel = next((k for k in kernels if kernel_id in command_line(k)), None)
             if kernel is None:
                 raise LoadTestError(f"{self.name}: the kernel of {notebook.name} was not found")
             times = kernel.cpu_times()
@@ -477,7 +493,7 @@ def run_class(hub: Hub, count: int, notebooks: tuple[str, ...], cores: int,
         if thread.is_alive():
             raise LoadTestError(f"a learner of {label} was still running after {whole:.0f} s")
     hub_process, proxy = hub.processes()
-    culler = any("jupyterhub_idle_culler" in " ".join(p.cmdline())
+    culler = any("jupyterhub_idle_culler" in command_line(p)
                  for p in hub_process.children(recursive=True))
     return ClassRun(count, [learner.result for learner in learners],
                     peak_bytes(hub_process) / 2**20, peak_bytes(proxy) / 2**20,

@@ -157,12 +157,15 @@ def sizing_lines(data: dict) -> list[str]:
     for learners in EXAMPLES:
         cores = f"{cores_for(learners, n)}" if n["learners_per_core"] else "not measured"
         lines.append(f"| {learners} | {memory_for(learners, n):.1f} GB | {cores} |")
-    lines += [
-        "",
-        "Learners who read between cells, as in a lecture, rarely press Run together: a "
-        "quarter of those cores serves them with short waits. Memory is not shared that way: "
-        "plan it for everyone.",
-    ]
+    largest_slowdown = n["slowdowns"].get(n["largest"])
+    lines += [""]
+    if largest_slowdown:
+        lines.append(
+            f"Fewer cores make everyone wait, not fail: with {n['largest']} learners on "
+            f"{n['cores']} cores ({n['largest'] / n['cores']:g} per core), all pressing Run at "
+            f"once, the slowest learner's notebooks took {largest_slowdown:.2f}x as long as "
+            "alone. Learners who read between cells, as in a lecture, rarely press Run "
+            "together. Memory is not shared that way: plan it for everyone.")
     return lines
 
 

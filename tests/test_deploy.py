@@ -286,6 +286,7 @@ def test_the_sizing_follows_tljhs_rule_from_the_measured_peaks():
     text = "\n".join(sizing.sizing_lines(data))
     assert "| 40 | 26.4 GB | 40 |" in text and "**1.5 learners per GB**" in text
     assert "1 learner 1.00x, 2 learners 1.25x, 8 learners 4.00x" in text
+    assert "with 8 learners on 2 cores (4 per core)" in text and "took 4.00x as long" in text
     page = f"before\n{sizing.SECTION_START}\nold\n{sizing.SECTION_END}\nafter"
     written = sizing.with_sizing_section(page, data)
     assert written.startswith("before\n") and written.endswith("\nafter") and "old" not in written
@@ -321,3 +322,15 @@ def test_the_load_tests_checks_catch_errors_big_kernels_slow_spawns_and_slow_pai
     learner["notebooks"][0]["blas_threads"] = 2
     failed = {what for what, passed, _ in load_test.checks(runs(broken)) if not passed}
     assert len(failed) == 5, failed
+
+
+def test_ci_installs_the_instructors_environment_online_and_runs_the_class_test_offline():
+    script = (ROOT / ".ci" / "run").read_text()
+    commands = [line.strip() for line in script.splitlines()
+                if line.strip() and not line.strip().startswith("#")]
+    online = commands.index("timed make class-venv")
+    offline = [i for i, c in enumerate(commands)
+               if c.startswith("timed unshare") and "-n" in c and "make class-test" in c]
+    assert offline and offline[0] > online > commands.index("timed make venv")
+    tests = [i for i, c in enumerate(commands) if "make test" in c and c.startswith("unshare")]
+    assert tests and tests[0] < offline[0], "the class test runs after make test"

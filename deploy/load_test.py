@@ -58,6 +58,8 @@ import websocket
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tools"))
+import patience  # noqa: E402  (tools/patience.py: deadlines for a busy machine)
 import sizing  # noqa: E402  (deploy/sizing.py: the table, the rule and the docs' section)
 
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -475,10 +477,11 @@ class ClassRun:
 
 def run_class(hub: Hub, count: int, notebooks: tuple[str, ...], cores: int,
               label: str) -> ClassRun:
-    """``count`` learners at once, each in a thread; the deadlines grow with learners per core."""
+    """``count`` learners at once, each in a thread; the deadlines grow with learners per core
+    and with how busy the machine is (tools/patience.py)."""
     per_core = max(1.0, count / cores)
-    cell_seconds = 300 * per_core  # the slowest cell takes seconds alone
-    spawn_seconds = 60 + 10 * count
+    cell_seconds = patience.seconds(60, per_core)  # the slowest cell takes seconds alone
+    spawn_seconds = patience.seconds(20 + 5 * count)
     learners = [Learner(hub, f"{label}-{i + 1}", cell_seconds, spawn_seconds)
                 for i in range(count)]
     barrier = threading.Barrier(count)
@@ -560,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     hub = Hub(scratch, free_port(), secrets.token_hex(16), course_branch(scratch / "course.git"))
     runs = []
     try:
-        hub.start(time.monotonic() + 120)
+        hub.start(time.monotonic() + patience.seconds(40))  # a hub starts in seconds alone
         for size in sizes:
             print(f"{size} learner(s) at once ...", flush=True)
             run = run_class(hub, size, NOTEBOOKS, cores, f"class{size}")

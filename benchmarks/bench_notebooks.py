@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -270,8 +271,27 @@ def run_at_once(folder: Path, path: Path, threads: Optional[int], copies: int = 
         return await asyncio.gather(*(_timed_run(fresh(), folder, env, timeout)
                                       for _ in range(copies)))
 
-    alone = asyncio.run(_timed_run(fresh(), folder, env, timeout))
-    return AtOnce(path.name, threads, alone, list(asyncio.run(together())))
+    alone = in_a_loop_of_its_own(lambda: _timed_run(fresh(), folder, env, timeout))
+    return AtOnce(path.name, threads, alone, list(in_a_loop_of_its_own(together)))
+
+
+def in_a_loop_of_its_own(coroutine):
+    """Run ``coroutine()`` to its end in a new event loop, in a thread of its own: the caller
+    may already run a loop (a test process that drove Playwright or nbclient)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = asyncio.run(coroutine())
+        except BaseException as error:  # handed to the caller as it is
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def cell_seconds(cells) -> list[tuple[str, float]]:

@@ -555,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     if not PROXY.exists():
         parser.error(f"{PROXY} is missing: make class-venv installs it (npm ci in deploy/)")
     cores = len(os.sched_getaffinity(0))
+    load_before = os.getloadavg()[0]
     scratch = Path(tempfile.mkdtemp(prefix="course-class-"))
     started = time.monotonic()
     # the course as nbgitpuller pulls it: a clone of this repository's current branch
@@ -586,6 +587,8 @@ def main(argv: list[str] | None = None) -> int:
                "proxy": json.loads((HERE / "package-lock.json").read_text())["packages"][
                    "node_modules/configurable-http-proxy"]["version"],
                "date": datetime.now().date().isoformat(),
+               # how busy the machine was besides the test: other work slows every number
+               "load_before": round(load_before, 1), "load_after": round(os.getloadavg()[0], 1),
                "minutes": round((time.monotonic() - started) / 60, 1)}
     data = {"machine": machine, "runs": [asdict(run) for run in runs],
             "checks": [{"what": w, "passed": p, "detail": d} for w, p, d in outcomes]}

@@ -183,7 +183,7 @@ def readme_line(data: dict) -> str:
     cores = (f" and {n['learners_per_core']:g} per core when all press Run at once"
              if n["learners_per_core"] else "")
     return (f"A class on one server, measured: {n['learners_per_gb']:.1f} learners per GB"
-            f"{cores} ([Running it for a class](docs/running-a-class.md#sizing-a-server)).")
+            f"{cores} (its section \"Sizing a server\").")
 
 
 def with_readme_line(readme: str, data: dict) -> str:
@@ -206,7 +206,10 @@ def results_page(data: dict) -> str:
         "127.0.0.1, the DummyAuthenticator and SimpleLocalProcessSpawner, the course's "
         "deploy/jupyterhub_config.py as it is. Each class size ran after the previous one, "
         "every learner of it at once. The numbers below are the same as in "
-        "[results.json](results.json); docs/running-a-class.md's sizing comes from them.",
+        "[results.json](results.json); docs/running-a-class.md's sizing comes from them."
+        + (f" The machine's load average (1 minute) was {machine['load_before']} when the test "
+           f"started and {machine['load_after']} when it ended: other work on the machine "
+           "slows every time here." if "load_before" in machine else ""),
         "",
         "| Learners at once | Learner | Spawn (s) | Pull (s) | 04 (s) | 05 (s) | Kernel 04 "
         "(MB) | Kernel 05 (MB) | Server peak (MB) | Server and kernels at the end (MB) | "

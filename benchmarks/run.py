@@ -361,13 +361,15 @@ def at_once_lines(results: list[AtOnce], cores: int) -> list[str]:
         if one is None or every is None:
             continue
         change = one.alone / every.alone - 1
+        cost = (f"one thread alone is {change:.0%} slower: what a learner alone on a machine "
+                f"like this one gives up (`cu.set_blas_threads({every.threads})` takes it back)"
+                if change > 0 else
+                f"one thread alone is {-change:.0%} faster: a learner alone on a machine like "
+                "this one gives up nothing")
         lines.append(
             f"- {name} alone: {one.alone:.1f} s with one thread, {every.alone:.1f} s with "
-            f"{every.threads}: one thread alone is {abs(change):.0%} "
-            f"{'slower' if change > 0 else 'faster'}, what a learner alone on a machine like "
-            f"this one gives up (`cu.set_blas_threads({every.threads})` takes it back); two at "
-            f"once take {one.ratio:.2f}x one alone with one thread each, {every.ratio:.2f}x "
-            f"with {every.threads} each.")
+            f"{every.threads}: {cost}; two at once take {one.ratio:.2f}x one alone with one "
+            f"thread each, {every.ratio:.2f}x with {every.threads} each.")
     lines.append("")
     return lines
 

@@ -354,6 +354,12 @@ def nbformat_notebook(source: str) -> str:
     return nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]))
 
 
+def at_once(*args):
+    import bench_notebooks
+
+    return bench_notebooks.AtOnce(*args)
+
+
 def at_once_results():
     import bench_notebooks
 
@@ -370,7 +376,12 @@ def test_the_at_once_section_judges_the_courses_setting_and_states_the_cost_alon
     assert "| 05_mnist_counts.ipynb | one | 16.0 | 17.0, 18.0 | 1.12x | met |" in text
     assert "| 05_mnist_counts.ipynb | 2, every core | 15.0 | 70.0, 72.0 | 4.80x | - |" in text
     # alone, 16 s against 15 s: one thread is 7% slower
-    assert "16.0 s with one thread, 15.0 s with 2: one thread alone is 7% slower" in text
+    assert "16.0 s with one thread, 15.0 s with 2: one thread alone is 7% slower: what a " \
+        "learner alone" in text
+    faster = [at_once("x.ipynb", None, 10.0, [11.0, 11.0]),
+              at_once("x.ipynb", 2, 12.5, [30.0, 30.0])]
+    assert "one thread alone is 20% faster: a learner alone on a machine like this one gives " \
+        "up nothing" in "\n".join(run.at_once_lines(faster, 2))
     assert "take 1.12x one alone with one thread each, 4.80x with 2 each" in text
     import bench_notebooks
 

@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.source_only:
         release(args.out, stems)
         print(f"released to {args.out / 'release'}: hand out those folders "
-              "(docs/running-a-class.md, 'Grading')")
+              "(docs/running-a-class.md, \"Grading with nbgrader\")")
     return 0
 
 

@@ -25,6 +25,7 @@ from .verdict import (
     CORRECT,
     add_hint,
     count_verdict,
+    fit_lines,
     integer_verdict,
     read_whole_number,
     whole_number_rule,
@@ -61,11 +62,11 @@ class _Drill:
         self._problem = self._draw()
         self._expected = self._problem[1]
         self._tried = False
-        print(f"Problem {self.number} (seed {self.seed}): {self._problem[0]}")
+        print(fit_lines(f"Problem {self.number} (seed {self.seed}): {self._problem[0]}"))
 
     def check(self, answer: object = None) -> None:
         """Print the verdict on ``answer`` for the current problem, and the score so far."""
-        print(self._verdict(answer))
+        print(fit_lines(self._verdict(answer)))
 
     def _verdict(self, answer: object) -> str:
         if self._problem is None:

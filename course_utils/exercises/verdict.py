@@ -33,6 +33,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import os
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -145,6 +146,30 @@ class Reading(Generic[T]):
     def readable(self) -> bool:
         """True if there is a value to judge."""
         return self.verdict is None
+
+
+#: Longest printed line of a verdict: what a projector shows without wrapping.
+LONGEST_LINE = 100
+
+
+def fit_lines(text: str, width: int | None = None) -> str:
+    """Wrap every line of ``text`` longer than ``width`` at spaces, keeping its indent.
+
+    ``width`` defaults to :data:`LONGEST_LINE`, read at each call. Lines that
+    are short already (a failing case's call, an array) are left exactly as
+    they are.
+    """
+    width = width or LONGEST_LINE
+    fitted = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            fitted.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        fitted.append(textwrap.fill(line.strip(), width, initial_indent=indent,
+                                    subsequent_indent=indent + ("  " if indent else ""),
+                                    break_long_words=False, break_on_hyphens=False))
+    return "\n".join(fitted)
 
 
 def is_not_attempted(answer: object) -> bool:
@@ -494,15 +519,16 @@ def checker(read: Callable[[object], Reading[T]]) -> Callable[[Callable[[T], str
             # Any call prints a verdict, a wrong keyword (value=22) too: never a TypeError.
             unexpected = [name for name in keywords if name != "answer"]
             if unexpected:
-                print(f"{NOT_QUITE} {judge.__name__} has no argument called {describe(unexpected[0])}; "
-                      f"call it as {judge.__name__}(answer).")
+                print(fit_lines(f"{NOT_QUITE} {judge.__name__} has no argument called "
+                                f"{describe(unexpected[0])}; call it as "
+                                f"{judge.__name__}(answer)."))
                 return
             answers = answers + tuple(keywords.values())
             if len(answers) > 1:
-                print(f"{NOT_QUITE} Give one answer (a number, or one list); "
-                      f"you gave {len(answers)}.")
+                print(fit_lines(f"{NOT_QUITE} Give one answer (a number, or one list); "
+                                f"you gave {len(answers)}."))
                 return
-            print(_verdict(judge, read, answers[0] if answers else None))
+            print(fit_lines(_verdict(judge, read, answers[0] if answers else None)))
 
         # Not functools.wraps: its __wrapped__ would make help() show the
         # judge's signature (value: int) instead of check_xxx(answer).

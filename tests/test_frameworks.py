@@ -48,7 +48,8 @@ MODELS = {
     "two convolutions (05)": ([ConvSpec(32, 3), ReLUSpec(), ConvSpec(64, 3), ReLUSpec(),
                                MaxPoolSpec(2), FlattenSpec(), DenseSpec(128), ReLUSpec(),
                                DenseSpec(10)], (1, 28, 28)),
-    "dilated (05)": ([ConvSpec(32, 3, padding=2, dilation=2)], (32, 14, 14)),
+    "dilated (05)": ([ConvSpec(32, 3, padding="same", dilation=2)], (32, 14, 14)),
+    "dilated, padding in cells": ([ConvSpec(32, 3, padding=2, dilation=2)], (32, 14, 14)),
     "depthwise-separable (05)": ([DepthwiseSeparableSpec(64, 3, padding="same", bias=False)],
                                  (32, 14, 14)),
     "grouped (05)": ([ConvSpec(128, 3, padding=1, groups=32)], (128, 14, 14)),
@@ -319,3 +320,13 @@ def test_an_unknown_framework_is_refused_by_name():
         cu.framework_code(mnist("same"), (1, 28, 28), "jax")
     with pytest.raises(TypeError, match="spec must be"):
         cu.torch_call("conv", (1, 8, 8))
+
+
+def test_a_layer_of_two_steps_gives_its_calls_one_a_line():
+    line = cu.framework_lines(DepthwiseSeparableSpec(64, 3, padding="same"), (32, 14, 14))[0]
+    assert line.calls("pytorch") == ["nn.Conv2d(32, 32, kernel_size=3, padding='same', groups=32)",
+                                     "nn.Conv2d(32, 64, kernel_size=1)"]
+    assert line.calls("keras") == ["layers.DepthwiseConv2D(3, padding='same')",
+                                   "layers.Conv2D(64, 1)"]
+    with pytest.raises(ValueError, match="framework must be one of"):
+        line.calls("jax")

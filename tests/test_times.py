@@ -37,7 +37,7 @@ def test_the_estimate_counts_going_further_apart(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps({"cells": cells}))
     core, further = estimate_minutes.estimate(path)
-    assert core == pytest.approx(403 / 200)  # "## 1. Core" and 400 words
+    assert core == pytest.approx(403 / 150)  # "## 1. Core" and 400 words
     # 405 words, two code lines (the comment not counted), one exercise; the solution not counted
     assert further == pytest.approx(405 / 150 + 2 * 0.2 + 4)
 
@@ -54,7 +54,7 @@ def test_a_write_it_costs_the_minutes_its_text_states(tmp_path):
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps({"cells": cells}))
     core, _ = estimate_minutes.estimate(path)
-    words = 7 + 3 + 5
+    words = 8 + 3 + 5
     code_lines = 2 + 1 + 2 + 1
     assert core == pytest.approx(words / 150 + 0.2 * code_lines + 20 + 5 + 15)
 

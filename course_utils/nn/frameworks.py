@@ -75,6 +75,12 @@ class FrameworkLine:
     torch: str
     keras: str
 
+    def calls(self, framework: str = "pytorch") -> list[str]:
+        """The calls for ``framework``, one a line (a depthwise-separable layer has two)."""
+        if framework not in FRAMEWORKS:
+            raise ValueError(f"framework must be one of {FRAMEWORKS}, got {framework!r}")
+        return _split_calls(self.torch if framework == "pytorch" else self.keras)
+
 
 def _pair(value: object) -> tuple[int, int]:
     return (value, value) if isinstance(value, int) else tuple(value)  # type: ignore[return-value]

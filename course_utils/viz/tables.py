@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from typing import Sequence
@@ -97,7 +98,22 @@ def _column_widths(cells: list[list[str]], max_width: int) -> list[int]:
     # A column cannot be narrower than its longest word.
     floors = [max((len(word) for line in cells for word in line[i].split()), default=1)
               for i in range(len(widths))]
-    while sum(widths) + 2 * (len(widths) - 1) > max_width:
+
+    def too_wide() -> bool:
+        return sum(widths) + 2 * (len(widths) - 1) > max_width
+
+    # First wrap the headers that are wider than their column's values ("Memory
+    # (float32)" over "1.28 KB"): that costs the values nothing.
+    values = [max((len(line[i]) for line in cells[1:]), default=0) for i in range(len(widths))]
+    for i in sorted(range(len(widths)), key=lambda i: values[i] - widths[i]):
+        if not too_wide():
+            break
+        # A header may also break after a hyphen ("Multiply-" / "adds"), as textwrap does.
+        header_floor = max((len(word) for word in re.split(r"\s+|(?<=-)", cells[0][i]) if word),
+                           default=1)
+        excess = sum(widths) + 2 * (len(widths) - 1) - max_width
+        widths[i] = max(widths[i] - excess, values[i], header_floor)
+    while too_wide():
         narrowable = [i for i in range(len(widths)) if widths[i] > floors[i]]
         if not narrowable:
             break

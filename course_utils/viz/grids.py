@@ -439,10 +439,14 @@ def plot_channels_to_maps(image: np.ndarray, filters: np.ndarray,
     maps = maps.astype(int) if np.allclose(maps, np.round(maps)) else maps
     count = filters.shape[0]
     h, w = image.shape[1:]
+    kh = filters.shape[2]
+    # Filter rows as tall as their filters (not the image): the figure stays wider than
+    # tall, for a projector.
     fig, axes = plt.subplots(
         1 + count, channels + 1,
-        figsize=((channels + 1) * (w + 1) * CELL_INCHES, (1 + count) * (h + 1.2) * CELL_INCHES),
-        squeeze=False)
+        figsize=((channels + 1) * (w + 1) * CELL_INCHES,
+                 ((h + 1.2) + count * (kh + 1.4)) * CELL_INCHES),
+        gridspec_kw={"height_ratios": [h + 1.2] + [kh + 1.4] * count}, squeeze=False)
     for c in range(channels):
         draw_value_grid(axes[0, c], image[c], title=names[c])
     axes[0, channels].axis("off")

@@ -21,9 +21,8 @@ from course_utils.exercises import verdict as verdict_module
 ROOT = Path(__file__).resolve().parent.parent
 #: Longest printed line a projector shows without wrapping.
 LONGEST = 100
-#: Lines the course leaves long, with the reason: notebook 04's code cells are final (its
-#: experiment was just rewritten); its one print of 108 characters is for its author to cut.
-LEFT_LONG = {("04_locally_connected_faces.ipynb", "the smallest p-value a sign-flip test can give")}
+#: Lines the course leaves long, with the reason (none at present).
+LEFT_LONG: set[tuple[str, str]] = set()
 
 
 def cells(number: int) -> list[dict]:

@@ -14,6 +14,19 @@ from browser_support import (
 matplotlib.use("Agg")  # unit tests draw figures without a screen
 
 
+@pytest.fixture(autouse=True)
+def verdicts_on_one_line(monkeypatch):
+    """Verdicts printed unwrapped in this process, so that tests can read a hint whole.
+
+    A learner's verdict wraps at 100 characters (verdict.LONGEST_LINE);
+    tests/test_line_lengths.py checks that wrapping, and every notebook's printed
+    lines, in kernels that this fixture does not touch.
+    """
+    from course_utils.exercises import verdict
+
+    monkeypatch.setattr(verdict, "LONGEST_LINE", 10**6)
+
+
 @pytest.fixture
 def without_scikit_image(monkeypatch):
     """Make ``import skimage`` fail, as on a machine where it is not installed."""

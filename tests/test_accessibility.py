@@ -105,6 +105,8 @@ SAMPLE_CALLS = {
     "plot_conv_step": lambda: cu.plot_conv_step(cu.grid_5x5(), cu.vertical_edge_kernel(), 0),
     "plot_grid": lambda: cu.plot_grid(cu.grid_5x5()),
     "plot_grid_row": lambda: cu.plot_grid_row([cu.grid_5x5()], ["grid"]),
+    "plot_channels_to_maps": lambda: cu.plot_channels_to_maps(
+        cu.rgb_like_grid(seed=0), np.ones((2, 3, 3, 3))),
     "plot_depth_slices": lambda: cu.plot_depth_slices(),
     "plot_gradient_sum": lambda: cu.plot_gradient_sum(np.ones((2, 2, 3, 3)), 4 * np.ones((3, 3))),
     "plot_parameter_counts": lambda: cu.plot_parameter_counts({"conv": 34_944}),
@@ -237,7 +239,9 @@ def test_coverage_counts_are_described_as_drawn(size, kernel, padding, stride):
             counts[i * stride:i * stride + kernel, j * stride:j * stride + kernel] += 1
     rows = "; ".join(" ".join(str(v) for v in row) for row in counts)
     assert f"counts row by row: {rows}." in text
-    assert f"of the {out}x{out} windows" in text
+    # the windows are kernel-sized; there are as many as the output has cells (issue 30)
+    assert f"of the {out * out} windows of {kernel}x{kernel} (a {out}x{out} grid of " \
+           f"positions, stride {stride})" in text
     assert f"A {size}x{size} input" in text
 
 

@@ -588,6 +588,24 @@ CASES = [
          lambda: cu.plot_shift_maps([GRID], ["a", "b"]), ValueError, "titles"),
     Case("plot_shift_maps", "no images", lambda: cu.plot_shift_maps([], []), ValueError,
          "images", "at least one"),
+    Case("plot_shift_maps", "a description for another number of images",
+         lambda: cu.plot_shift_maps([GRID], ["a"], shows=["x", "y"]), ValueError, "shows"),
+    Case("plot_channels_to_maps", "filters shallower than the image",
+         lambda: cu.plot_channels_to_maps(np.zeros((3, 5, 5)), np.zeros((2, 1, 3, 3))),
+         ValueError, "filters"),
+    Case("plot_channels_to_maps", "names for another number of channels",
+         lambda: cu.plot_channels_to_maps(np.zeros((3, 5, 5)), np.zeros((2, 3, 3, 3)), ["r"]),
+         ValueError, "channel_names"),
+    Case("framework_code", "an unknown framework",
+         lambda: cu.framework_code([cu.ConvSpec(4, 3)], (1, 8, 8), "jax"), ValueError,
+         "framework", "must be one of"),
+    Case("framework_lines", "a model that does not fit its input",
+         lambda: cu.framework_lines([cu.ConvSpec(4, 9)], (1, 8, 8)), ValueError, "kernel",
+         "must|No room|fit"),
+    Case("torch_call", "not a layer spec", lambda: cu.torch_call("conv", (1, 8, 8)), TypeError,
+         "spec", "must be"),
+    Case("keras_call", "not a layer spec", lambda: cu.keras_call(3, (1, 8, 8)), TypeError,
+         "spec", "must be"),
     Case("plot_image_grid", "columns zero",
          lambda: cu.plot_image_grid(np.zeros((4, 5, 5)), columns=0), ValueError, "columns"),
     Case("plot_filters", "a filter with 3 axes",
@@ -921,7 +939,7 @@ RECORDS = {"ArrayShapes", "Convention", "ConvGeometry", "TrainingMemory", "Digit
            "Notebook", "PairedComparison", "ReceptiveFieldRow", "ShiftComparison",
            "SlidingFrame", "SummaryRow", "TrainingHistory", "WindowGeometry", "WindowLayout",
            "LearningCurve", "TInterval", "PairedRuns", "RepeatedRuns", "Run",
-           "SideBySideHistory", "AgreementGap"}
+           "SideBySideHistory", "AgreementGap", "FrameworkLine"}
 
 
 def case_id(case: Case) -> str:

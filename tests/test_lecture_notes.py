@@ -22,8 +22,9 @@ from lecture_cut import lecture_cut  # noqa: E402
 
 from course_utils.course import NOTEBOOKS  # noqa: E402
 
-#: How far the notes' minutes may be from the notebook's stated time.
-MINUTES_TOLERANCE = 10
+#: How far the notes' minutes may be from the notebook's stated time: they follow the same
+#: rule (tools/estimate_minutes.py --write-notes), so not at all.
+MINUTES_TOLERANCE = 0
 
 
 def read(name: str) -> nbformat.NotebookNode:
@@ -90,16 +91,56 @@ def test_the_minutes_add_up_to_the_stated_time(entry):
         f"{entry.filename}: the notes' minutes add up to {core}, the notebook says {entry.minutes}")
 
 
+def parts(entry) -> tuple[int, int]:
+    """The core minutes of a notebook's two sessions, split where its second part starts."""
+    first = second = 0
+    in_second = False
+    for group in sections(read(entry.filename)):
+        lecture = group[0].metadata.get("lecture", {})
+        heading = group[0].source.splitlines()[0]
+        in_second = in_second or (bool(entry.second_part)
+                                  and heading.startswith(entry.second_part))
+        if lecture.get("optional"):
+            continue
+        if in_second:
+            second += lecture.get("minutes", 0)
+        else:
+            first += lecture.get("minutes", 0)
+    return first, second
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.filename)
+def test_a_notebook_too_long_for_one_lecture_says_how_to_split_it(entry):
+    """Over LECTURE_MINUTES, a notebook is taught in two sessions, each short enough."""
+    from course_utils.course import LECTURE_MINUTES
+
+    first, second = parts(entry)
+    if entry.minutes <= LECTURE_MINUTES:
+        assert not entry.second_part and second == 0
+        return
+    assert entry.second_part, f"{entry.filename} takes {entry.minutes} minutes: split it"
+    assert second > 0, f"{entry.filename} has no section starting {entry.second_part!r}"
+    assert first <= LECTURE_MINUTES and second <= LECTURE_MINUTES, (first, second)
+    time_line = next(line for cell in read(entry.filename).cells
+                     for line in cell.source.split("\n\n") if line.startswith("**Time**"))
+    time_line = " ".join(time_line.split())
+    assert f"about {first} minutes" in time_line and f"about {second})" in time_line, time_line
+    assert "two sessions" in time_line, time_line
+
+
 def test_the_teaching_page_gives_each_lecture_the_minutes_of_its_notes():
-    """The teaching page's table says how long each lecture takes: its notes' minutes."""
+    """The teaching page's table says how long each lecture takes: its notes' minutes,
+    and, for a notebook longer than one lecture, the minutes of its two sessions."""
     page = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (\d) \| (\d+) min(?: \(\+(\d+) optional\))? \| (\d+) min \|",
-                      page, re.M)
+    rows = re.findall(r"^\| (\d) \| (\d+) min(?:: (\d+) \+ (\d+))?(?: \(\+(\d+) optional\))? "
+                      r"\| (\d+) min \|", page, re.M)
     assert len(rows) == len(NOTEBOOKS), rows
-    for (number, lecture, optional, self_study), entry in zip(rows, NOTEBOOKS):
+    for (number, lecture, first, second, optional, self_study), entry in zip(rows, NOTEBOOKS):
         core, going_further = lecture_minutes(read(entry.filename))
         assert (int(lecture), int(optional or 0)) == (core, going_further), (number, core)
         assert int(self_study) == entry.minutes, number
+        if entry.second_part:
+            assert (int(first), int(second)) == parts(entry), number
 
 
 def notebook_text(notebook) -> str:

@@ -123,3 +123,17 @@ def test_errors_name_the_argument(call, fragment):
     with pytest.raises(ValueError) as caught:
         call()
     assert fragment in str(caught.value), str(caught.value)
+
+
+def test_shift_maps_say_what_each_picture_shows_before_its_numbers():
+    photo = np.linspace(0, 1, 16).reshape(4, 4)
+    figure = plot_shift_maps([photo, photo - 0.5], ["photo", "edges"],
+                             shows=["a person with a camera on a tripod", "its outlines"])
+    alt = figure.alt_text
+    assert alt.startswith("2 images side by side. 'photo': a person with a camera on a tripod; "
+                          "4x4 grey-level image"), alt
+    assert "'edges': its outlines; 4x4 signed map" in alt
+    one = plot_shift_maps([photo], ["mean face"], shows=["a blurred face"])
+    assert one.alt_text.startswith("One image. 'mean face': a blurred face; "), one.alt_text
+    with pytest.raises(ValueError, match="shows must say what each"):
+        plot_shift_maps([photo], ["photo"], shows=["a", "b"])

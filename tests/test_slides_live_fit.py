@@ -91,8 +91,6 @@ TOO_TALL = {
         "22 lines of code, then a figure",
     ("05_mnist_counts.ipynb", "figure = cu.plot_parameter_and_work_shares("):
         "24 lines of code, a figure and 5 printed lines",
-    ("05_mnist_counts.ipynb", "conv_predicted = predictions[\"conv\"]"):
-        "13 lines of code, a figure and 11 printed lines",
 }
 
 

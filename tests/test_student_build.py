@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,11 @@ def test_a_student_copy_is_the_notebook_without_its_solutions(student_folder, en
     notes = [c for c in copy.cells if c.get("id") == "student-copy-note"]
     assert len(notes) == 1 and "solutions are left out" in notes[0].source
     rest = [c for c in copy.cells if c.get("id") != "student-copy-note"]
-    assert [c.source for c in rest] == [c.source for c in kept]
+    # The text is the notebook's, less its sentences about the solution cells.
+    tool = load_tool("make_student")
+    assert [c.source for c in rest] == [
+        tool.without_solution_sentences(c.source) if c.cell_type == "markdown" else c.source
+        for c in kept]
     assert not any(c.source.startswith("# Solution") for c in copy.cells)
     text = "\n".join(str(c.get("outputs", "")) for c in copy.cells)
     assert "Correct" not in text  # no solution's verdict, in any cell
@@ -82,3 +87,44 @@ def test_nbval_fails_a_solution_cell_that_is_not_correct(tmp_path):
     assert "2 failed, 2 passed" in report, report[-3000:]
     assert "Cell 2" in report and "Cell 3" in report and "Not quite" in report
     assert "printed no 'Correct' verdict" in report
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda n: n.filename)
+def test_a_student_copy_says_nothing_about_solutions_it_does_not_have(student_folder, entry):
+    """Every markdown cell of a copy reads true of the copy: no collapsed cell to click."""
+    copy = nbformat.read(student_folder / entry.filename, as_version=4)
+    words = re.compile(r"\b(solutions?|collapsed|click it to reveal)\b", re.IGNORECASE)
+    said = [(i, line) for i, cell in enumerate(copy.cells)
+            if cell.cell_type == "markdown" and cell.get("id") != "student-copy-note"
+            for line in cell.source.splitlines() if words.search(line)]
+    assert said == [], said
+
+
+def test_solution_sentences_go_whole_and_the_rest_stays():
+    tool = load_tool("make_student")
+    text = ("Replace `None` with your answer; the checker tells you at once\nwhether you are "
+            "right. Each solution is in the collapsed\ncell below the exercise; click it to "
+            "reveal.\n\n**Exercise 1.** Grouped convolutions count too.")
+    assert tool.without_solution_sentences(text) == (
+        "Replace `None` with your answer; the checker tells you at once\nwhether you are "
+        "right.\n\n**Exercise 1.** Grouped convolutions count too.")
+
+
+def test_the_teaching_page_says_how_solutions_show_in_the_slides():
+    """Solutions are fragments; the ones that are sub-slides are those the page names."""
+    page = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    subslides = []
+    for entry in NOTEBOOKS:
+        notebook = nbformat.read(ROOT / "notebooks" / entry.filename, as_version=4)
+        for cell in notebook.cells:
+            if "solution" in cell.metadata.get("tags", []):
+                kind = cell.metadata.get("slideshow", {}).get("slide_type")
+                assert kind in ("fragment", "subslide"), (entry.filename, kind)
+                if kind == "subslide":
+                    name = re.search(r"^def (\w+)", cell.source, re.M).group(1)
+                    subslides.append(f"`{name}` ({entry.filename[:2]})")
+    said = re.search(r"Solutions are\s+fragments.*?(?:\n\n|$)", page, re.S).group(0)
+    said = " ".join(said.split())
+    for named in subslides:
+        assert named in said, (named, said)
+    assert f"the two longest" in said and len(subslides) == 2

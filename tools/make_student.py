@@ -6,8 +6,9 @@
 One source, two builds. The notebooks in notebooks/ are the default build,
 for self-learners: each solution is one click away in a collapsed cell. This
 tool writes the build for a class that is graded: every solution cell
-(tagged ``solution``) is left out, code and output, and a note under the
-title says so. Everything else is kept as it is, outputs included, so the
+(tagged ``solution``) is left out, code and output, and so is every sentence
+of the text that speaks of the solution cells ("click it to reveal"), so that
+the copies read true; a note under the title says so. Everything else is kept as it is, outputs included, so the
 copies open with their figures and still run top to bottom, every checker
 saying "Not attempted yet". The copies sit beside notebooks/ (student/, which
 git ignores), so their links to each other and to ../README.md still work.
@@ -18,6 +19,7 @@ The course's notebooks are only read, never written.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -33,10 +35,28 @@ def is_solution(cell) -> bool:
     return cell.cell_type == "code" and SOLUTION_TAG in cell.metadata.get("tags", [])
 
 
+#: A sentence of the default build's text that is about its solution cells: true of
+#: the notebooks in notebooks/, false of the student copies, so the copies leave it out.
+#: (Sentences end at ". " or the end of a paragraph; each is matched whole.)
+ABOUT_SOLUTIONS = re.compile(
+    r"[^.\n]*(?:\n[^.\n]+)*?\b(?:solutions?|collapsed)\b[^.]*\.(?=\s|$)", re.IGNORECASE)
+
+
+def without_solution_sentences(text: str) -> str:
+    """``text`` without its sentences about solution cells ("... collapsed, click it to reveal.")."""
+    kept = ABOUT_SOLUTIONS.sub("", text)
+    # Tidy what a removed sentence leaves: doubled spaces, a space before a line break.
+    kept = re.sub(r"[ \t]{2,}", " ", kept)
+    return re.sub(r"[ \t]+\n", "\n", kept).rstrip(" ")
+
+
 def student_copy(notebook):
-    """The notebook without its solution cells, and with a note under the title."""
+    """The notebook without its solution cells and the sentences about them, with a note."""
     copy = nbformat.from_dict(notebook)
     copy.cells = [cell for cell in copy.cells if not is_solution(cell)]
+    for cell in copy.cells:
+        if cell.cell_type == "markdown":
+            cell.source = without_solution_sentences(cell.source)
     title = next(i for i, c in enumerate(copy.cells)
                  if c.cell_type == "markdown" and c.source.lstrip().startswith("# "))
     note = nbformat.v4.new_markdown_cell(NOTE)

@@ -216,29 +216,56 @@ def _floor(room: int, stride: int) -> int:
     return room // stride + 1
 
 
+#: How a wrong version measures the room the windows have to move, by the slip's name.
+_ROOMS: dict[str, Callable[[int, int, int, int], int]] = {
+    "right": _room,
+    "padding once": lambda w, k, p, d: w + p - _span(k, d),
+    "dilation ignored": lambda w, k, p, d: w + 2 * p - k,
+    "dilation as gap": lambda w, k, p, d: w + 2 * p - (k + (k - 1) * d),
+}
+#: How it turns the room into a count.
+_FINISHES: dict[str, Callable[[int, int], object]] = {
+    "floor": _floor,
+    "ceil": lambda r, s: -(-r // s) + 1,
+    "no + 1": lambda r, s: r // s,
+    "float": lambda r, s: r / s + 1,
+}
+
+
+def output_size_wrong(room: str = "right", finish: str = "floor",
+                      check_room: bool = True) -> Callable[..., object]:
+    """A wrong ``output_size`` with the slips switched on (the defaults: the right one)."""
+    return _formula(_ROOMS[room], _FINISHES[finish], check_room)
+
+
+def _slip(name: str, hint: str, **knobs: object) -> Mistake:
+    return Mistake(name, output_size_wrong(**knobs), hint, knobs=knobs)
+
+
 OUTPUT_SIZE_MISTAKES = (
-    Mistake("ceil instead of floor", _formula(_room, lambda r, s: -(-r // s) + 1),
-            "when the stride does not divide the room exactly, the last window would stick "
-            "out past the padded input; frameworks drop it, so round the division down "
-            "(floor), not up."),
-    Mistake("padding added once", _formula(lambda w, k, p, d: w + p - _span(k, d), _floor),
-            "padding P goes on each side of the input, so the padded input is W + 2P wide."),
-    Mistake("missing + 1", _formula(_room, lambda r, s: r // s),
-            "count the positions with a tiny case: a window exactly as wide as the input fits "
-            "once, so the count must come out as 1 there; the first window counts too."),
-    Mistake("a float for a size", _formula(_room, lambda r, s: r / s + 1),
-            "a size counts cells, so it must be a whole number (an int): / divides into a "
-            "float, // divides and rounds down."),
-    Mistake("dilation ignored", _formula(lambda w, k, p, d: w + 2 * p - k, _floor),
-            "a dilated window is wider than its K taps: with gaps of D - 1 cells between "
-            "taps it spans D(K - 1) + 1 cells."),
-    Mistake("dilation counted as the gap",
-            _formula(lambda w, k, p, d: w + 2 * p - (k + (k - 1) * d), _floor),
-            "in PyTorch's numbering (the course's), dilation 1 means no gaps: the window "
-            "spans D(K - 1) + 1 cells."),
-    Mistake("no error when no window fits", _formula(_room, _floor, check_room=False),
-            "when the window is wider than the padded input, there is no position at all: "
-            "raise ValueError instead of returning a number."),
+    _slip("ceil instead of floor",
+          "when the stride does not divide the room exactly, the last window would stick "
+          "out past the padded input; frameworks drop it, so round the division down "
+          "(floor), not up.", finish="ceil"),
+    _slip("padding added once",
+          "padding P goes on each side of the input, so the padded input is W + 2P wide.",
+          room="padding once"),
+    _slip("missing + 1",
+          "count the positions with a tiny case: a window exactly as wide as the input fits "
+          "once, so the count must come out as 1 there; the first window counts too.",
+          finish="no + 1"),
+    _slip("a float for a size",
+          "a size counts cells, so it must be a whole number (an int): / divides into a "
+          "float, // divides and rounds down.", finish="float"),
+    _slip("dilation ignored",
+          "a dilated window is wider than its K taps: with gaps of D - 1 cells between "
+          "taps it spans D(K - 1) + 1 cells.", room="dilation ignored"),
+    _slip("dilation counted as the gap",
+          "in PyTorch's numbering (the course's), dilation 1 means no gaps: the window "
+          "spans D(K - 1) + 1 cells.", room="dilation as gap"),
+    _slip("no error when no window fits",
+          "when the window is wider than the padded input, there is no position at all: "
+          "raise ValueError instead of returning a number.", check_room=False),
 )
 
 
@@ -273,6 +300,8 @@ OUTPUT_SIZE_EXERCISE = WriteIt(
     mistakes=OUTPUT_SIZE_MISTAKES,
     kind="size",
     explain="It floors like the frameworks and refuses a window that cannot fit.",
+    wrong=output_size_wrong,
+    course_answers=("conv_output_size", "window_output_size", "framework_output_size"),
 )
 
 

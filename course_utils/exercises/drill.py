@@ -21,7 +21,16 @@ import numpy as np
 from ..conv.counting import conv_params, dense_params
 from ..conv.geometry import conv_output_size
 from .arithmetic import OUTPUT_SIZE_MISTAKES, output_size_solution
-from .verdict import add_hint, count_verdict, integer_verdict, read_whole_number
+from .verdict import (
+    CORRECT,
+    add_hint,
+    count_verdict,
+    fit_lines,
+    integer_verdict,
+    read_whole_number,
+    whole_number_rule,
+    written_as_float,
+)
 from .write_it import Raises
 
 __all__ = ["OutputSizeDrill", "ParameterDrill"]
@@ -53,11 +62,11 @@ class _Drill:
         self._problem = self._draw()
         self._expected = self._problem[1]
         self._tried = False
-        print(f"Problem {self.number} (seed {self.seed}): {self._problem[0]}")
+        print(fit_lines(f"Problem {self.number} (seed {self.seed}): {self._problem[0]}"))
 
     def check(self, answer: object = None) -> None:
         """Print the verdict on ``answer`` for the current problem, and the score so far."""
-        print(self._verdict(answer))
+        print(fit_lines(self._verdict(answer)))
 
     def _verdict(self, answer: object) -> str:
         if self._problem is None:
@@ -67,10 +76,14 @@ class _Drill:
             return reading.verdict
         text, expected, hints, explain = self._problem
         verdict = self._judge(reading.value, expected, hints, explain)
+        floated = written_as_float(reading.value)
+        right = reading.value == expected and floated is None  # the one rule for 22.0
+        if verdict.startswith(CORRECT) and floated is not None:
+            verdict = whole_number_rule(floated)
         if not self._tried:
             self._tried = True
             self.answered += 1
-            self.right_first_time += reading.value == expected
+            self.right_first_time += right
         return f"{verdict}\n{self.score()}"
 
     def score(self) -> str:

@@ -182,6 +182,7 @@ LOCALLY_CONNECTED_EXERCISE = WriteIt(
     kind="array",
     explain="It matches locally_connected2d: the same windows as a convolution, a filter "
             "and a bias of their own at each position.",
+    course_answers=("locally_connected2d",),
 )
 
 

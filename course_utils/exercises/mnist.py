@@ -7,6 +7,7 @@ and ``conv_output_size``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -160,20 +161,45 @@ def count_model_solution(layers: list[LayerSpec], input_shape: tuple[int, int, i
     return summary.parameters, summary.multiply_adds
 
 
+#: How a wrong counter may size a convolution's output: the rule (floor), and three slips.
+SIZE_RULES = ("floor", "ceil", "one side", "no + 1")
+
+
+def _slipped_size(n: int, k: int, padding: int, stride: int, rule: str) -> int:
+    """One side of a conv output, by the right rule or by one of its slips."""
+    if rule == "ceil":
+        return -(-(n + 2 * padding - k) // stride) + 1
+    if rule == "one side":
+        return (n + padding - k) // stride + 1
+    if rule == "no + 1":
+        return (n + 2 * padding - k) // stride
+    return conv_output_size(n, k, padding, stride, strict=False)
+
+
+def _conv_padding(layer: ConvSpec, n: int) -> int:
+    """The padding per side a conv layer adds ('same' at stride 1 is (K - 1) / 2)."""
+    padding = layer.padding
+    if padding == "same":
+        return (layer.kernel_size - 1) // 2
+    if padding == "valid":
+        return 0
+    return int(padding)
+
+
 def _walk(layers: list[LayerSpec], input_shape: tuple[int, int, int], *, bias: bool = True,
           depth: bool = True, positions: bool = True, pooling: bool = True,
-          padding: bool = True, per_position: bool = False) -> tuple[int, int]:
-    """Count the layers with one slip switched on (all True and False: the right count)."""
+          padding: bool = True, per_position: bool = False,
+          size_rule: str = "floor") -> tuple[int, int]:
+    """Count the layers with slips switched on (the defaults give the right count)."""
     shape: tuple[int, ...] = tuple(input_shape)
     parameters = macs = 0
     for layer in layers:
         if isinstance(layer, ConvSpec):
             channels, h, w = shape
             k = layer.kernel_size
-            side = (conv_output_size(h, k, layer.padding if padding else 0, layer.stride,
-                                     strict=False),
-                    conv_output_size(w, k, layer.padding if padding else 0, layer.stride,
-                                     strict=False))
+            pad = _conv_padding(layer, h) if padding else 0
+            side = (_slipped_size(h, k, pad, layer.stride, size_rule),
+                    _slipped_size(w, k, pad, layer.stride, size_rule))
             weights = k * k * (channels if depth else 1) * layer.out_channels
             biases = layer.out_channels if (layer.bias and bias) else 0
             where = side[0] * side[1]
@@ -194,24 +220,70 @@ def _walk(layers: list[LayerSpec], input_shape: tuple[int, int, int], *, bias: b
     return parameters, macs
 
 
+def _first_wrong_layer(rule: str, layers: list[LayerSpec],
+                       input_shape: tuple[int, int, int]) -> str:
+    """Which conv layer a size slip first changes, what it should give, and what it gives."""
+    shape: tuple[int, ...] = tuple(input_shape)
+    for number, layer in enumerate(layers, start=1):
+        if isinstance(layer, ConvSpec):
+            _, h, w = shape
+            k, stride, pad = layer.kernel_size, layer.stride, _conv_padding(layer, h)
+            right = (conv_output_size(h, k, pad, stride, strict=False),
+                     conv_output_size(w, k, pad, stride, strict=False))
+            slipped = (_slipped_size(h, k, pad, stride, rule),
+                       _slipped_size(w, k, pad, stride, rule))
+            if slipped != right:
+                return (f"layer {number} ({layer.describe()}) on a {h}x{w} input should give "
+                        f"{right[0]}x{right[1]}: floor(({h} + 2*{pad} - {k}) / {stride}) + 1 "
+                        f"= {right[0]}; with the slip it gives {slipped[0]}x{slipped[1]}, "
+                        "and every layer after it is counted on the wrong size.")
+        shape = layer.output_shape(shape)
+    return "no layer of this case changes size with that slip."
+
+
+def _size_slip(name: str, rule: str, hint: str) -> Mistake:
+    return Mistake(name, partial(_walk, size_rule=rule), hint, knobs={"size_rule": rule},
+                   detail=partial(_first_wrong_layer, rule))
+
+
+def _flag(name: str, hint: str, **knobs: object) -> Mistake:
+    return Mistake(name, partial(_walk, **knobs), hint, knobs=knobs)
+
+
+def count_model_wrong(**knobs: object) -> Callable[..., tuple[int, int]]:
+    """A wrong counter with the slips switched on (the knobs of :func:`_walk`)."""
+    return partial(_walk, **knobs)
+
+
 COUNT_MODEL_MISTAKES = (
-    Mistake("forgotten bias", partial(_walk, bias=False),
-            "your parameter count leaves out the biases: each conv filter and each dense "
-            "neuron has one (unless the layer says bias=False)."),
-    Mistake("filter depth ignored", partial(_walk, depth=False),
-            "a filter spans every input channel: it is K x K x C_in, not K x K."),
-    Mistake("multiply-adds without the positions", partial(_walk, positions=False),
-            "a conv filter's weights are used once per output position: its multiply-adds "
-            "are its weights times H_out x W_out."),
-    Mistake("pooling ignored", partial(_walk, pooling=False),
-            "max pooling has no parameters, but it shrinks the maps (2x2 pooling halves "
-            "height and width), so the layers after it see fewer values."),
-    Mistake("padding ignored", partial(_walk, padding=False),
-            "the conv output size depends on the padding (and the stride): use the layer's "
-            "padding in the output-size rule."),
-    Mistake("a filter per position", partial(_walk, per_position=True),
-            "a convolution shares its filters across positions: its parameters do not "
-            "depend on the image size (that would be a locally connected layer)."),
+    _flag("forgotten bias",
+          "your parameter count leaves out the biases: each conv filter and each dense "
+          "neuron has one (unless the layer says bias=False).", bias=False),
+    _flag("filter depth ignored",
+          "a filter spans every input channel: it is K x K x C_in, not K x K.", depth=False),
+    _flag("multiply-adds without the positions",
+          "a conv filter's weights are used once per output position: its multiply-adds "
+          "are its weights times H_out x W_out.", positions=False),
+    _flag("pooling ignored",
+          "max pooling has no parameters, but it shrinks the maps (2x2 pooling halves "
+          "height and width), so the layers after it see fewer values.", pooling=False),
+    _flag("padding ignored",
+          "the conv output size depends on the padding (and the stride): use the layer's "
+          "padding in the output-size rule.", padding=False),
+    _flag("a filter per position",
+          "a convolution shares its filters across positions: its parameters do not "
+          "depend on the image size (that would be a locally connected layer).",
+          per_position=True),
+    _size_slip("ceil instead of floor", "ceil",
+               "a conv layer's output size rounds the division down (floor): when the "
+               "stride does not divide the room exactly, the last partial window is dropped. "
+               "Yours rounds up."),
+    _size_slip("padding on one side only", "one side",
+               "a conv layer's padding P goes on both sides: the padded input is H + 2P "
+               "high, so the output is (H + 2P - K) // S + 1. Yours adds P once."),
+    _size_slip("missing + 1", "no + 1",
+               "a conv layer's output size ends with + 1, for the first window: "
+               "(H + 2P - K) // S + 1. Yours leaves it out."),
 )
 
 
@@ -263,6 +335,8 @@ COUNT_MODEL_EXERCISE = WriteIt(
     mistakes=COUNT_MODEL_MISTAKES,
     kind="counts",
     explain="Your counts agree with summarize, layer for layer.",
+    wrong=count_model_wrong,
+    course_answers=("summarize", "build_model"),
 )
 
 

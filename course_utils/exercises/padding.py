@@ -7,6 +7,8 @@ notebook's own grid and filter with ``course_utils``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..conv.convolution import conv2d
@@ -249,41 +251,105 @@ def conv_single_solution(x: np.ndarray, w: np.ndarray, padding: int = 0,
                   padding=padding, stride=stride)[0, 0]
 
 
-def _padded_once(x: np.ndarray, w: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
-    # Zeros only above and to the left: the padding added once, not on each side.
-    once = np.pad(x.astype(np.float64), ((padding, 0), (padding, 0)))
-    return conv_single_solution(once, w, 0, stride)
+def conv_single_wrong(*, flip: bool = False, pad: str = "both", plus_one: bool = True,
+                      use_stride: bool = True, transpose: bool = False, mean: bool = False,
+                      offset: tuple[int, int] = (0, 0)) -> Callable[..., np.ndarray]:
+    """A wrong ``conv_single`` with the slips switched on (all defaults: the right one).
 
+    ``pad`` is where the padding goes: ``"both"`` sides (right), ``"top_left"`` or
+    ``"bottom_right"`` only, or ``"none"``. ``offset`` moves every window by
+    (rows, columns), reading zeros past the padded input, as a loop whose index
+    is one off does when the input was padded generously.
+    """
 
-def _one_short(x: np.ndarray, w: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
-    return conv_single_solution(x, w, padding, stride)[:-1, :-1]
+    def version(x: np.ndarray, w: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
+        kernel = np.asarray(w, dtype=np.float64)
+        kernel = kernel[::-1, ::-1] if flip else kernel
+        p = padding
+        widths = {"both": ((p, p), (p, p)), "top_left": ((p, 0), (p, 0)),
+                  "bottom_right": ((0, p), (0, p)), "none": ((0, 0), (0, 0))}[pad]
+        padded = np.pad(np.asarray(x, dtype=np.float64), widths)
+        s = stride if use_stride else 1
+        kh, kw = kernel.shape
+        rows = (padded.shape[0] - kh) // s + 1
+        cols = (padded.shape[1] - kw) // s + 1
+        # Room for windows moved by the offset: zeros all round.
+        margin = max(abs(offset[0]), abs(offset[1]))
+        room = np.pad(padded, margin)
+        out = np.zeros((rows, cols))
+        for i in range(rows):
+            for j in range(cols):
+                top, left = margin + i * s + offset[0], margin + j * s + offset[1]
+                window = room[top:top + kh, left:left + kw]
+                out[i, j] = (window * kernel).mean() if mean else (window * kernel).sum()
+        out = out if plus_one else out[:-1, :-1]
+        return out.T if transpose else out
+
+    return version
 
 
 def _ceil_shape(x: np.ndarray, w: np.ndarray, padding: int = 0, stride: int = 1) -> np.ndarray:
+    # Rounds the count up and keeps the last, partial window (read with zeros past the
+    # edge): right wherever the stride divides the room, one row or column too many elsewhere.
     shape = tuple(-(-(n + 2 * padding - k) // stride) + 1 for n, k in zip(x.shape, w.shape))
-    return np.zeros(shape)
+    padded = np.pad(np.asarray(x, dtype=np.float64), padding)
+    room = np.pad(padded, ((0, stride), (0, stride)))
+    kh, kw = w.shape
+    out = np.zeros(shape)
+    for i in range(shape[0]):
+        for j in range(shape[1]):
+            out[i, j] = (room[i * stride:i * stride + kh, j * stride:j * stride + kw] * w).sum()
+    return out
+
+
+def _slip(name: str, hint: str, **knobs: object) -> Mistake:
+    return Mistake(name, conv_single_wrong(**knobs), hint, knobs=knobs)
 
 
 CONV_SINGLE_MISTAKES = (
-    Mistake("kernel flipped", lambda x, w, p=0, s=1: conv_single_solution(x, w[::-1, ::-1], p, s),
-            "your result is a true (mathematician's) convolution, with the filter turned by "
-            "180 degrees. Convolution layers do not flip: the weight w[a, b] multiplies the "
-            "pixel at the same place (a, b) inside the window."),
-    Mistake("padding added once", _padded_once,
-            "padding P goes on each side: P rows of zeros above and P below, P columns left "
-            "and P right."),
-    Mistake("missing + 1", _one_short,
-            "the last window position is missing: the number of positions is "
-            "(W - K + 2P) // S + 1, and range(n) stops before n."),
-    Mistake("stride ignored", lambda x, w, p=0, s=1: conv_single_solution(x, w, p, 1),
-            "with stride S the window jumps S pixels: output (i, j) reads the window whose "
-            "top-left corner is at (i*S, j*S) of the padded input."),
-    Mistake("transposed output", lambda x, w, p=0, s=1: conv_single_solution(x, w, p, s).T,
-            "rows and columns are swapped: out[i, j] is row i (down) and column j (across); "
-            "check the order of your loops' indices."),
-    Mistake("no padding", lambda x, w, p=0, s=1: conv_single_solution(x, w, 0, s),
-            "the padding argument was not used: add P rings of zeros around x before sliding "
-            "the window (np.pad does it)."),
+    _slip("kernel flipped",
+          "your result is a true (mathematician's) convolution, with the filter turned by "
+          "180 degrees. Convolution layers do not flip: the weight w[a, b] multiplies the "
+          "pixel at the same place (a, b) inside the window.", flip=True),
+    _slip("padding added once",
+          "padding P goes on each side: P rows of zeros above and P below, P columns left "
+          "and P right. Yours has them above and to the left only.", pad="top_left"),
+    _slip("padding only at the bottom and right",
+          "padding P goes on each side: P rows of zeros above and P below, P columns left "
+          "and P right. Yours has them below and to the right only (np.pad(x, ((0, P), "
+          "(0, P))) does that; np.pad(x, P) pads every side).", pad="bottom_right"),
+    _slip("missing + 1",
+          "the last window position is missing: the number of positions is "
+          "(W - K + 2P) // S + 1, and range(n) stops before n.", plus_one=False),
+    _slip("stride ignored",
+          "with stride S the window jumps S pixels: output (i, j) reads the window whose "
+          "top-left corner is at (i*S, j*S) of the padded input.", use_stride=False),
+    _slip("transposed output",
+          "rows and columns are swapped: out[i, j] is row i (down) and column j (across); "
+          "check the order of your loops' indices.", transpose=True),
+    _slip("no padding",
+          "the padding argument was not used: add P rings of zeros around x before sliding "
+          "the window (np.pad does it).", pad="none"),
+    _slip("mean instead of sum",
+          "each output is the *sum* of the window's products, not their mean: "
+          "(window * w).sum(), not .mean(). Yours is the right value divided by the "
+          "number of weights.", mean=True),
+    _slip("window one row too low",
+          "every window starts one row below where it should: output (i, j) reads the "
+          "padded input from row i*S (and column j*S), not i*S + 1. Check the row index "
+          "of your slice.", offset=(1, 0)),
+    _slip("window one row too high",
+          "every window starts one row above where it should: output (i, j) reads the "
+          "padded input from row i*S, not i*S - 1. Check the row index of your slice.",
+          offset=(-1, 0)),
+    _slip("window one column too far right",
+          "every window starts one column right of where it should: output (i, j) reads the "
+          "padded input from column j*S, not j*S + 1. Check the column index of your slice.",
+          offset=(0, 1)),
+    _slip("window one column too far left",
+          "every window starts one column left of where it should: output (i, j) reads the "
+          "padded input from column j*S, not j*S - 1. Check the column index of your slice.",
+          offset=(0, -1)),
     Mistake("ceil instead of floor", _ceil_shape,
             "your output has an extra row or column: when the windows do not fit exactly, "
             "the last partial window is dropped (floor), not kept.", shape_only=True),
@@ -315,6 +381,8 @@ CONV_SINGLE_EXERCISE = WriteIt(
     mistakes=CONV_SINGLE_MISTAKES,
     kind="array",
     explain="Your loops compute exactly what conv2d does, padding and stride included.",
+    wrong=conv_single_wrong,
+    course_answers=("conv2d",),
 )
 
 

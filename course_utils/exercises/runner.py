@@ -20,6 +20,7 @@ so a bug in a checker is never mistaken for the learner's.
 
 from __future__ import annotations
 
+import builtins
 import ctypes
 import io
 import linecache
@@ -54,6 +55,19 @@ class StopLearnerCode(BaseException):
     A ``BaseException``, so that ``except Exception`` in the learner's code
     does not swallow it.
     """
+
+
+class InputCalled(RuntimeError):
+    """Raised inside a learner's function that called ``input()`` while it was checked.
+
+    ``input()`` waits for someone to type, which nobody does during a check; in a
+    worker thread it would also wait past the time limit, in a call Python cannot
+    interrupt. The checker names it instead.
+    """
+
+
+def _refuse_input(prompt: object = "") -> str:
+    raise InputCalled("input() was called while the checker ran the function")
 
 
 @dataclass
@@ -192,6 +206,7 @@ def call_learner_function(function: Callable[..., object], args: tuple = (),
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 sys.stdout = sys.stderr = capture
+                old_input, builtins.input = builtins.input, _refuse_input
                 try:
                     worker.start()
                     threading.stack_size(old_stack)
@@ -206,6 +221,7 @@ def call_learner_function(function: Callable[..., object], args: tuple = (),
                     _wait_for_stop(worker)
                 finally:
                     sys.stdout, sys.stderr = old_out, old_err
+                    builtins.input = old_input
                 outcome.warnings = [str(w.message) for w in caught][:5]
         finally:
             threading.stack_size(old_stack)

@@ -262,6 +262,7 @@ FILTER_GRADIENT_EXERCISE = WriteIt(
     mistakes=FILTER_GRADIENT_MISTAKES,
     kind="array",
     explain="It matches dw of conv2d_backward: one shared filter, one sum over every position.",
+    course_answers=("conv2d_backward",),
 )
 
 

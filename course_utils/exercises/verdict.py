@@ -33,6 +33,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import os
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -67,6 +68,45 @@ LONGEST_REPR = 200
 #: Whole numbers this long (in binary digits, about 100 decimal ones) count
 #: nothing in a course exercise; Python refuses to print ints over 4,300 digits.
 LONGEST_NUMBER_BITS = 333
+
+#: The one rule for whole numbers, in a typed answer (Try it) and in a function's
+#: result (Write it) alike: the value counts, and it must be written as an int.
+WHOLE_NUMBER_RULE = ("every answer here is a whole number (a size, a count, a grid "
+                     "value), written as an int ({whole}, not {written}): Python's / always "
+                     "gives a float, // or int() gives an int. "
+                     "Every checker of the course, Try it and Write it, holds answers to "
+                     "this one rule.")
+
+
+class WrittenAsFloat(int):
+    """A whole number that the learner wrote as a float (22.0, np.float64(22), Decimal('22')).
+
+    It is the number (22 == WrittenAsFloat(22, "22.0")), so every judge compares it
+    as before; :func:`_verdict` turns a "correct" verdict on it into the one rule
+    of :data:`WHOLE_NUMBER_RULE`, which the Write-it checkers state too.
+    """
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> WrittenAsFloat:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+
+def written_as_float(value: object) -> WrittenAsFloat | None:
+    """The first whole number written as a float in a read value (a number, list, set...)."""
+    if isinstance(value, WrittenAsFloat):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return next((w for w in map(written_as_float, value) if w is not None), None)
+    return None
+
+
+def whole_number_rule(number: WrittenAsFloat) -> str:
+    """The verdict on a right value written as a float: the rule, with the learner's number."""
+    return (f"{NOT_QUITE} The value is right, but you wrote {number.written}, a float; "
+            + WHOLE_NUMBER_RULE.format(whole=int(number), written=number.written))
 
 
 # --------------------------------------------------------------------------
@@ -106,6 +146,30 @@ class Reading(Generic[T]):
     def readable(self) -> bool:
         """True if there is a value to judge."""
         return self.verdict is None
+
+
+#: Longest printed line of a verdict: what a projector shows without wrapping.
+LONGEST_LINE = 100
+
+
+def fit_lines(text: str, width: int | None = None) -> str:
+    """Wrap every line of ``text`` longer than ``width`` at spaces, keeping its indent.
+
+    ``width`` defaults to :data:`LONGEST_LINE`, read at each call. Lines that
+    are short already (a failing case's call, an array) are left exactly as
+    they are.
+    """
+    width = width or LONGEST_LINE
+    fitted = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            fitted.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        fitted.append(textwrap.fill(line.strip(), width, initial_indent=indent,
+                                    subsequent_indent=indent + ("  " if indent else ""),
+                                    break_long_words=False, break_on_hyphens=False))
+    return "\n".join(fitted)
 
 
 def is_not_attempted(answer: object) -> bool:
@@ -165,6 +229,10 @@ def describe(answer: object) -> str:
 def read_whole_number(answer: object) -> Reading[int]:
     """Read a whole number (``22``, ``22.0``, ``np.int64(22)``, a 0-d array), or say why not.
 
+    A whole number written as a float (``22.0``) is read as a :class:`WrittenAsFloat`:
+    its value is judged as usual, and a right one is then held to
+    :data:`WHOLE_NUMBER_RULE` by the checker.
+
     Parameters
     ----------
     answer : object
@@ -196,7 +264,7 @@ def read_whole_number(answer: object) -> Reading[int]:
             return ratio
         numerator, denominator = ratio.value
         if denominator == 1:
-            return _whole(numerator)
+            return _as_written(_whole(numerator), answer)
         return Reading.refused(_not_whole(answer))
     if isinstance(answer, numbers.Real):
         number = run_learner_code(partial(float, answer), WHILE_READ_AS_NUMBER)
@@ -205,7 +273,7 @@ def read_whole_number(answer: object) -> Reading[int]:
         # NaN and infinity are not integers either: is_integer() says False for them.
         if number.value.is_integer():
             whole = run_learner_code(partial(int, answer), WHILE_READ_AS_NUMBER)
-            return _whole(whole.value) if whole.readable else whole
+            return _as_written(_whole(whole.value), answer) if whole.readable else whole
         return Reading.refused(_not_whole(answer))
     if isinstance(answer, Decimal):
         return _read_decimal(answer)
@@ -243,7 +311,14 @@ def _read_decimal(answer: Decimal) -> Reading[int]:
         return Reading.refused(_too_long(digits))
     if Decimal.to_integral_value(answer) != Decimal(answer):
         return Reading.refused(_not_whole(answer))
-    return _whole(int(Decimal.to_integral_value(answer)))
+    return _as_written(_whole(int(Decimal.to_integral_value(answer))), answer)
+
+
+def _as_written(reading: Reading[int], answer: object) -> Reading[int]:
+    """A whole number read from a float (or Decimal, Fraction): marked, for the one rule."""
+    if not reading.readable:
+        return reading
+    return Reading.of(WrittenAsFloat(reading.value, _written(answer)))
 
 
 def _numerator_and_denominator(answer: numbers.Rational) -> tuple[int, int]:
@@ -431,8 +506,10 @@ def checker(read: Callable[[object], Reading[T]]) -> Callable[[Callable[[T], str
     >>> @checker(read=read_whole_number)
     ... def check_four(value: int) -> str:
     ...     return integer_verdict(value, 4, {5: "one too many."}, "2 + 2 = 4.")
-    >>> check_four(4.0)
+    >>> check_four(4)
     ✔ Correct! 2 + 2 = 4.
+    >>> check_four(4.0)  # doctest: +ELLIPSIS
+    ✘ Not quite. The value is right, but you wrote 4.0, a float; every answer here is ...
     >>> check_four("4")
     ✘ Not quite. You wrote the text '4'; write the number without quotes, e.g. answer = 4
     """
@@ -442,15 +519,16 @@ def checker(read: Callable[[object], Reading[T]]) -> Callable[[Callable[[T], str
             # Any call prints a verdict, a wrong keyword (value=22) too: never a TypeError.
             unexpected = [name for name in keywords if name != "answer"]
             if unexpected:
-                print(f"{NOT_QUITE} {judge.__name__} has no argument called {describe(unexpected[0])}; "
-                      f"call it as {judge.__name__}(answer).")
+                print(fit_lines(f"{NOT_QUITE} {judge.__name__} has no argument called "
+                                f"{describe(unexpected[0])}; call it as "
+                                f"{judge.__name__}(answer)."))
                 return
             answers = answers + tuple(keywords.values())
             if len(answers) > 1:
-                print(f"{NOT_QUITE} Give one answer (a number, or one list); "
-                      f"you gave {len(answers)}.")
+                print(fit_lines(f"{NOT_QUITE} Give one answer (a number, or one list); "
+                                f"you gave {len(answers)}."))
                 return
-            print(_verdict(judge, read, answers[0] if answers else None))
+            print(fit_lines(_verdict(judge, read, answers[0] if answers else None)))
 
         # Not functools.wraps: its __wrapped__ would make help() show the
         # judge's signature (value: int) instead of check_xxx(answer).
@@ -484,6 +562,9 @@ def _verdict(judge: Callable[[T], str], read: Callable[[object], Reading[T]],
         verdict = judge(reading.value)
         if not isinstance(verdict, str) or not verdict:
             raise TypeError(f"the checker returned {verdict!r} instead of a verdict")
+        floated = written_as_float(reading.value)
+        if verdict.startswith(CORRECT) and floated is not None:
+            return whole_number_rule(floated)
         return verdict
     except Exception as error:  # the learner's exceptions became verdicts while reading
         if strict_checkers():

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import copy
 import numbers
+import sys
 import time
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,8 +29,16 @@ from functools import partial
 import numpy as np
 
 from ..nn.specs import LayerSpec
-from .runner import TIME_LIMIT, Outcome, call_learner_function
-from .verdict import CORRECT, NOT_QUITE, Reading, checker, describe, run_learner_code
+from .runner import TIME_LIMIT, InputCalled, Outcome, call_learner_function
+from .verdict import (
+    CORRECT,
+    NOT_QUITE,
+    WHOLE_NUMBER_RULE,
+    Reading,
+    checker,
+    describe,
+    run_learner_code,
+)
 
 __all__: list[str] = []  # the checkers' building blocks, not part of course_utils' API
 
@@ -69,13 +79,22 @@ class Mistake:
     ``version`` takes the same arguments as the exercise's function and
     returns what a function with this slip returns (it may return a
     :class:`Raises`). With ``shape_only``, an array result matches when its
-    shape is the wrong version's (the values cannot be predicted).
+    shape is the wrong version's (the values cannot be predicted), and only
+    when that shape differs from the right one: a right-shaped result says
+    nothing about a slip that shows in the shape alone.
+
+    ``knobs`` (optional) describe the slip as settings of the exercise's
+    :attr:`WriteIt.wrong`, so that two slips made together can be recognised
+    (their knobs merged). ``detail`` (optional) takes a case's arguments and
+    says where this slip shows in that case (which layer, which size).
     """
 
     name: str
     version: Callable[..., object]
     hint: str
     shape_only: bool = False
+    knobs: dict | None = None
+    detail: Callable[..., str] | None = None
 
 
 @dataclass
@@ -89,6 +108,9 @@ class Failure:
     #: The learner's result, read (an int, an array, ...); None if there is none.
     result: object = None
     mutated: str = ""
+    mutated_type: type | None = None
+    #: The case's place in the exercise's list (hand-picked cases come first).
+    order: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,6 +132,13 @@ class WriteIt:
         ``"size"`` (a whole number), ``"array"`` or ``"counts"`` (a pair of whole numbers).
     explain : str
         Said after "Correct!": what the function now does.
+    wrong : callable, optional
+        ``wrong(**knobs)`` returns a wrong version with those slips; two
+        mistakes whose knobs do not clash make one version together.
+    course_answers : tuple of str
+        Names of the ``course_utils`` functions that compute the whole answer
+        (``conv2d`` for a loop convolution): a function that calls one is not
+        the learner's own work, and the checker says so.
     """
 
     name: str
@@ -121,6 +150,8 @@ class WriteIt:
     explain: str
     time_limit: float = TIME_LIMIT
     notes: dict = field(default_factory=dict)
+    wrong: Callable[..., Callable[..., object]] | None = None
+    course_answers: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -150,7 +181,7 @@ def _read_size(value: object) -> tuple[object, str]:
         whole = run_learner_code(partial(int, value), "while it was read as a whole number")
         return (whole.value, "") if whole.readable else (None, whole.verdict)
     if isinstance(value, (float, np.floating)):
-        return float(value), ""  # judged below: a float is never a size
+        return float(value), ""  # judged below: a float is never a size (WHOLE_NUMBER_RULE)
     return None, f"it returned {describe(value)}, a {type(value).__name__}, not a whole number."
 
 
@@ -175,6 +206,10 @@ def _read_counts(value: object) -> tuple[object, str]:
     """A (parameters, multiply_adds) pair a function returned, or the problem with it."""
     if value is None:
         return None, "it returned None: is there a return statement at the end?"
+    if isinstance(value, np.ndarray):
+        return None, (f"it returned a NumPy array, {describe(value)}, not a pair of whole "
+                      "numbers: return them as two ints, e.g. return int(p), int(m) "
+                      "(p and m being your parameter and multiply-add counts).")
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         return None, (f"it returned {describe(value)}; return two whole numbers: "
                       "(parameters, multiply_adds).")
@@ -184,8 +219,10 @@ def _read_counts(value: object) -> tuple[object, str]:
         if problem:
             return None, f"in the pair it returned, {problem}"
         if isinstance(number, float):
-            return None, (f"it returned {describe(value)}: counts are whole numbers (ints), "
-                          "not floats.")
+            written = describe(item)
+            whole = str(int(number)) if number.is_integer() else "22"
+            return None, (f"it returned {describe(value)}: "
+                          + WHOLE_NUMBER_RULE.format(whole=whole, written=written))
         numbers_read.append(number)
     return tuple(numbers_read), ""
 
@@ -211,15 +248,26 @@ def _same(kind: str, result: object, expected: object) -> bool:
     return result == expected
 
 
-def _matches(kind: str, result: object, wrong: object, shape_only: bool) -> bool:
-    """True when a learner's result is what a wrong version gives."""
+def _matches(kind: str, result: object, wrong: object, shape_only: bool,
+             expected: object = None) -> bool:
+    """True when a learner's result is what a wrong version gives.
+
+    A shape-only slip matches only a result whose shape differs from the
+    ``expected`` one: at stride 1 the ceil's shape is the right shape, and a
+    right-shaped result with wrong values is some other slip.
+    """
     if result is None or isinstance(wrong, Raises):
         return False
     if kind == "array":
         wrong = np.asarray(wrong)
         if not isinstance(result, np.ndarray) or result.shape != wrong.shape:
             return False
-        return shape_only or bool(np.allclose(result, wrong, rtol=1e-7, atol=1e-9))
+        if shape_only:
+            return expected is not None and not isinstance(expected, Raises) \
+                and result.shape != np.asarray(expected).shape
+        if result.dtype.kind not in "biuf" or not np.isfinite(result).all():
+            return False
+        return bool(np.allclose(result, wrong, rtol=1e-7, atol=1e-9))
     if kind == "size":
         return isinstance(result, (int, float)) and result == wrong and type(result) is type(wrong)
     return result == wrong
@@ -243,9 +291,8 @@ def _problem(kind: str, result: object, expected: object) -> str:
                 f"{first}.")
     if kind == "size" and isinstance(result, float):
         if result == expected:
-            return ("it returned the float "
-                    f"{result!r}: a size counts cells, so return an int (floor division "
-                    "// gives one).")
+            return (f"it returned the float {result!r}: the value is right, but "
+                    + WHOLE_NUMBER_RULE.format(whole=int(result), written=repr(result)))
         return f"it returned {result!r}, which is not a whole number of cells."
     if kind == "size" and type(result) is int and isinstance(expected, int):
         off = result - expected
@@ -306,7 +353,7 @@ def run_cases(exercise: WriteIt, function: Callable[..., object]) -> str:
     ran, slowest, started = 0, (0.0, None), time.perf_counter()
     printed_lines, printed_sample = 0, ""
     cases = exercise.cases()
-    for case in cases:
+    for order, case in enumerate(cases):
         if time.perf_counter() - started > TOTAL_BUDGET and ran:
             break
         expected = exercise.solution(*copy.deepcopy(case.args))
@@ -327,7 +374,8 @@ def run_cases(exercise: WriteIt, function: Callable[..., object]) -> str:
                 return not_attempted_function(exercise.name)
             if isinstance(expected, Raises) and isinstance(outcome.error, expected.kind):
                 continue  # it raised as it should (e.g. no window fits)
-            failures.append(Failure(case, expected, outcome, _raised(outcome, expected)))
+            failures.append(Failure(case, expected, outcome, _raised(outcome, expected),
+                                    order=order))
             continue
         mutated = [name for name, before, after in zip(exercise.arg_names, case.args, given)
                    if _changed(before, after)]
@@ -338,9 +386,10 @@ def run_cases(exercise: WriteIt, function: Callable[..., object]) -> str:
         elif not problem and not _same(exercise.kind, result, expected):
             problem = _problem(exercise.kind, result, expected)
         if problem or mutated:
-            failure = Failure(case, expected, outcome, problem, result)
+            failure = Failure(case, expected, outcome, problem, result, order=order)
             if mutated:
                 failure.mutated = mutated[0]
+                failure.mutated_type = type(case.args[exercise.arg_names.index(mutated[0])])
             failures.append(failure)
     seconds = time.perf_counter() - started
     notes = _notes(exercise, printed_lines, printed_sample, seconds, slowest, ran)
@@ -349,6 +398,13 @@ def run_cases(exercise: WriteIt, function: Callable[..., object]) -> str:
         if skipped:
             return (f"{NOT_QUITE} {exercise.name} was right on the {ran} cases it had time "
                     f"for, but it is too slow to finish the other {skipped}.{notes}")
+        borrowed = calls_course_answer(function, exercise.course_answers)
+        if borrowed:
+            return (f"{NOT_QUITE} {exercise.name} gives the right result on all {ran} cases, "
+                    f"but only because it calls the course's own {borrowed}, which is the "
+                    "answer this exercise asks you to write. Write it yourself, without "
+                    f"{borrowed}: the loops are the point. (Calling {borrowed} is how you "
+                    f"would do it in practice, and a fine way to test your own version.){notes}")
         return f"{CORRECT} {exercise.name} gives the right result on all {ran} cases " \
                f"({_hand_picked(cases)}). {exercise.explain}{notes}"
     return _failed(exercise, failures, ran) + notes
@@ -357,6 +413,69 @@ def run_cases(exercise: WriteIt, function: Callable[..., object]) -> str:
 def _hand_picked(cases: list[Case]) -> str:
     picked = sum(1 for c in cases if not c.label.startswith("random"))
     return f"{picked} hand-picked, {len(cases) - picked} random"
+
+
+#: How deep :func:`calls_course_answer` follows the learner's own helper functions.
+HELPER_DEPTH = 3
+
+
+def calls_course_answer(function: Callable[..., object], names: tuple[str, ...]) -> str:
+    """The course function among ``names`` that the learner's function calls, or "".
+
+    Read from the function's code, not by running it: the global names it uses
+    (``conv2d`` after ``from course_utils import conv2d``) and the attributes it
+    reads of a ``course_utils`` module (``cu.conv2d``), following the helper
+    functions it calls (its own, from the same notebook) a few levels deep.
+    """
+    if not names:
+        return ""
+    package = sys.modules[__name__.split(".")[0]]  # course_utils, imported by now
+    answers = {id(getattr(package, name)): name for name in names if hasattr(package, name)}
+    seen: set[int] = set()
+
+    def look(candidate: object, depth: int) -> str:
+        code = getattr(candidate, "__code__", None)
+        if not isinstance(code, types.CodeType) or id(code) in seen or depth > HELPER_DEPTH:
+            return ""
+        seen.add(id(code))
+        scope = dict(getattr(candidate, "__globals__", {}) or {})
+        for cell in getattr(candidate, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            scope[f"<closure {id(cell)}>"] = value
+        used = set(_names_in(code))
+        modules = [v for v in scope.values() if isinstance(v, types.ModuleType)
+                   and (v.__name__ == "course_utils" or v.__name__.startswith("course_utils."))]
+        for name in sorted(used):
+            value = scope.get(name)
+            if id(value) in answers and value is not None:
+                return answers[id(value)]
+            for module in modules:
+                if id(getattr(module, name, None)) in answers and getattr(module, name, None):
+                    return answers[id(getattr(module, name))]
+        helpers = [scope[n] for n in sorted(used) if isinstance(scope.get(n), types.FunctionType)]
+        helpers += [v for k, v in scope.items() if k.startswith("<closure")
+                    and isinstance(v, types.FunctionType)]
+        for helper in helpers:
+            if getattr(helper, "__module__", "").startswith("course_utils"):
+                continue
+            found = look(helper, depth + 1)
+            if found:
+                return found
+        return ""
+
+    return look(function, 0)
+
+
+def _names_in(code: types.CodeType) -> list[str]:
+    """Every global and attribute name a code object and the code nested in it use."""
+    names = list(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names += _names_in(constant)
+    return names
 
 
 def _raised(outcome: Outcome, expected: object) -> str:
@@ -368,6 +487,10 @@ def _raised(outcome: Outcome, expected: object) -> str:
     where = f"\n    {outcome.where}" if outcome.where else ""
     if isinstance(error, SystemExit):
         return f"it called exit() ({name}); return the result instead.{where}"
+    if isinstance(error, InputCalled):
+        return ("it called input(), which waits for someone to type: during a check nobody "
+                "does. The checker gives your function its values as arguments; use those, "
+                f"and take the input() line out.{where}")
     if isinstance(expected, Raises):
         return (f"it raised {name}: {text}{where}\n  Here {expected.message}: raise "
                 f"{expected.kind.__name__} instead.")
@@ -375,16 +498,23 @@ def _raised(outcome: Outcome, expected: object) -> str:
 
 
 def _time_out(exercise: WriteIt, case: Case, outcome: Outcome) -> str:
-    text = (f"{NOT_QUITE} {exercise.name} was still running after {exercise.time_limit:g} "
+    if outcome.still_running:
+        # Stopping works between two Python steps; a call into C (time.sleep, waiting on a
+        # file or the network, a huge NumPy operation) never reaches the next step in time.
+        return (f"{NOT_QUITE} {exercise.name} was still running after "
+                f"{exercise.time_limit:g} seconds on {_call_text(exercise, case)}, stuck "
+                "inside a single call that Python cannot interrupt (time.sleep(), waiting for "
+                "a file or the network, or one enormous NumPy operation): the checker asked "
+                "it to stop, but it cannot stop until that call returns. It keeps running in "
+                "the background meanwhile. What to do: take that call out of the function "
+                "(a checked function needs no sleep and no waiting), run its cell, then this "
+                "one; if the notebook stays slow or busy, restart the kernel "
+                "(Kernel → Restart Kernel) and run the cells above again.")
+    return (f"{NOT_QUITE} {exercise.name} was still running after {exercise.time_limit:g} "
             f"seconds on {_call_text(exercise, case)}, so the checker stopped it. "
             "Is there a loop that never ends (a while loop whose condition stays true, a "
             "counter that is never increased)? Your kernel is still working: fix the "
             "function, run its cell, then this one.")
-    if outcome.still_running:
-        text += (" It could not be stopped (it is inside a call that cannot be "
-                 "interrupted) and goes on in the background; if the notebook gets slow, "
-                 "restart the kernel (Kernel → Restart).")
-    return text
 
 
 def _notes(exercise: WriteIt, lines: int, sample: str, seconds: float,
@@ -403,48 +533,131 @@ def _notes(exercise: WriteIt, lines: int, sample: str, seconds: float,
     return notes
 
 
-def _diagnose(exercise: WriteIt, failures: list[Failure]) -> Mistake | None:
-    """The known wrong version that gives the learner's results on every failing case."""
+@dataclass(frozen=True)
+class Diagnosis:
+    """The slips that explain the learner's results: one, two made together, or two apart."""
+
+    mistakes: tuple[Mistake, ...]
+    #: "one", "together" (both slips in every failing case) or "apart" (each explains some).
+    how: str = "one"
+    #: False when the slips explain only some failing cases (the shown one among them).
+    complete: bool = True
+
+
+def _agrees(exercise: WriteIt, version: Callable[..., object], failure: Failure,
+            shape_only: bool = False) -> bool:
+    wrong = version(*copy.deepcopy(failure.case.args))
+    return _matches(exercise.kind, failure.result, wrong, shape_only, failure.expected)
+
+
+def _together(exercise: WriteIt, first: Mistake, second: Mistake) -> Callable[..., object] | None:
+    """The wrong version with both slips, when the exercise can make one."""
+    if exercise.wrong is None or first.knobs is None or second.knobs is None:
+        return None
+    if set(first.knobs) & set(second.knobs):
+        return None  # two settings of the same knob cannot both hold
+    return exercise.wrong(**first.knobs, **second.knobs)
+
+
+def _diagnose(exercise: WriteIt, failures: list[Failure], shown: Failure) -> Diagnosis | None:
+    """The known slips that give the learner's results on the failing cases.
+
+    In order: one slip that explains every failing case; two slips made together
+    that do; two slips that each explain some of the cases and together all; and
+    last, the slip that explains the most cases, the shown one among them.
+    """
     answered = [f for f in failures if f.result is not None and not f.mutated]
     if not answered:
         return None
-    best: tuple[int, Mistake] | None = None
+    explains = {m.name: {i for i, f in enumerate(answered)
+                         if _agrees(exercise, m.version, f, m.shape_only)}
+                for m in exercise.mistakes}
+    everything = set(range(len(answered)))
     for mistake in exercise.mistakes:
-        agree = 0
-        for failure in answered:
-            wrong = mistake.version(*copy.deepcopy(failure.case.args))
-            if _matches(exercise.kind, failure.result, wrong, mistake.shape_only):
-                agree += 1
-        if agree == len(answered):
-            return mistake
-        # The smallest failing case must agree at least: a partial explanation.
-        smallest = min(answered, key=lambda f: f.case.size)
-        wrong = mistake.version(*copy.deepcopy(smallest.case.args))
-        if _matches(exercise.kind, smallest.result, wrong, mistake.shape_only) and \
-                (best is None or agree > best[0]):
-            best = (agree, mistake)
-    return best[1] if best else None
+        if explains[mistake.name] == everything:
+            return Diagnosis((mistake,))
+    pairs = [(a, b) for i, a in enumerate(exercise.mistakes)
+             for b in exercise.mistakes[i + 1:]]
+    for first, second in pairs:
+        both = _together(exercise, first, second)
+        if both is not None and all(_agrees(exercise, both, f) for f in answered):
+            return Diagnosis((first, second), "together")
+    for first, second in pairs:
+        if explains[first.name] and explains[second.name] \
+                and explains[first.name] | explains[second.name] == everything:
+            return Diagnosis((first, second), "apart")
+    at = next((i for i, f in enumerate(answered) if f is shown), None)
+    if at is None:
+        return None
+    best = max((m for m in exercise.mistakes if at in explains[m.name]),
+               key=lambda m: len(explains[m.name]), default=None)
+    return Diagnosis((best,), complete=False) if best is not None else None
+
+
+def _shown_case(failures: list[Failure]) -> Failure:
+    """The failing case to show: the first hand-picked one (the 5x5 grid, AlexNet...) if
+    any failed, for a learner knows those; otherwise the smallest random one."""
+    familiar = [f for f in failures if not f.case.label.startswith("random")]
+    if familiar:
+        return min(familiar, key=lambda f: f.order)
+    return min(failures, key=lambda f: f.case.size)
+
+
+def _mutation_advice(exercise: WriteIt, failure: Failure) -> str:
+    name = failure.mutated
+    if failure.mutated_type is list:
+        return (f"{NOT_QUITE} {exercise.name} changed its argument {name}, a list, in place, "
+                f"on {_call_text(exercise, failure.case)}. The caller's list must stay as it "
+                f"was: read it with a loop (for item in {name}: ...) instead of taking items "
+                f"out of it ({name}.pop(), {name}.remove(), del {name}[0]) or adding to it; "
+                f"if you need a list to change, change a copy: list({name}).")
+    return (f"{NOT_QUITE} {exercise.name} changed its argument {name} in place, on "
+            f"{_call_text(exercise, failure.case)}. The caller's array {name} must stay as "
+            f"it was: write into a new array ({name}.copy(), np.zeros or np.pad make one) "
+            f"instead of assigning into {name} (e.g. {name}[...] = ...), or adding to it "
+            f"with +=, *=.")
 
 
 def _failed(exercise: WriteIt, failures: list[Failure], ran: int) -> str:
     mutated = next((f for f in failures if f.mutated), None)
     if mutated is not None:
-        return (f"{NOT_QUITE} {exercise.name} changed its argument {mutated.mutated} in "
-                f"place, on {_call_text(exercise, mutated.case)}. The caller's array must "
-                "stay as it was: write into a new array (np.zeros, np.pad and x.copy() make "
-                "one) instead of assigning into, or adding to, the one you were given.")
-    smallest = min(failures, key=lambda f: f.case.size)
-    mistake = _diagnose(exercise, failures)
+        return _mutation_advice(exercise, mutated)
+    shown = _shown_case(failures)
+    diagnosis = _diagnose(exercise, failures, shown)
+    which = ("familiar" if not shown.case.label.startswith("random")
+             else "smallest")
     lines = [f"{NOT_QUITE} {exercise.name} is wrong on {len(failures)} of the {ran} cases "
-             f"tried. The smallest ({smallest.case.label}):",
-             f"  {_call_text(exercise, smallest.case)}",
-             f"  should give: {_show(smallest.expected)}"]
-    if smallest.outcome.error is None and smallest.result is not None:
-        lines.append(f"  yours gives: {_show(smallest.result)}")
-    lines.append(f"  That is, {smallest.problem}")
-    if mistake is not None:
-        lines.append(f"Hint ({mistake.name}): {mistake.hint}")
+             f"tried. The {which} failing case ({shown.case.label}):",
+             f"  {_call_text(exercise, shown.case)}",
+             f"  should give: {_show(shown.expected)}"]
+    if shown.outcome.error is None and shown.result is not None:
+        lines.append(f"  yours gives: {_show(shown.result)}")
+    lines.append(f"  That is, {shown.problem}")
+    if diagnosis is not None:
+        lines += _hint_lines(exercise, diagnosis, shown)
     return "\n".join(lines)
+
+
+def _hint_lines(exercise: WriteIt, diagnosis: Diagnosis, shown: Failure) -> list[str]:
+    def detail(mistake: Mistake) -> list[str]:
+        if mistake.detail is None:
+            return []
+        return [f"  Where it shows: {mistake.detail(*copy.deepcopy(shown.case.args))}"]
+
+    if len(diagnosis.mistakes) == 1:
+        mistake = diagnosis.mistakes[0]
+        lines = [f"Hint ({mistake.name}): {mistake.hint}", *detail(mistake)]
+        if not diagnosis.complete:
+            lines.append("  (That slip explains this case, not every failing one: there may "
+                         "be a second slip; fix this one first and check again.)")
+        return lines
+    first, second = diagnosis.mistakes
+    how = ("both at once, on every failing case" if diagnosis.how == "together"
+           else "each on some of the failing cases")
+    return [f"Two slips ({first.name}; {second.name}), {how}. Fix the first, then the "
+            "second:",
+            f"Hint ({first.name}): {first.hint}", *detail(first),
+            f"Hint ({second.name}): {second.hint}", *detail(second)]
 
 
 def write_it_checker(exercise: WriteIt) -> Callable[[Callable[[Callable[..., object]], str]],

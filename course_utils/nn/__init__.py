@@ -8,10 +8,22 @@
 - ``training``: the Adam optimiser and a seeded training loop with a progress bar
 - ``side_by_side``: many runs of one model trained in the same calls, a leading axis of runs
 - ``experiment``: an experiment's runs (folds x streams), settings chosen on validation
+- ``frameworks``: the PyTorch and Keras calls that build the same layers, from the specs
 """
 
 # Each module lists its public names in its own __all__; this joins them.
-from . import experiment, gradcheck, layers, model, side_by_side, specs, summary, training
+from . import (
+    experiment,
+    frameworks,
+    gradcheck,
+    layers,
+    model,
+    side_by_side,
+    specs,
+    summary,
+    training,
+)
+from .frameworks import *  # noqa: F403
 from .gradcheck import *  # noqa: F403
 from .layers import *  # noqa: F403
 from .experiment import *  # noqa: F403
@@ -30,4 +42,5 @@ __all__ = [
     *training.__all__,
     *side_by_side.__all__,
     *experiment.__all__,
+    *frameworks.__all__,
 ]

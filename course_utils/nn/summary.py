@@ -18,6 +18,8 @@ running moments, and the activations the layers keep for the backward pass.
 
 from __future__ import annotations
 
+import textwrap
+
 from dataclasses import dataclass
 from html import escape
 from typing import Sequence
@@ -245,7 +247,7 @@ class ModelSummary:
         body, total = self._cells()
         # Layer names read best left-aligned, numbers right-aligned.
         table = text_table(list(self.HEADERS), body, footer=[total], left_columns=1)
-        return f"{table}\n{self._note()}"
+        return f"{table}\n{textwrap.fill(self._note(), 100)}"  # a projector's width
 
     def __str__(self) -> str:
         return self.table()

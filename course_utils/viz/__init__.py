@@ -32,6 +32,7 @@ HOMES = {
     "plot_conv_step": "grids",
     "plot_grid": "grids",
     "plot_grid_row": "grids",
+    "plot_channels_to_maps": "grids",
     "plot_depth_slices": "sharing",
     "plot_gradient_sum": "sharing",
     "plot_parameter_counts": "sharing",

@@ -17,7 +17,7 @@ from ..conv.conventions import CONVENTIONS, convention_padding, framework_output
 from ..conv.geometry import effective_kernel_size
 from ..validation import check_int, check_sequence
 from .display import described
-from .style import DROPPED_COLOUR, INPUT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
+from .style import DROPPED_COLOUR, DROPPED_HATCH, INPUT_COLOUR, PADDING_COLOUR, WINDOW_COLOUR
 
 __all__ = ["plot_conventions"]
 
@@ -43,13 +43,15 @@ def _draw_row(ax, y: float, size: int, kernel_size: int, stride: int, padding: i
         padded = not 0 <= x < size
         never = not padded and out is not None and cell not in read
         colour = PADDING_COLOUR if padded else (DROPPED_COLOUR if never else INPUT_COLOUR)
+        # Never-read cells are crossed as well as vermillion, so that they differ from the
+        # orange windows by more than colour (as in plot_coverage_grid).
         ax.add_patch(Rectangle((x, y), 1, 0.8, facecolor=colour, edgecolor="black", lw=0.8,
-                               hatch="//" if padded else None))
+                               hatch="//" if padded else (DROPPED_HATCH if never else None)))
     for number, start in enumerate(starts):
         x = start - before
         level = y + 0.95 + 0.3 * (number % 3)  # stagger overlapping windows
         ax.plot([x + 0.1, x + span - 0.1], [level, level], color=WINDOW_COLOUR, lw=3,
-                solid_capstyle="butt")
+                solid_capstyle="butt", marker="|", markersize=12, markeredgewidth=2.5)
     name = convention.replace("_", " ")
     if out is None:
         return f"{name}: invalid"
@@ -81,7 +83,8 @@ def plot_conventions(
     -------
     matplotlib.figure.Figure
         Input cells light blue, padding hatched grey, input cells no window
-        reads vermillion; each orange bar is one window (one output value).
+        reads vermillion and crossed; each orange bar, between two end ticks,
+        is one window (one output value).
 
     Raises
     ------
@@ -117,13 +120,15 @@ def plot_conventions(
     ax.set_xlim(left, right + 0.5 + 0.012 * 16 * (right - left + 8))
     ax.set_ylim(-0.8, rows * _ROW_HEIGHT)
     ax.axis("off")
-    ax.text(left, -0.5, "blue: input   hatched: padding   vermillion: never read   "
-            "orange bar: one window", ha="left", va="top", fontsize=11, color="0.3")
+    ax.text(left, -0.5, "blue: input   hatched: padding   vermillion, crossed: never read   "
+            "orange bar between end ticks: one window", ha="left", va="top", fontsize=11,
+            color="0.3")
     ax.set_title(f"n={size}, K={kernel_size}, S={stride}, P={padding}: the same layer, "
                  "five conventions", loc="left")
     fig.tight_layout()
     return described(fig, (
         f"A strip of {size} input cells drawn once per convention, {rows} rows, with a "
         f"kernel of {kernel_size}, stride {stride} and padding {padding} where the convention "
-        f"takes one; each row marks the padding, the windows and the cells never read. "
+        f"takes one; each row marks the padding (hatched), the windows (bars with end ticks) "
+        f"and the cells never read (vermillion, crossed). "
         + "; ".join(labels) + "."))

@@ -43,6 +43,10 @@ def _colour(name: str, index: int) -> str:
     return REGION_COLOURS.get(name, SERIES_COLOURS[index % len(SERIES_COLOURS)])
 
 
+#: An image of plot_image_grid is at least this many times as tall as its title's font.
+TITLE_TO_PANEL = 7
+
+
 def plot_image_grid(images: np.ndarray, *, columns: int = 10,
                     titles: Sequence[str] | None = None, title: str | None = None,
                     titles_fontsize: float = 12) -> Figure:
@@ -58,7 +62,8 @@ def plot_image_grid(images: np.ndarray, *, columns: int = 10,
     title : str, optional
         Above the whole grid.
     titles_fontsize : float
-        Font size of the per-image titles.
+        Font size of the per-image titles; the images grow with it (at least
+        ``TITLE_TO_PANEL`` times the font's height).
 
     Returns
     -------
@@ -70,7 +75,11 @@ def plot_image_grid(images: np.ndarray, *, columns: int = 10,
         raise ValueError(f"titles must have one title per image ({len(images)}), "
                          f"got {len(titles)}")
     rows = -(-len(images) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.3 * rows + 0.6),
+    # Each image at least TITLE_TO_PANEL times as tall as its title's letters, so that
+    # large titles (for a projector) never dwarf the images under them.
+    panel = max(1.3, TITLE_TO_PANEL * titles_fontsize / 72)
+    fig, axes = plt.subplots(rows, columns,
+                             figsize=(panel * columns, (panel + titles_fontsize / 72) * rows + 0.6),
                              squeeze=False)
     for k, ax in enumerate(axes.flat):
         ax.axis("off")

@@ -31,7 +31,7 @@ from .style import (
     grid_outline,
 )
 
-__all__ = ["plot_conv_step", "plot_grid", "plot_grid_row"]
+__all__ = ["plot_channels_to_maps", "plot_conv_step", "plot_grid", "plot_grid_row"]
 
 #: Grids up to this many cells per side get numbers written in them.
 MAX_LABELLED_SIDE = 16
@@ -398,3 +398,76 @@ def frame_figure_size(frame: SlidingFrame) -> tuple[float, float]:
     columns = frame.padded.shape[1] + frame.kernel.shape[1] + frame.output.shape[1]
     rows = max(frame.padded.shape[0], frame.output.shape[0])
     return (max(11.0, CELL_INCHES * (columns + 2.4) + 0.4), CELL_INCHES * rows + 1.6)
+
+
+def plot_channels_to_maps(image: np.ndarray, filters: np.ndarray,
+                          channel_names: Optional[Sequence[str]] = None) -> Figure:
+    """How a multi-channel image and its filters make the maps, one filter a row.
+
+    The top row shows the image's channels. Each row below belongs to one
+    filter: its slice for each channel, under that channel, then the map the
+    filter makes, where every value is the sum over the channels of the
+    slice-times-window products. So the figure shows what the prose says: a
+    filter spans every channel, and makes one map.
+
+    Parameters
+    ----------
+    image : array_like, shape (C, H, W)
+    filters : array_like, shape (F, C, KH, KW)
+    channel_names : sequence of str, optional
+        One per channel; defaults to "channel 0", "channel 1", ...
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from ..conv.convolution import conv2d
+
+    image = check_array(image, "image", ndim=3, axes="(C, H, W)")
+    filters = check_array(filters, "filters", ndim=4, axes="(F, C, KH, KW)")
+    channels = image.shape[0]
+    if filters.shape[1] != channels:
+        raise ValueError(f"each filter must be as deep as the image: image has shape "
+                         f"{image.shape} ({channels} channels), filters have shape "
+                         f"{filters.shape} ({filters.shape[1]} deep)")
+    names = list(channel_names) if channel_names is not None else [
+        f"channel {c}" for c in range(channels)]
+    if len(names) != channels:
+        raise ValueError(f"channel_names must name each of the {channels} channels, "
+                         f"got {len(names)}")
+    maps = conv2d(image[None].astype(float), filters.astype(float))[0]
+    maps = maps.astype(int) if np.allclose(maps, np.round(maps)) else maps
+    count = filters.shape[0]
+    h, w = image.shape[1:]
+    kh = filters.shape[2]
+    # Filter rows as tall as their filters (not the image): the figure stays wider than
+    # tall, for a projector.
+    fig, axes = plt.subplots(
+        1 + count, channels + 1,
+        figsize=((channels + 1) * (w + 1) * CELL_INCHES,
+                 ((h + 1.2) + count * (kh + 1.4)) * CELL_INCHES),
+        gridspec_kw={"height_ratios": [h + 1.2] + [kh + 1.4] * count}, squeeze=False)
+    for c in range(channels):
+        draw_value_grid(axes[0, c], image[c], title=names[c])
+    axes[0, channels].axis("off")
+    axes[0, channels].text(0.5, 0.5, "input:\none image,\n"
+                           f"{channels} channels", ha="center", va="center", fontsize=15,
+                           transform=axes[0, channels].transAxes)
+    panels = [f"top row, the image's {channels} channels: " + "; ".join(
+        f"{names[c]} ({h}x{w}): {values_text(image[c])}" for c in range(channels))]
+    for f in range(count):
+        for c in range(channels):
+            draw_value_grid(axes[1 + f, c], filters[f, c],
+                            title=f"filter {f}, {names[c]} slice")
+        draw_value_grid(axes[1 + f, channels], maps[f], title=f"map {f} = sum over channels")
+        panels.append(
+            f"row {f + 2}, filter {f}: " + "; ".join(
+                f"its {names[c]} slice {values_text(filters[f, c])}" for c in range(channels))
+            + f"; the map it makes ({maps.shape[1]}x{maps.shape[2]}): {values_text(maps[f])}")
+    fig.tight_layout()
+    return described(fig, (
+        f"How {count} filter{'s' if count != 1 else ''} of {filters.shape[2]}x"
+        f"{filters.shape[3]}x{channels} make {count} map{'s' if count != 1 else ''} from an "
+        f"image of {channels} channels, one filter a row: each filter has one slice per "
+        f"channel, drawn under its channel, and each value of its map is the sum of all "
+        f"{channels} slices' products with the window. " + ". ".join(panels) + "."))

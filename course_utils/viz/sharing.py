@@ -286,6 +286,7 @@ def plot_shift_maps(
     clip_percentile: float = 99.0,
     colorbar: bool = False,
     panel_size: float = 4.6,
+    shows: Sequence[str] | None = None,
 ) -> Figure:
     """Images and feature maps side by side, in grey or in a diverging colour map.
 
@@ -307,12 +308,18 @@ def plot_shift_maps(
         Draw a colour bar beside each signed image, so its values can be read.
     panel_size : float
         Width of each panel in inches.
+    shows : sequence of str, optional
+        Per image, what the picture shows ("a person with a camera on a
+        tripod"), for the alt text: it comes first, then the numbers.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     arrays = [check_array(a, f"images[{k}]", ndim=2, axes="(H, W)") for k, a in enumerate(images)]
+    if shows is not None and (isinstance(shows, str) or len(shows) != len(arrays)):
+        raise ValueError(f"shows must say what each of the {len(arrays)} images shows, one "
+                         f"text per image, got {shows!r}")
     if not arrays:
         raise ValueError("images must hold at least one image")
     if len(titles) != len(arrays):
@@ -329,7 +336,8 @@ def plot_shift_maps(
     width = panel_size * len(arrays) * (1.2 if colorbar else 1.0)
     notes = []
     fig, axes = plt.subplots(1, len(arrays), figsize=(width, panel_size + 0.4), squeeze=False)
-    for ax, array, title, is_signed in zip(axes[0], arrays, titles, signed):
+    for k, (ax, array, title, is_signed) in enumerate(zip(axes[0], arrays, titles, signed)):
+        what = f"{shows[k]}; " if shows is not None else ""
         if is_signed:
             magnitude = np.abs(array)
             limit = float(np.percentile(magnitude, clip_percentile)) or float(magnitude.max())
@@ -339,18 +347,18 @@ def plot_shift_maps(
             if colorbar:
                 fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03)
             notes.append(
-                f"{title!r}: {array.shape[0]}x{array.shape[1]} signed map, purple negative, "
+                f"{title!r}: {what}{array.shape[0]}x{array.shape[1]} signed map, purple negative, "
                 f"white zero, orange positive, saturating at ±{_two_places(limit)}; values "
                 f"from {_two_places(array.min())} to {_two_places(array.max())}, mean "
                 f"absolute value {_two_places(np.abs(array).mean())}"
                 + ("" if not colorbar else ", with a colour bar"))
         else:
             ax.imshow(array, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-            notes.append(f"{title!r}: {array.shape[0]}x{array.shape[1]} grey-level image, "
+            notes.append(f"{title!r}: {what}{array.shape[0]}x{array.shape[1]} grey-level image, "
                          f"black 0 to white 1, mean {array.mean():.2f}")
         ax.set_title(title, fontsize=16)
         ax.set_xticks([])
         ax.set_yticks([])
     fig.tight_layout()
-    return described(fig, f"{len(arrays)} image{'s' if len(arrays) > 1 else ''} side by side. "
-                     + "; ".join(notes) + ".")
+    count = "One image" if len(arrays) == 1 else f"{len(arrays)} images side by side"
+    return described(fig, f"{count}. " + "; ".join(notes) + ".")

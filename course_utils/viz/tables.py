@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 from typing import Sequence
 
 from ..conv.geometry import fitting_configurations
@@ -29,8 +32,13 @@ def text_table(
     *,
     footer: Sequence[Sequence[object]] = (),
     left_columns: int = 0,
+    max_width: int = 100,
 ) -> str:
     """Format rows as a fixed-width text table, right-aligned unless asked otherwise.
+
+    A table wider than ``max_width`` characters (100 by default: what a
+    projector shows without wrapping) wraps the text of its widest columns
+    onto more lines, at spaces, never inside a word.
 
     Parameters
     ----------
@@ -43,6 +51,9 @@ def text_table(
     left_columns : int
         How many columns, from the first, are left-aligned (names read best
         that way); the others are right-aligned, as numbers are.
+    max_width : int
+        Longest line; columns wrap their text to keep the table within it
+        (a single word longer than its column still stands whole).
 
     Returns
     -------
@@ -55,13 +66,22 @@ def text_table(
     _check_rows(rows, "rows", len(headers))
     _check_rows(footer, "footer", len(headers))
     left_columns = check_int(left_columns, "left_columns", minimum=0)
+    max_width = check_int(max_width, "max_width", minimum=20)
     cells = [[str(c) for c in line] for line in [headers, *rows, *footer]]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(headers))]
+    widths = _column_widths(cells, max_width)
 
     def format_line(line: list[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if column < left_columns else cell.rjust(width)
-            for column, (cell, width) in enumerate(zip(line, widths))
+        wrapped = [textwrap.wrap(cell, width, break_long_words=False) or [""]
+                   for cell, width in zip(line, widths)]
+        height = max(len(parts) for parts in wrapped)
+        # Wrapped cells start at the row's top line; the others sit on it too.
+        return "\n".join(
+            "  ".join(
+                (parts[k] if k < len(parts) else "").ljust(width) if column < left_columns
+                else (parts[k] if k < len(parts) else "").rjust(width)
+                for column, (parts, width) in enumerate(zip(wrapped, widths))
+            ).rstrip()
+            for k in range(height)
         )
 
     rule = "  ".join("-" * w for w in widths)
@@ -70,6 +90,36 @@ def text_table(
     if footer:
         lines += [rule] + [format_line(line) for line in cells[1 + len(rows) :]]
     return "\n".join(lines)
+
+
+def _column_widths(cells: list[list[str]], max_width: int) -> list[int]:
+    """Each column's width: its longest text, narrowed (widest first) until the table fits."""
+    widths = [max(len(line[i]) for line in cells) for i in range(len(cells[0]))]
+    # A column cannot be narrower than its longest word.
+    floors = [max((len(word) for line in cells for word in line[i].split()), default=1)
+              for i in range(len(widths))]
+
+    def too_wide() -> bool:
+        return sum(widths) + 2 * (len(widths) - 1) > max_width
+
+    # First wrap the headers that are wider than their column's values ("Memory
+    # (float32)" over "1.28 KB"): that costs the values nothing.
+    values = [max((len(line[i]) for line in cells[1:]), default=0) for i in range(len(widths))]
+    for i in sorted(range(len(widths)), key=lambda i: values[i] - widths[i]):
+        if not too_wide():
+            break
+        # A header may also break after a hyphen ("Multiply-" / "adds"), as textwrap does.
+        header_floor = max((len(word) for word in re.split(r"\s+|(?<=-)", cells[0][i]) if word),
+                           default=1)
+        excess = sum(widths) + 2 * (len(widths) - 1) - max_width
+        widths[i] = max(widths[i] - excess, values[i], header_floor)
+    while too_wide():
+        narrowable = [i for i in range(len(widths)) if widths[i] > floors[i]]
+        if not narrowable:
+            break
+        widest = max(narrowable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
 
 
 def fit_table(

@@ -92,14 +92,23 @@ def describe_window_positions(layout: WindowLayout) -> str:
     return "; ".join(parts) + "."
 
 
-def describe_coverage_grid(counts, sizes, paddings, output) -> str:
-    """The alt text of :func:`plot_coverage_grid`: the grid, the output and every count."""
+def describe_coverage_grid(counts, sizes, paddings, output, kernel=None, stride=None) -> str:
+    """The alt text of :func:`plot_coverage_grid`: the grid, the windows, the output, every count.
+
+    ``kernel`` and ``stride`` are ``(h, w)`` pairs: the windows are the kernel's
+    size, and there are as many of them as the output has cells.
+    """
     (h, w), (ph, pw) = sizes, paddings
     text = f"A {h}x{w} input"
     if ph or pw:
         rings = ph if ph == pw else f"{ph} by {pw}"
         text += f" inside {rings} ring{'s' if ph != 1 or pw != 1 else ''} of zero padding (hatched)"
-    text += (f"; each cell shows how many of the {output[0]}x{output[1]} windows read it, "
+    if kernel is None:
+        windows = f"{output[0] * output[1]} windows"
+    else:
+        windows = (f"{output[0] * output[1]} windows of {_pair_text(kernel)} (a "
+                   f"{output[0]}x{output[1]} grid of positions, stride {_pair_text(stride, 'by')})")
+    text += (f"; each cell shows how many of the {windows} read it, "
              f"from {counts.min()} to {counts.max()}")
     inside = counts[ph:ph + h, pw:pw + w]
     never = int((inside == 0).sum())
@@ -117,6 +126,14 @@ def describe_coverage_grid(counts, sizes, paddings, output) -> str:
         text += "; counts row by row: " + "; ".join(
             " ".join(str(v) for v in row) for row in counts)
     return text + "."
+
+
+def _pair_text(pair, joiner: str = "x") -> str:
+    """(3, 3) -> "3x3"; a stride (2, 2) -> "2", (2, 1) -> "2 by 1"."""
+    a, b = pair
+    if joiner == "by":
+        return str(a) if a == b else f"{a} by {b}"
+    return f"{a}{joiner}{b}"
 
 
 def _cell_font_size(cells: int) -> float:
@@ -303,11 +320,16 @@ def plot_coverage_grid(
     ax.axis("off")
     out = conv_output_size(size, kernel_size, padding, stride, dilation, strict=False)
     out = out if isinstance(out, tuple) else (out, out)
+    kernel = check_int_or_pair(kernel_size, "kernel_size", minimum=1)
+    steps = check_int_or_pair(stride, "stride", minimum=1)
+    kernel, steps = ((kernel, kernel) if isinstance(kernel, int) else tuple(kernel),
+                     (steps, steps) if isinstance(steps, int) else tuple(steps))
     if title is None:
-        title = f"how many windows read each input cell\n(output: {out[0]}x{out[1]})"
+        title = (f"how many {_pair_text(kernel)} windows (stride {_pair_text(steps, 'by')}) "
+                 f"read each input cell\n(output: {out[0]}x{out[1]})")
     ax.set_title(title, fontsize=16)
     fig.tight_layout()
-    return described(fig, describe_coverage_grid(counts, sizes, (ph, pw), out))
+    return described(fig, describe_coverage_grid(counts, sizes, (ph, pw), out, kernel, steps))
 
 
 # --------------------------------------------------------------------------

@@ -20,7 +20,8 @@ nbgrader; see docs/running-a-class.md). It reads the same tags as `make student`
   becomes an autograded answer with the solution's lines in a region after the answer
   line, and a locked test worth :data:`TRY_IT_POINTS` follows it, asserting its checker's
   verdict in the same way.
-- the **solution** cells are left out, as in the student build; every other cell is
+- the **solution** cells are left out, as in the student build, and so are the text's
+  sentences about them; every other cell is
   kept as it is, outputs included (the copies open with their figures).
 
 Each notebook is an assignment of its own, named after it (``01_conv_arithmetic``).
@@ -42,7 +43,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from make_student import is_solution  # noqa: E402
+from make_student import is_solution, without_solution_sentences  # noqa: E402
 
 WRITE_IT_TAG = "write-it"
 WRITE_IT_POINTS = 4
@@ -232,6 +233,8 @@ def graded_copy(notebook, stem: str):
             out.append(test)
             exercises += 1
             continue
+        if cell.cell_type == "markdown":  # as in the student copy: no word of solution cells
+            cell.source = without_solution_sentences(cell.source)
         out.append(cell)
     if not exercises:
         raise NotAnExercise(f"{stem}: no exercise found")

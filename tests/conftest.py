@@ -1,4 +1,6 @@
 import builtins
+import importlib.util
+import os
 
 import matplotlib
 import pytest
@@ -106,3 +108,11 @@ def open_decks(browser, tmp_path_factory):
     finally:
         for deck in opened.values():
             deck.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    # PyTorch is an optional peer: its tests skip without it, with a reason. CI installs it
+    # and sets COURSE_REQUIRE_TORCH=1, so that there a missing torch fails instead of skipping.
+    if os.environ.get("COURSE_REQUIRE_TORCH") == "1" and importlib.util.find_spec("torch") is None:
+        raise pytest.UsageError("COURSE_REQUIRE_TORCH=1, but torch is not installed in this "
+                                "environment: .venv/bin/pip install torch==2.13.0")

@@ -24,14 +24,29 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # run as a script: the sibling modules are imported by name
 
 
+#: The variables numpy's BLAS reads its threads from (course_utils/threads.py's ASKED_BY).
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def threads_before_numpy(argv: list[str]) -> None:
-    """Apply ``--threads N`` now: OpenBLAS reads its thread count once, when numpy loads."""
+    """Apply ``--threads N`` now: OpenBLAS reads its thread count once, when numpy loads.
+
+    Without ``--threads``, every usable core is asked for: ``import course_utils`` (which the
+    layer benchmarks do) would otherwise set one BLAS thread, and the layers are timed against
+    torch with every core.
+    """
+    value = None
     for i, arg in enumerate(argv):
-        value = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
+        given = arg.split("=", 1)[1] if arg.startswith("--threads=") else (
             argv[i + 1] if arg == "--threads" and i + 1 < len(argv) else None)
-        if value is not None and value.isdigit() and int(value) > 0:
-            for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-                os.environ[name] = value
+        if given is not None and given.isdigit() and int(given) > 0:
+            value = given
+    if value is None:
+        cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                 else os.cpu_count() or 1)
+        value = str(cores)
+    for name in BLAS_VARIABLES:
+        os.environ[name] = value
 
 
 if __name__ == "__main__":
@@ -470,6 +485,11 @@ def main(argv: list[str] | None = None) -> int:
                      f"has already started with {blas_threads()} BLAS thread(s)")
     if args.threads == 1:
         timing.CLOCK = time.process_time  # one thread: its CPU time is the call's own
+    if args.threads is None:
+        # This process's numpy has every core (threads_before_numpy); the notebooks, explorers
+        # and test suite it starts run as a learner's kernels do, with the course's one thread.
+        for name in BLAS_VARIABLES:
+            os.environ.pop(name, None)
     # made now, not after minutes of measuring: the results and the chart go there
     args.output.parent.mkdir(parents=True, exist_ok=True)
     previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
@@ -540,9 +560,11 @@ def main(argv: list[str] | None = None) -> int:
         f"- numpy {package_version('numpy')} ({blas_description()}), scipy "
         f"{package_version('scipy')}, torch {package_version('torch')}, matplotlib "
         f"{package_version('matplotlib')}",
-        (f"- Threads: numpy's BLAS uses its default (every usable core); torch is set to "
-         f"`torch.set_num_threads({blas_threads()})`. Arrays are float32; times are wall "
-         f"time." if args.threads is None else
+        (f"- Threads: the layers run with every usable core for numpy's BLAS (asked for "
+         f"before `import course_utils`, which would set one) and for torch "
+         f"(`torch.set_num_threads({blas_threads()})`); the notebooks, explorers and test "
+         f"suite run in kernels as a learner's do, with the course's one BLAS thread. Arrays "
+         f"are float32; times are wall time." if args.threads is None else
          f"- Threads: {args.threads} for numpy's BLAS (`--threads {args.threads}`, through "
          f"OPENBLAS_NUM_THREADS) and for torch (`torch.set_num_threads`). Arrays are float32; "
          + ("times are the process's CPU time (`time.process_time`), which other programs on "

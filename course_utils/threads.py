@@ -5,9 +5,8 @@ which by default starts one thread per core. That is good for one person
 alone on a laptop, and bad wherever several kernels share the cores: two
 learners on a 2-core server, or two notebooks open at once, each start two
 threads that fight over the same two cores, and OpenBLAS's waiting threads
-spin. Measured on 2 cores (issue 31): two runs of notebook 05 at once took
-71 s each with the default threads against 16.5 s with one thread each,
-and a class of 8 on JupyterHub 238-249 s each against 82-83 s.
+spin. ``make bench`` measures it (benchmarks/RESULTS.md, "Two notebooks at
+once": two notebooks at once with one thread each and with one per core).
 
 So ``import course_utils`` sets one BLAS thread, unless one of
 :data:`ASKED_BY` is set in the environment (by the learner, the server's
@@ -15,8 +14,7 @@ configuration or ``make lab``, which sets 1 itself): then the course leaves the
 threads as they were asked. A learner alone on a laptop with cores to spare
 can ask for more in a notebook with :func:`set_blas_threads` (e.g.
 ``cu.set_blas_threads(4)``), or before starting Jupyter with
-``OPENBLAS_NUM_THREADS=4``. What that gains is measured by ``make bench``
-(benchmarks/RESULTS.md, "Notebooks side by side").
+``OPENBLAS_NUM_THREADS=4``. What that gains alone is in the same table.
 
 Environment variables are read by a BLAS library once, when it loads, and
 every notebook imports numpy before ``course_utils``: by then numpy's BLAS is

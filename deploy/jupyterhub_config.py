@@ -9,7 +9,8 @@ through it (deploy/load_test.py); docs/running-a-class.md explains each setting.
 It sets, for every learner's server:
 
 - one BLAS thread per kernel (OPENBLAS_NUM_THREADS and its kin): learners share the
-  cores, and a thread per core in every kernel made a class of 8 three times slower;
+  cores, and a thread per core in every kernel makes them fight for them
+  (benchmarks/RESULTS.md, "Two notebooks at once");
 - a spawn timeout, idle culling of servers (the hub's idle culler) and of kernels
   (the server's own), and a memory and CPU limit;
 - the default URL: nbgitpuller pulls the course into ~/conv-course (merging, never
@@ -32,12 +33,15 @@ BRANCH = os.environ.get("CONV_COURSE_BRANCH", "main")
 FOLDER = "conv-course"  # in each learner's home
 FIRST_NOTEBOOK = "notebooks/01_conv_arithmetic.ipynb"
 
-#: Measured by `make class-test` (deploy/RESULTS.md): a learner's server with the kernels of
-#: notebooks 04 and 05 open peaks near 0.75 GB; the limit leaves room for one more.
-MEMORY_LIMIT = "1G"
-MEMORY_GUARANTEE = "512M"
+#: A learner's server with the kernels of notebooks 04 and 05 open peaks near 0.66 GB, as
+#: `make class-test` measured (deploy/RESULTS.md); a learner who leaves all five notebooks'
+#: kernels open holds about 1.2 GB. The limit lets them; the guarantee covers the two
+#: notebooks that train models.
+MEMORY_LIMIT = "1536M"
+MEMORY_GUARANTEE = "700M"
 CPU_LIMIT = 1.0  # one core at most: a class shares the machine
-#: Seconds a server may take to start (8 learners at once took up to 14 s on 2 cores).
+#: Seconds a server may take to start: far above the spawns measured with 8 learners at once
+#: on 2 cores (deploy/RESULTS.md), for a bigger class starting together.
 START_TIMEOUT = 120
 HTTP_TIMEOUT = 60
 #: A server with no activity for this long is stopped by the hub (its files stay).
@@ -58,14 +62,17 @@ def git_pull_path(repository=REPOSITORY, branch=BRANCH, folder=FOLDER, notebook=
 
 
 c.Spawner.environment.update(THREAD_VARIABLES)
+# Wins over TLJH's user_environment.default_app: the pull, then notebook 01 in JupyterLab.
 c.Spawner.default_url = git_pull_path()
 c.Spawner.start_timeout = START_TIMEOUT
 c.Spawner.http_timeout = HTTP_TIMEOUT
 # Enforced by SystemdSpawner (The Littlest JupyterHub), DockerSpawner and KubeSpawner;
-# LocalProcessSpawner only passes them on as MEM_LIMIT and CPU_LIMIT.
-c.Spawner.mem_limit = MEMORY_LIMIT
-c.Spawner.mem_guarantee = MEMORY_GUARANTEE
-c.Spawner.cpu_limit = CPU_LIMIT
+# LocalProcessSpawner only passes them on as MEM_LIMIT and CPU_LIMIT. TLJH reads this file
+# after its own settings: a limit set there (tljh-config set limits.memory ...) is kept.
+for name, value in (("mem_limit", MEMORY_LIMIT), ("mem_guarantee", MEMORY_GUARANTEE),
+                    ("cpu_limit", CPU_LIMIT)):
+    if c.Spawner.get(name) is None:
+        c.Spawner[name] = value
 c.Spawner.args.extend([
     f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE_SECONDS}",
     f"--MappingKernelManager.cull_interval={KERNEL_CULL_INTERVAL}",

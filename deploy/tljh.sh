@@ -17,7 +17,7 @@ config_dir="${TLJH_CONFIG_DIR:-/opt/tljh/config}"
 
 sudo -E "$user_python" -m pip install --disable-pip-version-check . ./lab-settings "nbgitpuller==1.3.0"
 
-sudo tljh-config set limits.memory 1G
+sudo tljh-config set limits.memory 1536M
 sudo tljh-config set limits.cpu 1
 sudo tljh-config set services.cull.enabled true
 sudo tljh-config set services.cull.timeout 3600

@@ -177,6 +177,9 @@ def test_threads_are_set_before_numpy_loads(monkeypatch):
     assert timing.blas_threads() == 1
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "")
     assert timing.blas_threads() == timing.usable_cores()
+    # without --threads every core is asked for, before course_utils could set one
+    run.threads_before_numpy(["--layers-only"])
+    assert os.environ["OPENBLAS_NUM_THREADS"] == str(timing.usable_cores())
 
 
 def test_a_cells_seconds_come_from_nbclients_timestamps():

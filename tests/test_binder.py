@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO2DOCKER = Path(sys.executable).parent / "repo2docker"
@@ -20,7 +21,7 @@ REPO2DOCKER = Path(sys.executable).parent / "repo2docker"
 @pytest.fixture(scope="module")
 def dockerfile():
     result = subprocess.run([str(REPO2DOCKER), "--no-build", "--debug", str(ROOT)],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=patience.seconds(100))
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout + result.stderr
 

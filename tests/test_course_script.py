@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = (ROOT / "pyproject.toml").read_text()
@@ -212,7 +213,7 @@ def run_course(python, *args, **env):
     inherited = {k: v for k, v in os.environ.items()
                  if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     return subprocess.run([python, str(ROOT / "tools" / "course.py"), *args],
-                          capture_output=True, text=True, timeout=60,
+                          capture_output=True, text=True, timeout=patience.seconds(20),
                           env={**inherited, **env}, cwd=ROOT)
 
 

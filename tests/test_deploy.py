@@ -71,7 +71,8 @@ def test_the_snippet_sets_threads_limits_timeouts_culling_and_notebook_01():
     from course_utils import threads
 
     assert set(values["THREAD_VARIABLES"]) == set(threads.ASKED_BY)
-    assert spawner.mem_limit == "1G" and spawner.cpu_limit == 1.0
+    assert spawner.mem_limit == values["MEMORY_LIMIT"] and spawner.cpu_limit == 1.0
+    assert spawner.mem_guarantee == values["MEMORY_GUARANTEE"]
     assert spawner.start_timeout == values["START_TIMEOUT"] >= 60
     args = spawner.args.to_dict()["extend"]
     assert f"--MappingKernelManager.cull_idle_timeout={values['KERNEL_IDLE_SECONDS']}" in args
@@ -93,6 +94,27 @@ def test_on_the_littlest_jupyterhub_its_own_culler_is_kept():
     c, _ = snippet(tljh)
     assert c.JupyterHub.services == [{"name": "cull-idle", "command": ["tljh's"]}]
     assert "load_roles" not in c.JupyterHub
+
+
+def test_on_the_littlest_jupyterhub_its_own_limits_are_kept():
+    # TLJH applies tljh-config's limits before it loads jupyterhub_config.d/
+    tljh = Config()
+    tljh.Spawner.mem_limit, tljh.Spawner.cpu_limit = "2G", 2.0
+    c, values = snippet(tljh)
+    assert (c.Spawner.mem_limit, c.Spawner.cpu_limit) == ("2G", 2.0)
+    assert c.Spawner.mem_guarantee == values["MEMORY_GUARANTEE"]
+
+
+def test_the_memory_limit_holds_what_the_class_test_measured(results):
+    _, values = snippet()
+    # JupyterHub's ByteSpecification: a number and K, M, G or T, in powers of 1024
+    def mib(text):
+        return float(text[:-1]) * 1024 ** "KMGT".index(text[-1]) / 1024
+
+    limit, guarantee = mib(values["MEMORY_LIMIT"]), mib(values["MEMORY_GUARANTEE"])
+    peak = sizing.summary(results)["peak_mb"]
+    # the two notebooks that train models fit the guarantee; the limit leaves room for more
+    assert peak <= guarantee < limit and limit >= 2 * peak
 
 
 def test_the_repository_is_the_courses_and_a_mirror_can_replace_it():
@@ -193,6 +215,8 @@ def test_zero_to_jupyterhub_has_the_same_limits_variables_and_culling():
     assert spawner["args"] == c.Spawner.args.to_dict()["extend"]
     assert spawner["http_timeout"] == values["HTTP_TIMEOUT"]
     assert single["defaultUrl"] == f"/lab/tree/{values['FOLDER']}/{values['FIRST_NOTEBOOK']}"
+    # ... relative to the learner's home (the image's working folder is the repository)
+    assert spawner["notebook_dir"] == "/home/jovyan"
     # the image: built by repo2docker with the repository where the first start copies from
     text = (DEPLOY / "z2jh-config.yaml").read_text()
     target = re.search(r"--target-repo-dir (\S+)", text).group(1)

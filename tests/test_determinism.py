@@ -31,6 +31,7 @@ from nbformat import v4
 from nbval_determinism import cell_text, measures_time
 
 from course_utils import NOTEBOOKS
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,7 +96,7 @@ def test_every_cell_nbval_runs_is_compared_with_the_committed_text(tmp_path):
         [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
          "-p", "nbval_determinism", "--nbval", "--nbval-current-env", "--rootdir",
          str(tmp_path), "-q", "-rf", "toy.ipynb"],
-        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300, check=False)
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=patience.seconds(100), check=False)
     report = result.stdout + result.stderr
     failed = sorted(int(n) for n in re.findall(r"FAILED toy\.ipynb::Cell (\d+)", report))
     assert failed == [1, 3, 5], report[-4000:]  # nbval numbers cells from 0

@@ -48,6 +48,7 @@ from course_utils.exercises.verdict import (
     read_whole_numbers,
     run_learner_code,
 )
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -475,7 +476,7 @@ def run_nbval_on_probe(folder: Path, with_the_course_conftest: bool) -> subproce
     return subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
          "-p", "no:cacheprovider", "-q", "probe.ipynb"],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=300,
+        cwd=folder, env=env, capture_output=True, text=True, timeout=patience.seconds(100),
     )
 
 

@@ -23,6 +23,7 @@ from course_utils.exercises import arithmetic, faces, mnist, padding, sharing
 from course_utils.exercises.runner import call_learner_function
 from course_utils.exercises.verdict import CORRECT, NOT_QUITE
 from course_utils.exercises.write_it import Raises, run_cases
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 # --------------------------------------------------------------------------
 # Correct functions, written the way the notebooks' solutions are
@@ -406,7 +407,7 @@ def test_in_a_real_kernel_an_endless_loop_times_out_and_the_kernel_lives():
 
 
 def run_in(client, code: str) -> str:
-    reply = client.execute_interactive(code, timeout=60, output_hook=(collected := []).append)
+    reply = client.execute_interactive(code, timeout=patience.seconds(20), output_hook=(collected := []).append)
     assert reply["content"]["status"] == "ok", reply["content"]
     return "".join(m["content"].get("text", "") for m in collected
                    if m["msg_type"] == "stream")

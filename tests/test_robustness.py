@@ -33,6 +33,7 @@ from nbclient import NotebookClient
 import course_utils as cu
 from course_utils import NOTEBOOKS
 from course_utils.exercises.verdict import NOT_QUITE
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 no_network = sys.modules["course_no_network"]  # the copy conftest.py installed
@@ -94,7 +95,7 @@ def test_kernels_started_by_the_tests_are_offline_too():
         "except OSError as error:\n"
         "    print(type(error).__name__, error)"
     )])
-    NotebookClient(notebook, kernel_name="python3", timeout=120).execute()
+    NotebookClient(notebook, kernel_name="python3", timeout=int(patience.seconds(40))).execute()
     printed = notebook.cells[0].outputs[0].text
     assert printed.startswith("NetworkBlocked") and "run offline" in printed
 
@@ -259,7 +260,7 @@ def test_re_executing_keeps_a_learners_edits(tmp_path):
     notebook.cells[1].source += "\n\nMy note: W_out counts window positions."
     notebook.cells.insert(2, nbformat.v4.new_code_cell("my_answer = 22\nprint(my_answer * 2)"))
     nbformat.write(notebook, edited)
-    load_tool("execute_notebooks").execute(edited, timeout=120)
+    load_tool("execute_notebooks").execute(edited, timeout=int(patience.seconds(40)))
     again = nbformat.read(edited, as_version=4)
     assert [c.source for c in again.cells] == [c.source for c in notebook.cells]
     assert again.cells[2].outputs[0].text == "44\n"

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from course_utils import NOTEBOOKS
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -324,7 +325,7 @@ def test_nbval_fails_when_a_printed_number_is_changed_by_hand(tmp_path):
          "-p", "nbval_solutions",
          "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "sanitize.cfg",
          "--rootdir", str(tmp_path), "-q", copy.name],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+        cwd=tmp_path, capture_output=True, text=True, timeout=patience.seconds(100), env=env,
     )
     report = result.stdout + result.stderr
     assert result.returncode == 1, report[-3000:]

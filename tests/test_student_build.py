@@ -23,6 +23,7 @@ import nbformat
 import pytest
 
 from course_utils import NOTEBOOKS
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,7 +83,7 @@ def test_nbval_fails_a_solution_cell_that_is_not_correct(tmp_path):
         [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
          "-p", "nbval_solutions", "--nbval", "--nbval-current-env", "--rootdir",
          str(tmp_path), "-q", "solutions.ipynb"],
-        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=patience.seconds(100))
     report = result.stdout + result.stderr
     assert "2 failed, 2 passed" in report, report[-3000:]
     assert "Cell 2" in report and "Cell 3" in report and "Not quite" in report

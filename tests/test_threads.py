@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import patience  # tools/patience.py (tests/browser_support.py puts tools/ on the path)
 
 import course_utils as cu
 from course_utils import threads
@@ -48,7 +49,7 @@ def probe(order: str, **variables: str) -> dict:
     env = {name: value for name, value in os.environ.items() if name not in threads.SETS}
     env.update(variables)
     result = subprocess.run([sys.executable, "-c", PROBE, order], env=env, cwd=ROOT,
-                            capture_output=True, text=True, check=True, timeout=120)
+                            capture_output=True, text=True, check=True, timeout=patience.seconds(40))
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
